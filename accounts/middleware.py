@@ -1,0 +1,113 @@
+"""Session rules for staff: idle and absolute time-outs, and a second factor before any work."""
+
+from collections.abc import Callable
+
+from allauth.mfa.models import Authenticator
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+SESSION_STARTED_KEY = "rl_started_at"
+SESSION_LAST_SEEN_KEY = "rl_last_seen_at"
+# Writing the session on every request would be a database write per click; a little slack
+# in the idle clock costs nothing.
+LAST_SEEN_RESOLUTION_SECONDS = 30
+
+
+def _signed_out_response(request: HttpRequest, reason: str) -> HttpResponse:
+    logout(request)
+    messages.info(request, reason)
+    login_url = reverse(settings.LOGIN_URL)
+    if getattr(request, "htmx", False):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = login_url
+        return response
+    return HttpResponseRedirect(login_url)
+
+
+class SessionLifetimeMiddleware:
+    """End a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
+
+    A shared or unattended device (policy section 5.1) must not stay signed in.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = timezone.now().timestamp()
+            session = request.session
+            started = session.get(SESSION_STARTED_KEY)
+            last_seen = session.get(SESSION_LAST_SEEN_KEY)
+            if started is not None and now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
+                hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+                return _signed_out_response(
+                    request, f"You have been signed out after {hours} hours. Please sign in again."
+                )
+            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
+                minutes = settings.SESSION_IDLE_TIMEOUT // 60
+                return _signed_out_response(
+                    request,
+                    f"You were signed out after {minutes} minutes without activity, "
+                    "to keep pupils' information safe.",
+                )
+            if started is None:
+                session[SESSION_STARTED_KEY] = now
+            if last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                session[SESSION_LAST_SEEN_KEY] = now
+        return self.get_response(request)
+
+
+# Pages a signed-in person without a second factor may still reach: setting one up, proving
+# who they are again for that, and signing out.
+MFA_SETUP_URL_NAMES = frozenset(
+    {
+        "mfa_activate_totp",
+        "mfa_index",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "account_logout",
+    }
+)
+
+
+def user_has_mfa(user: object) -> bool:
+    return (
+        Authenticator.objects.filter(user=user)
+        .exclude(type=Authenticator.Type.RECOVERY_CODES)
+        .exists()
+    )
+
+
+class RequireMfaMiddleware:
+    """Staff without a second factor can only set one up or sign out."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        if not settings.MFA_REQUIRED or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.url_name in MFA_SETUP_URL_NAMES:
+            return None
+        if match is not None and match.url_name == "healthz":
+            return None
+        if user_has_mfa(request.user):
+            return None
+        messages.warning(
+            request,
+            "Set up two-step verification with an authenticator app before you continue.",
+        )
+        return HttpResponseRedirect(reverse("mfa_activate_totp"))

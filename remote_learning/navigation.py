@@ -1,0 +1,42 @@
+"""The main navigation, filtered by what the signed-in person may use.
+
+Each app adds its entries here with the gate that decides who sees them, so the menu never
+offers a page that would answer 403 or 404.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+
+@dataclass(frozen=True, slots=True)
+class NavItem:
+    label: str
+    url_name: str
+    visible_to: Callable[[object], bool]
+
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+def _always(user: object) -> bool:
+    return True
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home", _always),)
+
+
+def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    path = request.path
+    entries = []
+    for item in NAV_ITEMS:
+        if not item.visible_to(user):
+            continue
+        url = item.url()
+        entries.append({"label": item.label, "url": url, "current": path == url})
+    return entries

@@ -1,0 +1,84 @@
+"""Views that belong to the whole service rather than one app."""
+
+import logging
+from datetime import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from remote_learning.celery import app as celery_app
+
+logger = logging.getLogger(__name__)
+
+BROKER_CHECK_TIMEOUT_SECONDS = 2
+
+
+def greeting_for(moment: datetime) -> str:
+    hour = timezone.localtime(moment).hour
+    if hour < 12:
+        return "Good morning"
+    if hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"greeting": greeting_for(timezone.now())})
+
+
+def _database_ok() -> bool:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        logger.exception("Health check: database unavailable")
+        return False
+    return True
+
+
+def _broker_ok() -> bool:
+    try:
+        with celery_app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=BROKER_CHECK_TIMEOUT_SECONDS)
+    except Exception:
+        logger.warning("Health check: broker unavailable")
+        return False
+    return True
+
+
+@never_cache
+@require_safe
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers and monitoring. No login, no personal data.
+
+    The web service is healthy while its database answers; a broker outage only delays
+    background work (see remote_learning.queue), so it is reported as "degraded", not down.
+    """
+    database = _database_ok()
+    broker = _broker_ok()
+    if not database:
+        status, code = "down", 503
+    elif not broker:
+        status, code = "degraded", 200
+    else:
+        status, code = "ok", 200
+    return JsonResponse(
+        {
+            "status": status,
+            "database": "ok" if database else "unavailable",
+            "broker": "ok" if broker else "unavailable",
+        },
+        status=code,
+    )
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(request, "403_csrf.html", status=403)
