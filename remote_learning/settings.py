@@ -21,7 +21,9 @@ DEBUG = env_bool("DJANGO_DEBUG", default=True)
 
 if DEBUG:
     # Development only: a fixed key is harmless because DEBUG is never on in production.
-    SECRET_KEY = env_str("DJANGO_SECRET_KEY", "development-only-key-not-for-production-use-0123456789")
+    SECRET_KEY = env_str(
+        "DJANGO_SECRET_KEY", "development-only-key-not-for-production-use-0123456789"
+    )
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
@@ -303,17 +305,24 @@ STORAGES = {
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "remote-learning@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_URL = env_str("EMAIL_HOST")
-if EMAIL_URL:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_HOST = EMAIL_URL
-    EMAIL_PORT = env_int("EMAIL_PORT", 587)
-    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
-    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
-    EMAIL_TIMEOUT = 10
+SMTP_HOST = env_str("EMAIL_HOST")
+if SMTP_HOST:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": SMTP_HOST,
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", default=True),
+                "timeout": 10,
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    # Development: emails (password resets) are printed where `make run` is running.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 # --- Logging --------------------------------------------------------------------------------
 # Log lines carry the request id, never personal data: no emails, names or query strings.

@@ -1,0 +1,69 @@
+"""Fixtures shared by every app's tests: people, signed-in clients and a clean cache."""
+
+import time
+
+import pytest
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
+from django.core.cache import cache
+from django.test import Client
+
+from tests.factories import UserFactory
+
+TEST_PASSWORD = "Correct-Horse-Battery-9!"
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def totp_code(secret: str = TEST_TOTP_SECRET, at: float | None = None) -> str:
+    """The code an authenticator app would show for ``secret`` at ``at`` (default: now)."""
+    counter = int(time.time() if at is None else at) // 30
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.fixture(autouse=True)
+def _clean_cache():
+    # Rate limits and used TOTP codes live in the cache; no test may inherit another's.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def user_without_mfa(db):
+    return UserFactory(password=TEST_PASSWORD)
+
+
+@pytest.fixture
+def staff_user(db):
+    user = UserFactory(password=TEST_PASSWORD)
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    user = UserFactory(password=TEST_PASSWORD, is_staff=True, is_superuser=True)
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
+@pytest.fixture
+def signed_in_client(staff_user) -> Client:
+    client = Client()
+    client.force_login(staff_user)
+    return client
+
+
+def has_mfa(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+pytest_plugins = ["tests.browser"]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Lets fixtures see whether the test failed (for screenshots of failing browser tests).
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report
