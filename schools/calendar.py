@@ -1,0 +1,77 @@
+"""School days: which dates pupils are expected in school, in Europe/London.
+
+A school day is a weekday inside one of the school's terms that is neither a bank holiday of
+England and Wales nor one of the school's INSET or closure days. The dates themselves are
+kept in the SchoolDay table (see services.school_days_refresh), so that scheduled rules can
+work on them in SQL; the helpers here read that table.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+import holidays
+from django.utils import timezone
+
+from schools.models import School, SchoolDay
+
+# England and Wales share their bank holidays; the holidays package keeps them up to date.
+BANK_HOLIDAY_SUBDIVISION = "ENG"
+
+
+def bank_holidays(years: Iterable[int]) -> dict[datetime.date, str]:
+    return dict(holidays.country_holidays("GB", subdiv=BANK_HOLIDAY_SUBDIVISION, years=list(years)))
+
+
+def compute_school_days(
+    terms: Iterable[tuple[datetime.date, datetime.date]],
+    closures: Iterable[datetime.date],
+) -> list[datetime.date]:
+    """Every school day in these terms, given the school's own closure days."""
+    spans = list(terms)
+    if not spans:
+        return []
+    years = range(min(start.year for start, _ in spans), max(end.year for _, end in spans) + 1)
+    days_off = set(bank_holidays(years)) | set(closures)
+    result: set[datetime.date] = set()
+    for first_day, last_day in spans:
+        day = first_day
+        while day <= last_day:
+            if day.weekday() < 5 and day not in days_off:
+                result.add(day)
+            day += datetime.timedelta(days=1)
+    return sorted(result)
+
+
+def today() -> datetime.date:
+    """Today's date in Europe/London, which is what 'today' means in school."""
+    return timezone.localdate()
+
+
+def is_school_day(school: School, date: datetime.date) -> bool:
+    return SchoolDay.objects.filter(school=school, date=date).exists()
+
+
+def school_days_between(
+    school: School, first: datetime.date, last: datetime.date
+) -> list[datetime.date]:
+    """School days from ``first`` to ``last``, both included."""
+    return list(
+        SchoolDay.objects.filter(school=school, date__range=(first, last))
+        .order_by("date")
+        .values_list("date", flat=True)
+    )
+
+
+def add_school_days(school: School, start: datetime.date, count: int) -> datetime.date | None:
+    """The school day ``count`` school days after ``start`` (before it, when negative).
+
+    None when the calendar does not reach that far (terms not entered yet).
+    """
+    if count == 0:
+        return start
+    days = SchoolDay.objects.filter(school=school)
+    if count > 0:
+        days = days.filter(date__gt=start).order_by("date")
+    else:
+        days = days.filter(date__lt=start).order_by("-date")
+    return days.values_list("date", flat=True)[abs(count) - 1 : abs(count)].first()

@@ -1,0 +1,176 @@
+"""Who may see which pupils, and how much of them.
+
+Each rule exists twice on purpose: as a queryset scope (one SQL statement, for lists and
+jobs) and as a predicate over the person's memberships (for a single pupil). The tests check
+that the two always agree. Views never decide access themselves: they ask here.
+
+Scope by role (policy section 3):
+- teachers and class staff: the pupils of the classes they hold a membership for;
+- SLT and middle leaders: the classes (or the site, or the school) their membership names;
+- the headteacher: the whole school;
+- DSL and deputy DSL: their site, or the school when not narrowed to a site;
+- IT staff: names and classes only, across their site or school;
+- family support workers and school nurses: only pupils explicitly shared with them;
+- the DPO and governors: no pupils at all.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet
+
+from schools.models import Membership, Pupil, PupilUserObjectPermission, Role
+
+CLASS_ROLES = frozenset({Role.TEACHER, Role.CLASS_STAFF})
+NARROWABLE_ROLES = frozenset({Role.SLT, Role.DSL, Role.DEPUTY_DSL, Role.IT_STAFF})
+SHARE_ONLY_ROLES = frozenset({Role.FAMILY_SUPPORT, Role.SCHOOL_NURSE})
+DSL_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+# Roles that contact families, and so may see carers' phone numbers, emails and addresses.
+CARER_CONTACT_ROLES = frozenset(
+    {
+        Role.TEACHER,
+        Role.CLASS_STAFF,
+        Role.SLT,
+        Role.HEADTEACHER,
+        Role.DSL,
+        Role.DEPUTY_DSL,
+        Role.FAMILY_SUPPORT,
+        Role.SCHOOL_NURSE,
+    }
+)
+# Roles that see who a pupil is and where they are taught, but nothing more.
+NAME_ONLY_ROLES = frozenset({Role.IT_STAFF})
+
+SHARE_PERMISSION = "view_pupil"
+
+
+def memberships_of(user: object) -> list[Membership]:
+    """The person's memberships, fetched once per request and kept on the user object."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return []
+    cached = getattr(user, "_school_memberships", None)
+    if cached is None:
+        cached = list(Membership.objects.filter(user=user).select_related("school_class", "site"))
+        user._school_memberships = cached
+    return cached
+
+
+def forget_memberships(user: object) -> None:
+    if hasattr(user, "_school_memberships"):
+        del user._school_memberships
+
+
+def roles_of(user: object) -> set[str]:
+    return {membership.role for membership in memberships_of(user)}
+
+
+def _shared_pupil_ids(user: object) -> QuerySet:
+    return PupilUserObjectPermission.objects.filter(
+        user=user, permission__codename=SHARE_PERMISSION
+    ).values("content_object_id")
+
+
+def _membership_grant(membership: Membership) -> Q | None:
+    """The pupils one membership lets its holder see, as a filter on Pupil."""
+    role = membership.role
+    if role in CLASS_ROLES:
+        if membership.school_class_id is None:
+            return None
+        return Q(school_class_id=membership.school_class_id)
+    if role == Role.HEADTEACHER:
+        return Q(school_id=membership.school_id)
+    if role in NARROWABLE_ROLES:
+        if membership.school_class_id is not None:
+            return Q(school_class_id=membership.school_class_id)
+        if membership.site_id is not None:
+            return Q(school_class__site_id=membership.site_id)
+        return Q(school_id=membership.school_id)
+    if role in SHARE_ONLY_ROLES:
+        return Q(school_id=membership.school_id, pk__in=_shared_pupil_ids(membership.user_id))
+    return None
+
+
+def pupils_visible_to(user: object) -> QuerySet[Pupil]:
+    """Every pupil this person may know exists. One SQL statement, whatever their roles."""
+    grants = [grant for m in memberships_of(user) if (grant := _membership_grant(m)) is not None]
+    if not grants:
+        return Pupil.objects.none()
+    combined = grants[0]
+    for grant in grants[1:]:
+        combined |= grant
+    return Pupil.objects.filter(combined)
+
+
+def _is_shared(user: object, pupil: Pupil) -> bool:
+    return PupilUserObjectPermission.objects.filter(
+        user=user, content_object=pupil, permission__codename=SHARE_PERMISSION
+    ).exists()
+
+
+def _membership_covers(membership: Membership, pupil: Pupil, shared: bool) -> bool:
+    role = membership.role
+    if membership.school_id != pupil.school_id:
+        return False
+    if role in CLASS_ROLES:
+        return membership.school_class_id is not None and (
+            membership.school_class_id == pupil.school_class_id
+        )
+    if role == Role.HEADTEACHER:
+        return True
+    if role in NARROWABLE_ROLES:
+        if membership.school_class_id is not None:
+            return membership.school_class_id == pupil.school_class_id
+        if membership.site_id is not None:
+            return membership.site_id == pupil.school_class.site_id
+        return True
+    if role in SHARE_ONLY_ROLES:
+        return shared
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class PupilAccess:
+    """How much of one pupil's record a person may see and do."""
+
+    can_view: bool = False
+    can_view_details: bool = False
+    can_view_carer_contacts: bool = False
+    can_manage_shares: bool = False
+    roles: frozenset[str] = frozenset()
+
+
+NO_ACCESS = PupilAccess()
+
+
+def pupil_access(user: object, pupil: Pupil) -> PupilAccess:
+    memberships = memberships_of(user)
+    needs_share_check = any(m.role in SHARE_ONLY_ROLES for m in memberships)
+    shared = needs_share_check and _is_shared(user, pupil)
+    covering = frozenset(m.role for m in memberships if _membership_covers(m, pupil, shared))
+    if not covering:
+        return NO_ACCESS
+    return PupilAccess(
+        can_view=True,
+        can_view_details=bool(covering - NAME_ONLY_ROLES),
+        can_view_carer_contacts=bool(covering & CARER_CONTACT_ROLES),
+        can_manage_shares=can_manage_pupil_shares(user, pupil, covering),
+        roles=covering,
+    )
+
+
+def can_view_pupil(user: object, pupil: Pupil) -> bool:
+    return pupil_access(user, pupil).can_view
+
+
+def can_manage_pupil_shares(
+    user: object, pupil: Pupil, covering: frozenset[str] | None = None
+) -> bool:
+    """The site's DSL team and the headteacher decide who else is involved with a pupil."""
+    if covering is None:
+        covering = pupil_access(user, pupil).roles
+    return bool(covering & (DSL_ROLES | {Role.HEADTEACHER}))
+
+
+def pupil_content_type() -> ContentType:
+    return ContentType.objects.get_for_model(Pupil)

@@ -1,0 +1,58 @@
+"""Every write to schools, pupils, staff roles and the calendar goes through here."""
+
+from django.db import transaction
+from guardian.shortcuts import assign_perm, remove_perm
+
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.calendar import compute_school_days
+from schools.models import Pupil, School, SchoolDay
+from schools.permissions import SHARE_PERMISSION, SHARE_ONLY_ROLES, memberships_of
+
+
+@transaction.atomic
+def school_days_refresh(*, school: School) -> int:
+    """Recompute the school's SchoolDay rows from its terms and closures. Idempotent."""
+    terms = school.terms.values_list("first_day", "last_day")
+    closures = school.closure_days.values_list("date", flat=True)
+    wanted = set(compute_school_days(terms, closures))
+    existing = set(SchoolDay.objects.filter(school=school).values_list("date", flat=True))
+    SchoolDay.objects.filter(school=school, date__in=existing - wanted).delete()
+    SchoolDay.objects.bulk_create(
+        [SchoolDay(school=school, date=day) for day in sorted(wanted - existing)]
+    )
+    return len(wanted)
+
+
+class ShareRefused(Exception):
+    """The person cannot be given access to this pupil (wrong role or school)."""
+
+
+@transaction.atomic
+def pupil_share_grant(*, by: object, pupil: Pupil, with_user: object, request=None) -> None:
+    """Involve a family support worker or school nurse with one pupil (explicit share)."""
+    roles = {m.role for m in memberships_of(with_user) if m.school_id == pupil.school_id}
+    if not roles & SHARE_ONLY_ROLES:
+        raise ShareRefused("Only family support workers and school nurses are shared with.")
+    assign_perm(f"schools.{SHARE_PERMISSION}", with_user, pupil)
+    access_record(
+        action=AccessAction.SHARE,
+        request=request,
+        user=by,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail=f"shared with user {with_user.pk}",
+    )
+
+
+@transaction.atomic
+def pupil_share_revoke(*, by: object, pupil: Pupil, with_user: object, request=None) -> None:
+    remove_perm(f"schools.{SHARE_PERMISSION}", with_user, pupil)
+    access_record(
+        action=AccessAction.UNSHARE,
+        request=request,
+        user=by,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail=f"stopped sharing with user {with_user.pk}",
+    )

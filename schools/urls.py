@@ -1,0 +1,13 @@
+from django.urls import path
+
+from schools import import_views, views
+
+app_name = "schools"
+
+urlpatterns = [
+    path("pupils/", views.pupil_list, name="pupil_list"),
+    path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
+    path("pupils/<int:pk>/sharing/", views.pupil_sharing, name="pupil_sharing"),
+    path("import/", import_views.import_upload, name="import_upload"),
+    path("import/<int:pk>/", import_views.import_status, name="import_status"),
+]
