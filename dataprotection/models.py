@@ -60,3 +60,6 @@ class RetentionPurge(models.Model):
 
     purge_before = models.DateTimeField()
     reason = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return f"Purge before {self.purge_before:%d/%m/%Y}"

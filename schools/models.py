@@ -143,6 +143,9 @@ class Pupil(models.Model):
     def __str__(self) -> str:
         return self.display_name
 
+    def get_absolute_url(self) -> str:
+        return reverse("schools:pupil_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return f"{self.preferred_name or self.first_name} {self.last_name}"
@@ -151,13 +154,13 @@ class Pupil(models.Model):
     def has_social_worker(self) -> bool:
         return bool(self.social_worker_name)
 
-    def get_absolute_url(self) -> str:
-        return reverse("schools:pupil_detail", args=[self.pk])
-
     def clean(self) -> None:
-        if self.school_class_id and self.school_id:
-            if self.school_class.site.school_id != self.school_id:
-                raise ValidationError({"school_class": "This class belongs to another school."})
+        if (
+            self.school_class_id
+            and self.school_id
+            and self.school_class.site.school_id != self.school_id
+        ):
+            raise ValidationError({"school_class": "This class belongs to another school."})
         if self.date_of_birth and self.date_of_birth > timezone.localdate():
             raise ValidationError({"date_of_birth": "The date of birth cannot be in the future."})
 

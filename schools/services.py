@@ -7,7 +7,7 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import compute_school_days
 from schools.models import Pupil, School, SchoolDay
-from schools.permissions import SHARE_PERMISSION, SHARE_ONLY_ROLES, memberships_of
+from schools.permissions import SHARE_ONLY_ROLES, SHARE_PERMISSION, memberships_of
 
 
 @transaction.atomic
