@@ -1,6 +1,20 @@
+import datetime
+
 import factory
 
 from accounts.models import User
+from schools.models import (
+    Carer,
+    CarerRelationship,
+    Membership,
+    Pathway,
+    Phase,
+    Pupil,
+    Role,
+    School,
+    SchoolClass,
+    Site,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -16,3 +30,73 @@ class UserFactory(factory.django.DjangoModelFactory):
     def _save(obj, create, extracted, **kwargs):
         if create:
             obj.save()
+
+
+class SchoolFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = School
+
+    name = factory.Sequence(lambda n: f"Brookfield Special School {n}")
+    urn = factory.Sequence(lambda n: f"{140000 + n}")
+    local_authority = "Midshire"
+    safeguarding_partnership_name = "Midshire Safeguarding Children Partnership"
+    safeguarding_partnership_url = "https://safeguarding.example/midshire"
+
+
+class SiteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Site
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Site {n}")
+
+
+class PathwayFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pathway
+
+    school = factory.SubFactory(SchoolFactory)
+    name = factory.Sequence(lambda n: f"Pathway {n}")
+
+
+class SchoolClassFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    site = factory.SubFactory(SiteFactory)
+    pathway = factory.SubFactory(PathwayFactory, school=factory.SelfAttribute("..site.school"))
+    name = factory.Sequence(lambda n: f"Class {n}")
+    phase = Phase.PRIMARY
+
+
+class PupilFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Pupil
+
+    school_class = factory.SubFactory(SchoolClassFactory)
+    school = factory.SelfAttribute("school_class.site.school")
+    upn = factory.Sequence(lambda n: f"A{n:011d}B")
+    first_name = factory.Sequence(lambda n: f"Pupil{n}")
+    last_name = "Testcase"
+    date_of_birth = datetime.date(2015, 3, 14)
+    has_ehc_plan = True
+
+
+class CarerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Carer
+
+    pupil = factory.SubFactory(PupilFactory)
+    full_name = factory.Sequence(lambda n: f"Carer {n}")
+    relationship = CarerRelationship.PARENT
+    phone = "01632 960000"
+    email = factory.Sequence(lambda n: f"carer{n}@family.example")
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    user = factory.SubFactory(UserFactory)
+    school = factory.SubFactory(SchoolFactory)
+    role = Role.TEACHER
