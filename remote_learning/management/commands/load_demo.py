@@ -1,11 +1,15 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, demo_accounts_load
+from accounts.demo import DEMO_PASSWORD
+from schools.demo import DEMO_LOGINS, demo_load
 
 
 class Command(BaseCommand):
-    help = "Load the demo school and its staff logins. Safe to run again: it changes nothing."
+    help = (
+        "Load the demo school (Larkspur Valley School), its pupils, families, calendar and "
+        "staff logins. Safe to run again: it changes nothing."
+    )
 
     def add_arguments(self, parser) -> None:
         parser.add_argument(
@@ -17,8 +21,15 @@ class Command(BaseCommand):
     def handle(self, *args: object, allow_production: bool = False, **options: object) -> None:
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo logins with DEBUG off.")
-        demo_accounts_load()
-        self.stdout.write(self.style.SUCCESS("Demo data is loaded. Sign in with:"))
-        for account in DEMO_ACCOUNTS:
-            self.stdout.write(f"  {account.email}  password {DEMO_PASSWORD}")
-        self.stdout.write("  Codes for the second step: make totp (or the secrets in README.md)")
+        school = demo_load()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"{school.name} is loaded: {school.pupils.count()} pupils across "
+                f"{school.sites.count()} sites. Sign in as:"
+            )
+        )
+        width = max(len(label) for label, _ in DEMO_LOGINS)
+        for label, email in DEMO_LOGINS:
+            self.stdout.write(f"  {label:<{width}}  {email}")
+        self.stdout.write(f"Every login's password is {DEMO_PASSWORD}")
+        self.stdout.write("Codes for the second step: make totp (or the secrets in README.md)")
