@@ -1,7 +1,7 @@
 """The main navigation, filtered by what the signed-in person may use.
 
-Each app adds its entries here with the gate that decides who sees them, so the menu never
-offers a page that would answer 403 or 404.
+Each entry carries the gate that decides who sees it, taken from the owning app's
+permissions, so the menu never offers a page that would answer 403 or 404.
 """
 
 from collections.abc import Callable
@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 from django.http import HttpRequest
 from django.urls import reverse
+
+from schools.permissions import can_list_pupils
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,7 +27,15 @@ def _always(user: object) -> bool:
     return True
 
 
-NAV_ITEMS: tuple[NavItem, ...] = (NavItem("Home", "home", _always),)
+def _administrator(user: object) -> bool:
+    return bool(getattr(user, "is_staff", False))
+
+
+NAV_ITEMS: tuple[NavItem, ...] = (
+    NavItem("Home", "home", _always),
+    NavItem("Pupils", "schools:pupil_list", can_list_pupils),
+    NavItem("MIS import", "schools:import_upload", _administrator),
+)
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
@@ -38,5 +48,6 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
         if not item.visible_to(user):
             continue
         url = item.url()
-        entries.append({"label": item.label, "url": url, "current": path == url})
+        current = path == url if url == "/" else path.startswith(url)
+        entries.append({"label": item.label, "url": url, "current": current})
     return entries

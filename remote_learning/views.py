@@ -12,6 +12,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from remote_learning.celery import app as celery_app
+from schools.models import Role
+from schools.permissions import DSL_ROLES, can_list_pupils, memberships_of
+from schools.selectors import my_classes
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +33,23 @@ def greeting_for(moment: datetime) -> str:
 @login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"greeting": greeting_for(timezone.now())})
+    """Each person's starting point: their roles and the work that belongs to them."""
+    user = request.user
+    memberships = memberships_of(user)
+    roles = {m.role for m in memberships}
+    return render(
+        request,
+        "home.html",
+        {
+            "greeting": greeting_for(timezone.now()),
+            "memberships": memberships,
+            "classes": my_classes(user),
+            "dsl_sites": [m.site for m in memberships if m.role in DSL_ROLES and m.site],
+            "can_list_pupils": can_list_pupils(user),
+            "sees_access_log": bool(roles & {Role.DPO, Role.HEADTEACHER}),
+            "is_governor": bool(roles & {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}),
+        },
+    )
 
 
 def _database_ok() -> bool:

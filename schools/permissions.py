@@ -51,7 +51,9 @@ def memberships_of(user: object) -> list[Membership]:
         return []
     cached = getattr(user, "_school_memberships", None)
     if cached is None:
-        cached = list(Membership.objects.filter(user=user).select_related("school_class", "site"))
+        cached = list(
+            Membership.objects.filter(user=user).select_related("school", "school_class", "site")
+        )
         user._school_memberships = cached
     return cached
 
@@ -174,3 +176,12 @@ def can_manage_pupil_shares(
 
 def pupil_content_type() -> ContentType:
     return ContentType.objects.get_for_model(Pupil)
+
+
+# Roles whose memberships can ever show a pupil; the DPO and governors hold none of them.
+PUPIL_ROLES = CLASS_ROLES | NARROWABLE_ROLES | SHARE_ONLY_ROLES | {Role.HEADTEACHER}
+
+
+def can_list_pupils(user: object) -> bool:
+    """Whether the pupil list exists for this person at all (else it answers 404)."""
+    return any(m.role in PUPIL_ROLES for m in memberships_of(user))

@@ -1,13 +1,144 @@
-from django.http import Http404, HttpRequest, HttpResponse
+"""Pupil pages. Thin: form → gate → selector or service → template."""
+
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.forms import PupilFilterForm, ShareForm
+from schools.models import Pupil
+from schools.permissions import PupilAccess, can_list_pupils, pupil_access
+from schools.selectors import carers_of, pupil_for_profile, pupil_list_for, share_candidates
+from schools.services import ShareRefused, pupil_share_grant, pupil_share_revoke
+
+PUPILS_PER_PAGE = 25
 
 
+def visible_pupil_or_404(request: HttpRequest, pk: int) -> tuple[Pupil, PupilAccess]:
+    """The pupil and what this person may do with them, or a 404 that is audited.
+
+    A refusal looks exactly like a pupil that does not exist, so nobody can probe for records.
+    """
+    pupil = pupil_for_profile(pk)
+    access = pupil_access(request.user, pupil) if pupil is not None else None
+    if access is None or not access.can_view:
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type="schools.pupil",
+            subject_id=pk,
+            pupil_id=pupil.pk if pupil is not None else None,
+            detail="pupil not visible to this person",
+        )
+        raise Http404
+    return pupil, access
+
+
+FILTERS_ALLOWED_IN_ADDRESS = ("site", "school_class", "pathway", "page")
+
+
+def _filter_data(request: HttpRequest) -> dict[str, str] | None:
+    """Filter input: posted, or ids in the address (from links such as "my classes").
+
+    A name typed into the search box only ever arrives by POST, so it never reaches the
+    address bar, browser history or server logs; a name in the address is ignored.
+    """
+    if request.method == "POST":
+        return request.POST
+    picked = {key: request.GET[key] for key in FILTERS_ALLOWED_IN_ADDRESS if key in request.GET}
+    if set(picked) - {"page"}:
+        return picked
+    return None
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def pupil_list(request: HttpRequest) -> HttpResponse:
-    raise Http404
+    if not can_list_pupils(request.user):
+        access_record(
+            action=AccessAction.DENIED, request=request, detail="no role that sees pupils"
+        )
+        raise Http404
+    data = _filter_data(request)
+    form = PupilFilterForm(data, user=request.user)
+    filters: dict[str, object] = {}
+    page_number = request.GET.get("page", 1)
+    if data is not None and form.is_valid():
+        filters = {key: form.cleaned_data[key] for key in ("site", "school_class", "pathway")}
+        filters["name"] = form.cleaned_data["name"]
+        page_number = form.cleaned_data["page"] or 1
+    pupils = pupil_list_for(request.user, **filters)
+    if data is not None and not form.is_valid():
+        # Show the mistake at its field rather than a list the person did not ask for.
+        pupils = pupils.none()
+    page = Paginator(pupils, PUPILS_PER_PAGE).get_page(page_number)
+    searched = bool(filters.get("name"))
+    access_record(
+        action=AccessAction.SEARCH if searched else AccessAction.LIST,
+        request=request,
+        subject_type="schools.pupil",
+        detail=f"page {page.number}: {len(page.object_list)} pupils",
+    )
+    return render(
+        request,
+        "schools/pupil_list.html",
+        {"form": form, "page": page, "filtered": bool(data), "searched": searched},
+    )
 
 
+@login_required
+@require_http_methods(["GET", "HEAD"])
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    pupil, access = visible_pupil_or_404(request, pk)
+    carers = carers_of(pupil) if access.can_view_details else []
+    access_record(action=AccessAction.VIEW, request=request, subject=pupil, pupil_id=pupil.pk)
+    return render(
+        request,
+        "schools/pupil_detail.html",
+        {
+            "pupil": pupil,
+            "access": access,
+            "carers": carers,
+            "share_candidates": share_candidates(pupil) if access.can_manage_shares else [],
+        },
+    )
 
 
+@login_required
+@require_POST
 def pupil_sharing(request: HttpRequest, pk: int) -> HttpResponse:
-    raise Http404
+    pupil, access = visible_pupil_or_404(request, pk)
+    if not access.can_manage_shares:
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=pupil,
+            pupil_id=pupil.pk,
+            detail="may not change who is involved",
+        )
+        raise PermissionDenied
+    form = ShareForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "That change could not be made. Please try again.")
+        return HttpResponseRedirect(pupil.get_absolute_url())
+    colleague = get_user_model().objects.filter(pk=form.cleaned_data["user"], is_active=True)
+    colleague = colleague.first()
+    if colleague is None:
+        messages.error(request, "That member of staff could not be found.")
+        return HttpResponseRedirect(pupil.get_absolute_url())
+    try:
+        if form.cleaned_data["action"] == "grant":
+            pupil_share_grant(by=request.user, pupil=pupil, with_user=colleague, request=request)
+            messages.success(request, f"{colleague} can now see {pupil.display_name}'s record.")
+        else:
+            pupil_share_revoke(by=request.user, pupil=pupil, with_user=colleague, request=request)
+            messages.success(request, f"{colleague} can no longer see this record.")
+    except ShareRefused as refusal:
+        messages.error(request, str(refusal))
+    return HttpResponseRedirect(pupil.get_absolute_url())
