@@ -93,9 +93,16 @@ def _membership_grant(membership: Membership) -> Q | None:
     return None
 
 
-def pupils_visible_to(user: object) -> QuerySet[Pupil]:
-    """Every pupil this person may know exists. One SQL statement, whatever their roles."""
-    grants = [grant for m in memberships_of(user) if (grant := _membership_grant(m)) is not None]
+def pupils_visible_to(user: object, *, roles: frozenset[str] | None = None) -> QuerySet[Pupil]:
+    """Every pupil this person may know exists (through ``roles`` only, when given).
+
+    One SQL statement, whatever their roles.
+    """
+    grants = [
+        grant
+        for m in memberships_of(user)
+        if (roles is None or m.role in roles) and (grant := _membership_grant(m)) is not None
+    ]
     if not grants:
         return Pupil.objects.none()
     combined = grants[0]

@@ -1,52 +1,21 @@
 """Every URL of the project, requested by every persona, answers as the table says.
 
-A new view must be added to MATRIX or the completeness test fails: nothing ships without a
+Rows live beside each app's tests in tests/<app>/matrix.py (a ROWS dict); they are merged
+here. A new view must get a row or the completeness test fails: nothing ships without a
 decision about who may use it. 200 (or a redirect after a successful POST) means allowed,
 403 means "may see but not do", 404 means "may not know it exists", and anonymous visitors
 are sent to sign in.
 """
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import importlib
+from pathlib import Path
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import client_for
+from tests.matrix import Rule
 from tests.world import PERSONAS, World
-
-EVERYONE = frozenset(PERSONAS)
-SEES_THE_PUPIL = frozenset(
-    {
-        "teacher",
-        "class_staff",
-        "slt_class",
-        "headteacher",
-        "dsl",
-        "it_staff",
-        "family_support_shared",
-        "nurse_shared",
-    }
-)
-LISTS_PUPILS = frozenset(
-    {
-        "teacher",
-        "class_staff",
-        "other_teacher",
-        "slt_class",
-        "slt_other_site",
-        "headteacher",
-        "dsl",
-        "deputy_dsl_other_site",
-        "it_staff",
-        "family_support_shared",
-        "family_support_unshared",
-        "nurse_shared",
-        "other_school_head",
-    }
-)
-MANAGES_SHARES = frozenset({"dsl", "headteacher"})
-READS_ACCESS_LOG = frozenset({"dpo", "headteacher", "other_school_head"})
 
 # Third-party URL sets with their own tests: allauth's sign-in and MFA pages, and Django's
 # admin, which only administrators reach, through allauth's sign-in.
@@ -54,42 +23,18 @@ EXEMPT_MODULE_PREFIXES = ("allauth.",)
 EXEMPT_NAMESPACES = ("admin",)
 
 
-@dataclass(frozen=True)
-class Rule:
-    allowed: frozenset[str]
-    forbidden: frozenset[str] = frozenset()  # may see, may not act: 403
-    method: str = "get"
-    args: Callable[[World], list] = lambda world: []
-    data: Callable[[World], dict] = lambda world: {}
-    allowed_status: int = 200
-    anonymous_status: int = 302
-    query: str = ""
-    hidden: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "hidden", EVERYONE - self.allowed - self.forbidden)
+def _load_rows() -> dict[str, Rule]:
+    rows: dict[str, Rule] = {}
+    tests_dir = Path(__file__).resolve().parent.parent
+    for path in sorted(tests_dir.glob("*/matrix*.py")):
+        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+        for name, rule in module.ROWS.items():
+            assert name not in rows, f"{name} has two rows in the matrix"
+            rows[name] = rule
+    return rows
 
 
-MATRIX: dict[str, Rule] = {
-    "home": Rule(allowed=EVERYONE),
-    "healthz": Rule(allowed=EVERYONE, anonymous_status=200),
-    "schools:pupil_list": Rule(allowed=LISTS_PUPILS),
-    "schools:pupil_detail": Rule(allowed=SEES_THE_PUPIL, args=lambda world: [world.pupil.pk]),
-    "schools:pupil_sharing": Rule(
-        allowed=MANAGES_SHARES,
-        forbidden=SEES_THE_PUPIL - MANAGES_SHARES,
-        method="post",
-        args=lambda world: [world.pupil.pk],
-        data=lambda world: {
-            # Already involved, so a successful request changes no one's access mid-test.
-            "user": world.users["nurse_shared"].pk,
-            "action": "grant",
-        },
-        allowed_status=302,
-    ),
-    "schools:import_upload": Rule(allowed=frozenset({"administrator"})),
-    "oversight:access_log": Rule(allowed=READS_ACCESS_LOG),
-}
+MATRIX = _load_rows()
 
 
 def _project_url_names() -> set[str]:

@@ -1,0 +1,526 @@
+"""Every write to remote-education cases.
+
+Each function checks the policy's rules, writes in one transaction with an audit row and a
+status change where the status moves, and resolves the flags its action answers. Rule
+breaches raise ValidationError keyed by the form field that caused them, so a page can show
+the message at that field; nothing is half-written.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cases.models import (
+    CLOSURE_REASONS,
+    DEFAULT_ATTENDANCE_CODES,
+    INDIVIDUAL_REASONS,
+    MEDICAL_REASONS,
+    OPEN_STATUSES,
+    Agreement,
+    AttendanceCodeChoice,
+    Basis,
+    Case,
+    CaseSettings,
+    Closure,
+    ClosureCheck,
+    Decision,
+    Flag,
+    FlagKind,
+    PaperDelivery,
+    Party,
+    Provision,
+    ReintegrationPlan,
+    ReintegrationStep,
+    Review,
+    Status,
+    StatusChange,
+)
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.calendar import add_school_days, is_school_day, today
+from schools.models import Pupil, School, SchoolClass, Site
+
+BEHAVIOUR_REFUSAL = (
+    "Remote education cannot be used because of a pupil's behaviour. Sending a pupil home "
+    "for misbehaviour counts as a suspension, even if they are asked to learn online while "
+    "suspended. Follow the school's behaviour and suspension procedures instead."
+)
+
+
+def case_settings_for(school: School) -> CaseSettings:
+    settings, _ = CaseSettings.objects.get_or_create(school=school)
+    return settings
+
+
+def attendance_code_for(school: School, reason: str) -> str:
+    chosen = AttendanceCodeChoice.objects.filter(school=school, reason=reason).first()
+    return chosen.code if chosen is not None else DEFAULT_ATTENDANCE_CODES[reason]
+
+
+def required_parties(case: Case) -> list[str]:
+    """Whose agreement a case needs before it can start (policy section 2)."""
+    parties = [Party.SCHOOL, Party.CARERS, Party.PUPIL]
+    if case.reason in MEDICAL_REASONS and not case.medical_agreement_not_needed.strip():
+        parties.append(Party.MEDICAL)
+    # Every pupil with an EHC plan or a social worker brings the local authority in.
+    if case.pupil.has_ehc_plan or case.pupil.has_social_worker:
+        parties.append(Party.LOCAL_AUTHORITY)
+    return parties
+
+
+def missing_parties(case: Case, agreements: list[Agreement] | None = None) -> list[str]:
+    if agreements is None:
+        agreements = list(case.agreements.all())
+    agreed = {agreement.party for agreement in agreements}
+    return [party for party in required_parties(case) if party not in agreed]
+
+
+def _audit(by: object, request: HttpRequest | None, action: str, subject, case: Case, detail=""):
+    access_record(
+        action=action,
+        request=request,
+        user=by,
+        subject=subject,
+        pupil_id=case.pupil_id,
+        detail=detail,
+    )
+
+
+def _move(case: Case, to_status: str, by: object, note: str = "") -> None:
+    StatusChange.objects.create(
+        case=case, from_status=case.status, to_status=to_status, changed_by=by, note=note
+    )
+    case.status = to_status
+
+
+def flags_resolve(*, case: Case, kinds: list[str], by: object | None, resolution: str) -> int:
+    return Flag.objects.filter(case=case, kind__in=kinds, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=by, resolution=resolution[:300]
+    )
+
+
+def _check_time_limit(school: School, start: datetime.date, end: datetime.date, field: str):
+    settings = case_settings_for(school)
+    latest = add_school_days(school, start, settings.max_time_limit_school_days)
+    if latest is not None and end > latest:
+        raise ValidationError(
+            {
+                field: (
+                    f"The time limit can be at most {settings.max_time_limit_school_days} "
+                    f"school days after the start, that is {latest:%d/%m/%Y}. Agree a review "
+                    "to extend it later if needed."
+                )
+            }
+        )
+
+
+def _first_review(school: School, start: datetime.date) -> datetime.date:
+    interval = case_settings_for(school).review_interval_school_days
+    return add_school_days(school, start, interval) or start + datetime.timedelta(weeks=2)
+
+
+@transaction.atomic
+def case_propose(
+    *,
+    by: object,
+    pupil: Pupil,
+    reason: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    summary: str = "",
+    medical_agreement_not_needed: str = "",
+    request: HttpRequest | None = None,
+) -> Case:
+    """Propose remote education for one pupil who cannot attend for a limited time."""
+    if reason not in INDIVIDUAL_REASONS:
+        raise ValidationError({"reason": "Choose one of the reasons an individual pupil can have."})
+    if end_date < start_date:
+        raise ValidationError({"end_date": "The time limit cannot be before the start date."})
+    _check_time_limit(pupil.school, start_date, end_date, "end_date")
+    case = Case(
+        pupil=pupil,
+        basis=Basis.INDIVIDUAL,
+        reason=reason,
+        status=Status.PROPOSED,
+        summary=summary,
+        start_date=start_date,
+        end_date=end_date,
+        next_review_date=_first_review(pupil.school, start_date),
+        attendance_code=attendance_code_for(pupil.school, reason),
+        medical_agreement_not_needed=medical_agreement_not_needed.strip(),
+        proposed_on=today(),
+        created_by=by,
+    )
+    case.full_clean()
+    case.save()
+    StatusChange.objects.create(case=case, to_status=Status.PROPOSED, changed_by=by)
+    _audit(by, request, AccessAction.CREATE, case, case)
+    return case
+
+
+def _require_open(case: Case) -> None:
+    if not case.is_open:
+        raise ValidationError("This case is closed. Open a new case if the pupil needs one.")
+
+
+def _not_in_future(value: datetime.date, field: str) -> None:
+    if value > today():
+        raise ValidationError({field: "This date is in the future."})
+
+
+@transaction.atomic
+def agreement_record(
+    *,
+    by: object,
+    case: Case,
+    party: str,
+    agreed_by: str,
+    agreed_on: datetime.date,
+    method: str,
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> Agreement:
+    _require_open(case)
+    _not_in_future(agreed_on, "agreed_on")
+    agreement = Agreement(
+        case=case,
+        party=party,
+        agreed_by=agreed_by.strip(),
+        agreed_on=agreed_on,
+        method=method,
+        notes=notes.strip(),
+        recorded_by=by,
+    )
+    agreement.full_clean()
+    agreement.save()
+    _audit(by, request, AccessAction.CREATE, agreement, case, detail=f"agreement: {party}")
+    return agreement
+
+
+@transaction.atomic
+def case_activate(*, by: object, case: Case, request: HttpRequest | None = None) -> Case:
+    """Start remote education: only once every required party has agreed."""
+    case = Case.objects.select_for_update().select_related("pupil").get(pk=case.pk)
+    if case.status != Status.PROPOSED:
+        raise ValidationError("Only a proposed case can be started.")
+    missing = missing_parties(case)
+    if missing:
+        names = ", ".join(Party(party).label.lower() for party in missing)
+        raise ValidationError(f"Remote education cannot start until it is agreed by {names}.")
+    _move(case, Status.ACTIVE, by)
+    case.save(update_fields=["status"])
+    flags_resolve(
+        case=case, kinds=[FlagKind.AGREEMENTS_MISSING], by=by, resolution="All parties agreed."
+    )
+    _audit(by, request, AccessAction.CHANGE, case, case, detail="activated")
+    return case
+
+
+@transaction.atomic
+def provision_record(
+    *,
+    by: object,
+    case: Case,
+    date: datetime.date,
+    sent_by_email: bool = False,
+    sent_as_work_pack: bool = False,
+    sent_to_platform: bool = False,
+    visual_timetable_sent: bool = False,
+    resources_signposted: bool = False,
+    feedback: str = "",
+    request: HttpRequest | None = None,
+) -> Provision:
+    if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
+        raise ValidationError("Provision is recorded for active cases only.")
+    _not_in_future(date, "date")
+    if not case.start_date <= date <= case.end_date:
+        raise ValidationError(
+            {
+                "date": f"Choose a date between {case.start_date:%d/%m/%Y} and "
+                f"{case.end_date:%d/%m/%Y}, while the case runs."
+            }
+        )
+    if not is_school_day(case.pupil.school, date):
+        raise ValidationError({"date": "This is not a school day."})
+    provision = Provision(
+        case=case,
+        date=date,
+        sent_by_email=sent_by_email,
+        sent_as_work_pack=sent_as_work_pack,
+        sent_to_platform=sent_to_platform,
+        visual_timetable_sent=visual_timetable_sent,
+        resources_signposted=resources_signposted,
+        feedback=feedback.strip(),
+        recorded_by=by,
+    )
+    provision.full_clean()
+    provision.save()
+    _audit(by, request, AccessAction.CREATE, provision, case, detail="provision")
+    return provision
+
+
+@transaction.atomic
+def review_record(
+    *,
+    by: object,
+    case: Case,
+    held_on: datetime.date,
+    attendees: str,
+    progress: str,
+    decision: str,
+    new_end_date: datetime.date | None = None,
+    next_review_date: datetime.date | None = None,
+    request: HttpRequest | None = None,
+) -> Review:
+    """Hold a review. Extending the time limit happens here and nowhere else."""
+    case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
+    if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
+        raise ValidationError("Only an active case can be reviewed.")
+    _not_in_future(held_on, "held_on")
+    if held_on < case.start_date:
+        raise ValidationError({"held_on": "A review cannot be before the case started."})
+    if decision == Decision.EXTEND:
+        if new_end_date is None:
+            raise ValidationError({"new_end_date": "Give the new time limit."})
+        if new_end_date <= case.end_date:
+            raise ValidationError(
+                {"new_end_date": f"The new time limit must be after {case.end_date:%d/%m/%Y}."}
+            )
+        _check_time_limit(case.pupil.school, held_on, new_end_date, "new_end_date")
+    elif new_end_date is not None:
+        raise ValidationError({"new_end_date": "Only give a new time limit when extending it."})
+    if decision == Decision.CLOSE:
+        next_review_date = None
+    else:
+        if next_review_date is None:
+            next_review_date = _first_review(case.pupil.school, held_on)
+        if next_review_date <= held_on:
+            raise ValidationError({"next_review_date": "The next review must be after this one."})
+    review = Review(
+        case=case,
+        held_on=held_on,
+        attendees=attendees.strip(),
+        progress=progress.strip(),
+        decision=decision,
+        new_end_date=new_end_date,
+        next_review_date=next_review_date,
+        recorded_by=by,
+    )
+    review.full_clean()
+    review.save()
+    case.next_review_date = next_review_date
+    resolved = [FlagKind.REVIEW_OVERDUE]
+    if decision == Decision.EXTEND:
+        case.end_date = new_end_date
+        resolved.append(FlagKind.TIME_LIMIT_PASSED)
+    if decision == Decision.REINTEGRATE and case.status == Status.ACTIVE:
+        _move(case, Status.REINTEGRATING, by, note="Decided at review")
+    case.save(update_fields=["next_review_date", "end_date", "status"])
+    flags_resolve(case=case, kinds=resolved, by=by, resolution="Review held.")
+    _audit(by, request, AccessAction.CREATE, review, case, detail=f"review: {decision}")
+    return review
+
+
+@transaction.atomic
+def reintegration_plan_save(
+    *,
+    by: object,
+    case: Case,
+    support: str,
+    flexibilities: str = "",
+    request: HttpRequest | None = None,
+) -> ReintegrationPlan:
+    _require_open(case)
+    if not support.strip():
+        raise ValidationError({"support": "Say what support is in place for the return."})
+    plan, created = ReintegrationPlan.objects.update_or_create(
+        case=case,
+        defaults={
+            "support": support.strip(),
+            "flexibilities": flexibilities.strip(),
+            "updated_by": by,
+        },
+    )
+    action = AccessAction.CREATE if created else AccessAction.CHANGE
+    _audit(by, request, action, plan, case, detail="reintegration plan")
+    return plan
+
+
+@transaction.atomic
+def reintegration_step_add(
+    *,
+    by: object,
+    case: Case,
+    description: str,
+    target_date: datetime.date,
+    request: HttpRequest | None = None,
+) -> ReintegrationStep:
+    _require_open(case)
+    plan = ReintegrationPlan.objects.filter(case=case).first()
+    if plan is None:
+        raise ValidationError("Write the reintegration plan's support first, then add steps.")
+    if target_date < case.start_date:
+        raise ValidationError({"target_date": "A step cannot be before the case started."})
+    step = ReintegrationStep(plan=plan, description=description.strip(), target_date=target_date)
+    step.full_clean()
+    step.save()
+    _audit(by, request, AccessAction.CREATE, step, case, detail="reintegration step")
+    return step
+
+
+@transaction.atomic
+def reintegration_step_done(
+    *, by: object, step: ReintegrationStep, done_on: datetime.date, request=None
+) -> ReintegrationStep:
+    _not_in_future(done_on, "done_on")
+    step.done_on = done_on
+    step.save(update_fields=["done_on"])
+    _audit(by, request, AccessAction.CHANGE, step, step.plan.case, detail="step done")
+    return step
+
+
+@transaction.atomic
+def case_close(
+    *,
+    by: object,
+    case: Case,
+    outcome: str,
+    actual_return_date: datetime.date | None,
+    request: HttpRequest | None = None,
+) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require_open(case)
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say how the case ended."
+    if actual_return_date is None:
+        errors["actual_return_date"] = "Give the date the pupil returned to school."
+    elif actual_return_date < case.start_date:
+        errors["actual_return_date"] = "The return cannot be before the case started."
+    if errors:
+        raise ValidationError(errors)
+    _move(case, Status.CLOSED, by)
+    case.outcome = outcome.strip()
+    case.actual_return_date = actual_return_date
+    case.closed_at = timezone.now()
+    case.next_review_date = None
+    case.full_clean()
+    case.save()
+    flags_resolve(case=case, kinds=list(FlagKind), by=by, resolution="Case closed.")
+    _audit(by, request, AccessAction.CHANGE, case, case, detail="closed")
+    return case
+
+
+def pupils_in(site: Site | None, school_class: SchoolClass | None) -> QuerySet[Pupil]:
+    pupils = Pupil.objects.filter(on_roll=True)
+    if school_class is not None:
+        return pupils.filter(school_class=school_class)
+    return pupils.filter(school_class__site=site)
+
+
+@transaction.atomic
+def closure_open(
+    *,
+    by: object,
+    school: School,
+    reason: str,
+    start_date: datetime.date,
+    end_date: datetime.date,
+    site: Site | None = None,
+    school_class: SchoolClass | None = None,
+    request: HttpRequest | None = None,
+) -> Closure:
+    """Open a case for every pupil of a site or class in one step (policy section 3.2).
+
+    The closure is the school's decision under government guidance or for safety, so its cases
+    start active; agreements can still be recorded on each case.
+    """
+    if reason not in CLOSURE_REASONS:
+        raise ValidationError({"reason": "Choose a reason for closing a site or class."})
+    closure = Closure(
+        school=school,
+        site=site,
+        school_class=school_class,
+        reason=reason,
+        start_date=start_date,
+        end_date=end_date,
+        created_by=by,
+    )
+    closure.full_clean()
+    pupils = list(pupils_in(site, school_class).select_for_update())
+    if not pupils:
+        raise ValidationError("There are no pupils on roll there.")
+    already = Case.objects.filter(pupil__in=pupils, status__in=OPEN_STATUSES).select_related(
+        "pupil"
+    )
+    if already:
+        names = ", ".join(sorted(case.pupil.display_name for case in already))
+        raise ValidationError(
+            f"These pupils already have an open case, so nothing was opened: {names}. "
+            "Close or review their cases first."
+        )
+    closure.save()
+    code = attendance_code_for(school, reason)
+    review = _first_review(school, start_date)
+    cases = Case.objects.bulk_create(
+        [
+            Case(
+                pupil=pupil,
+                basis=Basis.CLOSURE,
+                reason=reason,
+                status=Status.ACTIVE,
+                closure=closure,
+                start_date=start_date,
+                end_date=end_date,
+                next_review_date=review,
+                attendance_code=code,
+                proposed_on=today(),
+                created_by=by,
+            )
+            for pupil in pupils
+        ]
+    )
+    StatusChange.objects.bulk_create(
+        [StatusChange(case=case, to_status=Status.ACTIVE, changed_by=by) for case in cases]
+    )
+    ClosureCheck.objects.bulk_create([ClosureCheck(case=case) for case in cases])
+    access_record(
+        action=AccessAction.CREATE,
+        request=request,
+        user=by,
+        subject=closure,
+        detail=f"closure: {len(cases)} cases opened",
+    )
+    return closure
+
+
+@transaction.atomic
+def closure_check_update(
+    *, by: object, case: Case, wellbeing: str, internet_access: str, request=None
+) -> ClosureCheck:
+    _require_open(case)
+    check, _ = ClosureCheck.objects.get_or_create(case=case)
+    check.wellbeing = wellbeing
+    check.internet_access = internet_access
+    check.updated_by = by
+    check.full_clean()
+    check.save()
+    _audit(by, request, AccessAction.CHANGE, check, case, detail="class overview")
+    return check
+
+
+@transaction.atomic
+def paper_delivery_record(
+    *, by: object, case: Case, delivered_on: datetime.date, notes: str = "", request=None
+) -> PaperDelivery:
+    _require_open(case)
+    _not_in_future(delivered_on, "delivered_on")
+    delivery = PaperDelivery(case=case, delivered_on=delivered_on, delivered_by=by, notes=notes)
+    delivery.full_clean()
+    delivery.save()
+    _audit(by, request, AccessAction.CREATE, delivery, case, detail="paper delivery")
+    return delivery

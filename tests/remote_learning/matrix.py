@@ -1,0 +1,31 @@
+"""Permission matrix rows for the project-wide and schools/oversight URLs."""
+
+from tests.matrix import (
+    EVERYONE,
+    LISTS_PUPILS,
+    MANAGES_SHARES,
+    READS_ACCESS_LOG,
+    SEES_THE_PUPIL,
+    Rule,
+)
+
+ROWS: dict[str, Rule] = {
+    "home": Rule(allowed=EVERYONE),
+    "healthz": Rule(allowed=EVERYONE, anonymous_status=200),
+    "schools:pupil_list": Rule(allowed=LISTS_PUPILS),
+    "schools:pupil_detail": Rule(allowed=SEES_THE_PUPIL, args=lambda world: [world.pupil.pk]),
+    "schools:pupil_sharing": Rule(
+        allowed=MANAGES_SHARES,
+        forbidden=SEES_THE_PUPIL - MANAGES_SHARES,
+        method="post",
+        args=lambda world: [world.pupil.pk],
+        data=lambda world: {
+            # Already involved, so a successful request changes no one's access mid-test.
+            "user": world.users["nurse_shared"].pk,
+            "action": "grant",
+        },
+        allowed_status=302,
+    ),
+    "schools:import_upload": Rule(allowed=frozenset({"administrator"})),
+    "oversight:access_log": Rule(allowed=READS_ACCESS_LOG),
+}
