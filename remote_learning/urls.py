@@ -11,6 +11,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
     path("", include("schools.urls")),
+    path("cases/", include("cases.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]
