@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: people, signed-in clients and a clean cache."""
 
+import os
 import time
 
 import pytest
@@ -18,6 +19,17 @@ def totp_code(secret: str = TEST_TOTP_SECRET, at: float | None = None) -> str:
     """The code an authenticator app would show for ``secret`` at ``at`` (default: now)."""
     counter = int(time.time() if at is None else at) // 30
     return format_hotp_value(hotp_value(secret, counter))
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
+    """Give each test run its own PostgreSQL test database, so that runs started side by side
+    (a developer's and an editor's, say) never drop each other's database mid-run."""
+    from django.conf import settings
+    from pytest_django.fixtures import _set_suffix_to_test_databases
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
+        _set_suffix_to_test_databases(suffix=f"p{os.getpid()}")
 
 
 @pytest.fixture(autouse=True)
