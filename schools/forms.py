@@ -25,6 +25,8 @@ class PupilFilterForm(forms.Form):
     )
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
+    is_filter = True  # every field is optional; the template need not say so
+
     def __init__(self, *args: object, user: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         self.fields["site"].queryset = sites_visible_to(user).order_by("name")
