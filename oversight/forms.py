@@ -54,6 +54,8 @@ class AccessLogFilterForm(forms.Form):
     date_from = UkDateField(label="From", required=False, help_text="DD/MM/YYYY")
     date_to = UkDateField(label="To", required=False, help_text="DD/MM/YYYY, included")
 
+    is_filter = True  # every field is optional; the template need not say so
+
     def __init__(
         self, *args: object, pupils: QuerySet[Pupil], staff: QuerySet[User], **kwargs: object
     ) -> None:

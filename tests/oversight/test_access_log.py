@@ -291,6 +291,7 @@ def test_the_page_has_labels_and_no_inline_scripts_or_styles(world):
     for script in re.findall(r"<script[^>]*>", html):
         assert "src=" in script
     assert 'method="get"' in html
+    assert "(optional)" not in html  # a filter form: every field is
 
 
 # --- Filters ---------------------------------------------------------------------------------
