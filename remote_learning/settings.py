@@ -172,6 +172,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.clear_expired_sessions",
         "schedule": crontab(hour=2, minute=15),
     },
+    # Flags for overdue reviews, time limits and missing agreements: before school starts and
+    # again at the end of the school day, Europe/London (CELERY_TIMEZONE).
+    "cases-check-cases": {
+        "task": "cases.tasks.check_cases",
+        "schedule": crontab(hour="7,16", minute=0, day_of_week="mon-fri"),
+    },
 }
 
 # --- Accounts, allauth and MFA -------------------------------------------------------------

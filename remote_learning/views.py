@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from cases.permissions import can_list_cases
+from cases.selectors_flags import flags_needing_action
 from remote_learning.celery import app as celery_app
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, memberships_of
@@ -48,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_list_pupils": can_list_pupils(user),
             "sees_access_log": bool(roles & {Role.DPO, Role.HEADTEACHER}),
             "is_governor": bool(roles & {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}),
+            "can_list_cases": can_list_cases(user),
+            "flags": flags_needing_action(user),
         },
     )
 
