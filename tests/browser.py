@@ -31,21 +31,30 @@ def chromium_path() -> str | None:
 
 
 @pytest.fixture(scope="session")
-def chromium() -> Iterator[object]:
+def chromium_executable() -> str:
     path = chromium_path()
     if path is None:
         message = "Chromium is not installed (apt-get install chromium) so browser tests cannot run"
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail(message)
         pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def chromium(chromium_executable, live_server, monkeypatch) -> Iterator[object]:
+    """A headless Chromium for one test, started after the test database is ready.
+
+    Playwright's sync API keeps an event loop in this thread while it runs; the ORM calls a
+    test makes between browser steps are still ordinary synchronous code, so Django is told
+    so for this test only (no other test, the deploy check say, inherits the setting).
+    """
     from playwright.sync_api import sync_playwright
 
-    # Playwright's sync API keeps an event loop in this thread; the ORM calls a test makes
-    # between browser steps are still ordinary synchronous code.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=path, headless=True, args=CHROMIUM_ARGS
+            executable_path=chromium_executable, headless=True, args=CHROMIUM_ARGS
         )
         yield browser
         browser.close()

@@ -1,5 +1,6 @@
 """Fixtures shared by every app's tests: people, signed-in clients and a clean cache."""
 
+import datetime
 import os
 import time
 
@@ -7,7 +8,9 @@ import pytest
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, hotp_value
 from django.core.cache import cache
+from django.db import transaction
 from django.test import Client
+from pytest_django.fixtures import validate_django_db
 
 from tests.factories import UserFactory
 
@@ -99,3 +102,42 @@ def client_for(user) -> Client:
     if user is not None:
         client.force_login(user)
     return client
+
+
+# --- Transactional tests and the append-only access audit -----------------------------------
+# dataprotection's triggers refuse DELETE on dataprotection_accessevent outside a retention
+# purge. After a transactional test (transaction=True, transactional_db, live_server) Django
+# flushes every table: PostgreSQL TRUNCATEs (no row triggers fire), but SQLite runs
+# DELETE FROM, which the trigger refuses, failing the test's teardown. Just before that flush,
+# this opens a purge window, empties the audit and closes the window again, in one
+# transaction: the same path as manage.py purge_access_events; nothing in production changes.
+# Requesting transactional_db from here makes this fixture's teardown run before the flush
+# (pytest tears fixtures down in the reverse order they were set up).
+TRANSACTIONAL_DB_FIXTURES = frozenset({"transactional_db", "live_server"})
+AFTER_EVERY_EVENT = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
+
+
+def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None:
+        transaction_, reset_sequences, *_ = validate_django_db(marker)
+        if transaction_ or reset_sequences:
+            return True
+    return bool(TRANSACTIONAL_DB_FIXTURES & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _empty_access_audit_before_flush(request: pytest.FixtureRequest):
+    if not _uses_transactional_db(request):
+        yield
+        return
+    request.getfixturevalue("transactional_db")
+    yield
+    from dataprotection.models import AccessEvent, RetentionPurge
+
+    with transaction.atomic():
+        window = RetentionPurge.objects.create(
+            purge_before=AFTER_EVERY_EVENT, reason="test teardown: flush"
+        )
+        AccessEvent.objects.all().delete()
+        window.delete()

@@ -6,47 +6,15 @@ just before the flush (see ``_empty_access_audit_before_flush``). These tests fa
 teardown on SQLite if that ordering ever breaks.
 """
 
-import datetime
 import importlib
 
 import pytest
 from django.apps import apps
-from django.db import connection, transaction
-from pytest_django.fixtures import validate_django_db
+from django.db import connection
 
 from dataprotection.models import AccessAction, AccessEvent, RetentionPurge
 from dataprotection.services import access_record
 from tests.dataprotection.test_append_only import EXPECTED_TRIGGERS, installed_triggers
-
-# --- The same fixture as the one proposed for tests/conftest.py; delete from here once it is
-# there (a module fixture of the same name overrides the conftest one, so both never run).
-TRANSACTIONAL_DB_FIXTURES = frozenset({"transactional_db", "live_server"})
-AFTER_EVERY_EVENT = datetime.datetime(9999, 12, 31, tzinfo=datetime.UTC)
-
-
-def _uses_transactional_db(request: pytest.FixtureRequest) -> bool:
-    marker = request.node.get_closest_marker("django_db")
-    if marker is not None:
-        transaction_, reset_sequences, *_ = validate_django_db(marker)
-        if transaction_ or reset_sequences:
-            return True
-    return bool(TRANSACTIONAL_DB_FIXTURES & set(request.fixturenames))
-
-
-@pytest.fixture(autouse=True)
-def _empty_access_audit_before_flush(request: pytest.FixtureRequest):
-    if not _uses_transactional_db(request):
-        yield
-        return
-    request.getfixturevalue("transactional_db")
-    yield
-    with transaction.atomic():
-        window = RetentionPurge.objects.create(
-            purge_before=AFTER_EVERY_EVENT, reason="test teardown: flush"
-        )
-        AccessEvent.objects.all().delete()
-        window.delete()
-
 
 # --- Tests -----------------------------------------------------------------------------------
 
