@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
-from schools.permissions import can_list_pupils
+from cases.permissions import can_list_cases
+from schools.permissions import can_list_pupils, can_view_access_log
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +35,8 @@ def _administrator(user: object) -> bool:
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", _always),
     NavItem("Pupils", "schools:pupil_list", can_list_pupils),
+    NavItem("Cases", "cases:case_list", can_list_cases),
+    NavItem("Access log", "oversight:access_log", can_view_access_log),
     NavItem("MIS import", "schools:import_upload", _administrator),
 )
 

@@ -15,7 +15,7 @@ from cases.permissions import can_list_cases
 from cases.selectors_flags import flags_needing_action
 from remote_learning.celery import app as celery_app
 from schools.models import Role
-from schools.permissions import DSL_ROLES, can_list_pupils, memberships_of
+from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
 from schools.selectors import my_classes
 
 logger = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "classes": my_classes(user),
             "dsl_sites": [m.site for m in memberships if m.role in DSL_ROLES and m.site],
             "can_list_pupils": can_list_pupils(user),
-            "sees_access_log": bool(roles & {Role.DPO, Role.HEADTEACHER}),
+            "sees_access_log": can_view_access_log(user),
             "is_governor": bool(roles & {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}),
             "can_list_cases": can_list_cases(user),
             "flags": flags_needing_action(user),

@@ -192,3 +192,16 @@ PUPIL_ROLES = CLASS_ROLES | NARROWABLE_ROLES | SHARE_ONLY_ROLES | {Role.HEADTEAC
 def can_list_pupils(user: object) -> bool:
     """Whether the pupil list exists for this person at all (else it answers 404)."""
     return any(m.role in PUPIL_ROLES for m in memberships_of(user))
+
+
+# The Data Protection Officer and the headteacher read who looked at pupils' records.
+ACCESS_LOG_ROLES = frozenset({Role.DPO, Role.HEADTEACHER})
+
+
+def access_log_school_ids(user: object) -> set[int]:
+    """The schools whose access log this person may read (none for most people)."""
+    return {m.school_id for m in memberships_of(user) if m.role in ACCESS_LOG_ROLES}
+
+
+def can_view_access_log(user: object) -> bool:
+    return bool(access_log_school_ids(user))

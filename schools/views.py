@@ -13,7 +13,12 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.forms import PupilFilterForm, ShareForm
 from schools.models import Pupil
-from schools.permissions import PupilAccess, can_list_pupils, pupil_access
+from schools.permissions import (
+    PupilAccess,
+    can_list_pupils,
+    can_view_access_log,
+    pupil_access,
+)
 from schools.selectors import carers_of, pupil_for_profile, pupil_list_for, share_candidates
 from schools.services import ShareRefused, pupil_share_grant, pupil_share_revoke
 
@@ -106,6 +111,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "access": access,
             "carers": carers,
             "share_candidates": share_candidates(pupil) if access.can_manage_shares else [],
+            "sees_access_log": can_view_access_log(request.user),
         },
     )
 
