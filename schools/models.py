@@ -373,3 +373,85 @@ class PupilUserObjectPermission(UserObjectPermissionBase):
 
 class PupilGroupObjectPermission(GroupObjectPermissionBase):
     content_object = models.ForeignKey(Pupil, on_delete=models.CASCADE)
+
+
+class MisImportKind(models.TextChoices):
+    """The four MIS export layouts (docs/mis-import.md), in the order a new school imports them."""
+
+    CLASSES = "classes", "Classes"
+    STAFF = "staff", "Staff"
+    PUPILS = "pupils", "Pupils"
+    CARERS = "carers", "Carers"
+
+
+class MisImportStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting to start"
+    CHECKING = "checking", "Checking rows"
+    WRITING = "writing", "Saving changes"
+    CHECKED = "checked", "Checked: no errors"
+    APPLIED = "applied", "Imported"
+    FAILED = "failed", "Errors found: nothing was saved"
+    ERROR = "error", "Stopped unexpectedly: nothing was saved"
+
+
+class MisImportSource(models.TextChoices):
+    WEB = "web", "Upload page"
+    COMMAND = "command", "Management command"
+
+
+class MisImport(models.Model):
+    """One MIS CSV file checked (dry run) or imported into one school, with its report.
+
+    The file itself is kept in the database (not under MEDIA) so a Celery worker on another
+    host can read it, and only for as long as it is needed: it is cleared once imported or
+    rejected, and a clean dry run's copy is cleared by the sweep after a few days.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="mis_imports")
+    kind = models.CharField(max_length=10, choices=MisImportKind.choices)
+    dry_run = models.BooleanField(default=True)
+    source = models.CharField(
+        max_length=10, choices=MisImportSource.choices, default=MisImportSource.WEB
+    )
+    status = models.CharField(
+        max_length=10, choices=MisImportStatus.choices, default=MisImportStatus.QUEUED
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    content = models.BinaryField(null=True, blank=True, editable=False)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_done = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "MIS import"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} import {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("schools:import_status", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status not in {
+            MisImportStatus.QUEUED,
+            MisImportStatus.CHECKING,
+            MisImportStatus.WRITING,
+        }
+
+    @property
+    def percent_done(self) -> int:
+        if not self.rows_total:
+            return 0
+        return min(100, self.rows_done * 100 // self.rows_total)

@@ -1,0 +1,23 @@
+"""Celery tasks for schools. Each takes ids and calls a service in schools.imports."""
+
+import datetime
+
+from celery import shared_task
+
+from schools.imports import mis_import_process, mis_imports_sweep
+
+
+@shared_task
+def mis_import_process_task(run_id: int) -> None:
+    """Check (and unless a dry run, import) one uploaded MIS file. Safe to deliver twice."""
+    mis_import_process(run_id=run_id)
+
+
+@shared_task
+def mis_imports_sweep_task() -> None:
+    """Catch up on imports whose message the broker lost, and forget unused dry-run files."""
+    mis_imports_sweep(
+        queued_for=datetime.timedelta(minutes=5),
+        running_for=datetime.timedelta(hours=2),
+        keep_for=datetime.timedelta(days=7),
+    )
