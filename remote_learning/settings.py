@@ -178,6 +178,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.check_cases",
         "schedule": crontab(hour="7,16", minute=0, day_of_week="mon-fri"),
     },
+    # MIS imports whose task was lost (broker down at upload) or whose worker died.
+    "mis-imports-sweep": {
+        "task": "schools.tasks.mis_imports_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Accounts, allauth and MFA -------------------------------------------------------------

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 from schools.forms_import import MisImportForm
 from schools.imports import (
     LAYOUTS,
-    can_import_mis,
     mis_import_apply_checked,
     mis_import_can_apply,
     mis_import_runs,
@@ -17,6 +16,7 @@ from schools.imports import (
     saving_progress,
 )
 from schools.models import MisImportKind, MisImportStatus
+from schools.permissions import can_import_mis
 
 RECENT_RUNS = 10
 

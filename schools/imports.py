@@ -79,15 +79,6 @@ def too_large_reason(size: int) -> str:
     )
 
 
-def can_import_mis(user: object) -> bool:
-    """Only administrators may import (and may know the page exists)."""
-    return bool(
-        getattr(user, "is_authenticated", False)
-        and getattr(user, "is_active", False)
-        and getattr(user, "is_staff", False)
-    )
-
-
 # --- Layouts ---------------------------------------------------------------------------------
 
 

@@ -205,3 +205,12 @@ def access_log_school_ids(user: object) -> set[int]:
 
 def can_view_access_log(user: object) -> bool:
     return bool(access_log_school_ids(user))
+
+
+def can_import_mis(user: object) -> bool:
+    """Only administrators import from the MIS (and only they may know the page exists)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "is_active", False)
+        and getattr(user, "is_staff", False)
+    )

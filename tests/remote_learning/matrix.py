@@ -9,6 +9,16 @@ from tests.matrix import (
     Rule,
 )
 
+
+def _import_run(world):
+    from schools.models import MisImport, MisImportKind
+
+    run = MisImport.objects.filter(school=world.school).first()
+    return run or MisImport.objects.create(
+        school=world.school, kind=MisImportKind.CLASSES, uploaded_by=world.users["administrator"]
+    )
+
+
 ROWS: dict[str, Rule] = {
     "home": Rule(allowed=EVERYONE),
     "healthz": Rule(allowed=EVERYONE, anonymous_status=200),
@@ -27,5 +37,8 @@ ROWS: dict[str, Rule] = {
         allowed_status=302,
     ),
     "schools:import_upload": Rule(allowed=frozenset({"administrator"})),
+    "schools:import_status": Rule(
+        allowed=frozenset({"administrator"}), args=lambda world: [_import_run(world).pk]
+    ),
     "oversight:access_log": Rule(allowed=READS_ACCESS_LOG),
 }
