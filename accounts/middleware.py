@@ -1,14 +1,19 @@
-"""Session rules for staff: idle and absolute time-outs, and a second factor before any work."""
+"""Session rules for staff: idle and absolute time-outs, a second factor before any work, and
+proof of identity again before changing how one signs in."""
 
+import time
 from collections.abc import Callable
 
+from allauth.account.adapter import get_adapter
+from allauth.account.internal.flows.login import get_authentication_records
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -23,7 +28,8 @@ def _signed_out_response(request: HttpRequest, reason: str) -> HttpResponse:
     logout(request)
     messages.info(request, reason)
     login_url = reverse(settings.LOGIN_URL)
-    if getattr(request, "htmx", False):
+    # Read the header itself: django-htmx's middleware may run after this one.
+    if request.headers.get("HX-Request") == "true":
         response = HttpResponse(status=204)
         response["HX-Redirect"] = login_url
         return response
@@ -85,8 +91,32 @@ def user_has_mfa(user: object) -> bool:
     )
 
 
+# Pages that change how a person signs in: only shown to someone who proved who they are
+# (signing in, or re-authenticating) within ACCOUNT_REAUTHENTICATION_TIMEOUT.
+REAUTHENTICATE_URL_NAMES = frozenset({"account_change_password"})
+
+
+def authenticated_recently(request: HttpRequest) -> bool:
+    """Whether this session signed in or re-authenticated within the re-authentication timeout."""
+    records = get_authentication_records(request, request.user)
+    if not records:
+        return False
+    latest = max(record.get("at", 0) for record in records)
+    return time.time() - latest < settings.ACCOUNT_REAUTHENTICATION_TIMEOUT
+
+
+def _reauthentication_redirect(request: HttpRequest) -> HttpResponse:
+    methods = get_adapter(request).get_reauthentication_methods(request.user)
+    url = methods[0]["url"] if methods else reverse("account_reauthenticate")
+    # Unlike allauth's own decorator, never keep a POST in the session to replay later: here
+    # it would hold passwords. The person fills the form in again.
+    return HttpResponseRedirect(f"{url}?{urlencode({REDIRECT_FIELD_NAME: request.path})}")
+
+
 class RequireMfaMiddleware:
-    """Staff without a second factor can only set one up or sign out."""
+    """Staff without a second factor can only set one up or sign out; and changing sign-in
+    details needs a recent sign-in or re-authentication (allauth's own pages for a second
+    factor already ask for it)."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -97,17 +127,18 @@ class RequireMfaMiddleware:
     def process_view(
         self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
-        if not settings.MFA_REQUIRED or not request.user.is_authenticated:
+        if not request.user.is_authenticated:
             return None
         match = request.resolver_match
-        if match is not None and match.url_name in MFA_SETUP_URL_NAMES:
+        url_name = match.url_name if match is not None else None
+        if url_name in MFA_SETUP_URL_NAMES or url_name == "healthz":
             return None
-        if match is not None and match.url_name == "healthz":
-            return None
-        if user_has_mfa(request.user):
-            return None
-        messages.warning(
-            request,
-            "Set up two-step verification with an authenticator app before you continue.",
-        )
-        return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if settings.MFA_REQUIRED and not user_has_mfa(request.user):
+            messages.warning(
+                request,
+                "Set up two-step verification with an authenticator app before you continue.",
+            )
+            return HttpResponseRedirect(reverse("mfa_activate_totp"))
+        if url_name in REAUTHENTICATE_URL_NAMES and not authenticated_recently(request):
+            return _reauthentication_redirect(request)
+        return None
