@@ -141,6 +141,15 @@ def case_propose(
     if end_date < start_date:
         raise ValidationError({"end_date": "The time limit cannot be before the start date."})
     _check_time_limit(pupil.school, start_date, end_date, "end_date")
+    # The database constraint holds the line against a race; this puts the message at the
+    # field (the conditional unique constraint would otherwise report it for the whole form).
+    if Case.objects.filter(pupil=pupil, status__in=OPEN_STATUSES).exists():
+        raise ValidationError(
+            {
+                "pupil": "This pupil already has an open remote-education case. Open that case "
+                "to review it, or close it before proposing another."
+            }
+        )
     case = Case(
         pupil=pupil,
         basis=Basis.INDIVIDUAL,
@@ -186,6 +195,8 @@ def agreement_record(
 ) -> Agreement:
     _require_open(case)
     _not_in_future(agreed_on, "agreed_on")
+    if Agreement.objects.filter(case=case, party=party).exists():
+        raise ValidationError({"party": "This party's agreement is already recorded."})
     agreement = Agreement(
         case=case,
         party=party,
@@ -246,6 +257,8 @@ def provision_record(
         )
     if not is_school_day(case.pupil.school, date):
         raise ValidationError({"date": "This is not a school day."})
+    if Provision.objects.filter(case=case, date=date).exists():
+        raise ValidationError({"date": "Provision for this day is already recorded."})
     provision = Provision(
         case=case,
         date=date,
@@ -376,6 +389,7 @@ def reintegration_step_add(
 def reintegration_step_done(
     *, by: object, step: ReintegrationStep, done_on: datetime.date, request=None
 ) -> ReintegrationStep:
+    _require_open(step.plan.case)
     _not_in_future(done_on, "done_on")
     step.done_on = done_on
     step.save(update_fields=["done_on"])
@@ -401,6 +415,10 @@ def case_close(
         errors["actual_return_date"] = "Give the date the pupil returned to school."
     elif actual_return_date < case.start_date:
         errors["actual_return_date"] = "The return cannot be before the case started."
+    elif actual_return_date > today():
+        errors["actual_return_date"] = (
+            "The return date is in the future. Close the case once the pupil is back."
+        )
     if errors:
         raise ValidationError(errors)
     _move(case, Status.CLOSED, by)

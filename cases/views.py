@@ -1,0 +1,489 @@
+"""Remote-education case pages. Thin: form → gate → service → redirect.
+
+Every page goes through cases.permissions: a person who may not see a case gets the same 404
+as for a case that does not exist, and the refusal is audited; a person who may read but not
+act (the DSL team) gets 403 on every POST. A rule the services refuse comes back as a message
+at the field that caused it, on the case page, with nothing written.
+"""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cases import services
+from cases.forms import (
+    ActivateForm,
+    AgreementForm,
+    CaseFilterForm,
+    CaseProposeForm,
+    CloseForm,
+    ProvisionForm,
+    ReintegrationPlanForm,
+    ReintegrationStepForm,
+    ReviewForm,
+    StepDoneForm,
+)
+from cases.models import Case, Party, Status
+from cases.permissions import (
+    CASE_WORK_ROLES,
+    can_list_cases,
+    can_view_case,
+    can_work_on_case,
+    pupils_for_new_cases,
+)
+from cases.selectors import (
+    case_classes_for,
+    case_for_page,
+    case_list_for,
+    case_page,
+    case_sites_for,
+    proposal_defaults,
+    pupils_for_proposal,
+    step_of_case,
+)
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.calendar import today
+from schools.models import Pupil
+from schools.permissions import memberships_of
+
+CASES_PER_PAGE = 25
+CASE_SUBJECT = Case._meta.label_lower
+SAVED_TWICE = (
+    "This was not saved because the same record was saved a moment ago (perhaps by a second "
+    "click). Check the case page before trying again."
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Gates
+
+
+def visible_case_or_404(request: HttpRequest, pk: int) -> Case:
+    """The case, or a 404 that is audited and looks exactly like a case that does not exist."""
+    case = case_for_page(pk)
+    if case is None or not can_view_case(request.user, case):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type=CASE_SUBJECT,
+            subject_id=pk,
+            pupil_id=case.pupil_id if case is not None else None,
+            detail="case not visible to this person",
+        )
+        raise Http404
+    return case
+
+
+def workable_case_or_403(request: HttpRequest, pk: int) -> Case:
+    """The case for someone who may act on it; 403 (audited) for those who may only read it."""
+    case = visible_case_or_404(request, pk)
+    if not can_work_on_case(request.user, case):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=case,
+            pupil_id=case.pupil_id,
+            detail="may read this case but not work on it",
+        )
+        raise PermissionDenied
+    return case
+
+
+def _may_propose(user: object) -> bool:
+    """Whether this person works on cases anywhere (cases.permissions.CASE_WORK_ROLES); which
+    pupils they may propose for is pupils_for_new_cases."""
+    return any(membership.role in CASE_WORK_ROLES for membership in memberships_of(user))
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _show_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal at the form's fields (or on the form when it names none)."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+            form.add_error(target, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _attempt(form: Form, action: Callable[[], object]) -> bool:
+    """Run a service; on refusal, show why on the form and report False (nothing written)."""
+    try:
+        action()
+    except ValidationError as error:
+        _show_errors(form, error)
+        return False
+    except IntegrityError:
+        # Two submissions raced past the service's checks; the database kept only one.
+        form.add_error(None, SAVED_TWICE)
+        return False
+    return True
+
+
+def _back_to(case: Case, section: str = "") -> HttpResponseRedirect:
+    anchor = f"#{section}" if section else ""
+    return HttpResponseRedirect(case.get_absolute_url() + anchor)
+
+
+def _page_forms(page, can_work: bool) -> dict[str, object]:
+    if not can_work or not page.case.is_open:
+        return {}
+    day = page.today
+    plan = page.plan
+    return {
+        "agreement_form": AgreementForm(prefix="agreement", initial={"agreed_on": day}),
+        "activate_form": ActivateForm(prefix="activate"),
+        "provision_form": ProvisionForm(prefix="provision", initial={"date": day}),
+        "review_form": ReviewForm(prefix="review", initial={"held_on": day}),
+        "plan_form": ReintegrationPlanForm(
+            prefix="plan",
+            initial={"support": plan.support, "flexibilities": plan.flexibilities} if plan else {},
+        ),
+        "step_form": ReintegrationStepForm(prefix="step"),
+        "close_form": CloseForm(prefix="close", initial={"actual_return_date": day}),
+    }
+
+
+FORM_SECTIONS = {
+    "agreement_form": "agreements",
+    "activate_form": "next",
+    "provision_form": "provision",
+    "review_form": "reviews",
+    "plan_form": "reintegration",
+    "step_form": "reintegration",
+    "step_done_form": "reintegration",
+    "close_form": "close",
+}
+
+
+def _render_case(
+    request: HttpRequest, case: Case, *, done_step_pk: int | None = None, **bound: Form
+) -> HttpResponse:
+    """The case page, with any bound form (carrying its errors) in place of the blank one."""
+    day = today()
+    if bound:
+        # A refused write may have left the in-memory case out of step; read it again.
+        case = case_for_page(case.pk)
+    page = case_page(case, today=day)
+    can_work = can_work_on_case(request.user, case)
+    forms = _page_forms(page, can_work)
+    forms.update(bound)
+    steps = []
+    for step in page.steps:
+        form = bound.get("step_done_form") if step.pk == done_step_pk else None
+        if form is None and can_work and case.is_open and step.done_on is None:
+            form = StepDoneForm(prefix=f"step{step.pk}", initial={"done_on": day})
+        steps.append({"step": step, "form": form})
+    problems = [
+        FORM_SECTIONS[name] for name, form in bound.items() if form.is_bound and form.errors
+    ]
+    access_record(action=AccessAction.VIEW, request=request, subject=case, pupil_id=case.pupil_id)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "pupil": case.pupil,
+            "page": page,
+            "can_work": can_work,
+            "steps": steps,
+            "problem_section": problems[0] if problems else "",
+            # A refused form is always shown again, so its message is never lost.
+            "show_provision_form": page.takes_provision or "provision_form" in bound,
+            "show_review_form": page.takes_provision or "review_form" in bound,
+            "show_step_form": page.plan is not None or "step_form" in bound,
+            "statuses": Status,
+            **forms,
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The list
+
+
+@login_required
+@require_safe
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_list_cases(user):
+        access_record(action=AccessAction.DENIED, request=request, detail="no role that sees cases")
+        raise Http404
+    day = today()
+    form = CaseFilterForm(request.GET, sites=case_sites_for(user), classes=case_classes_for(user))
+    if form.is_valid():
+        filters = {name: form.cleaned_data[name] for name in CaseFilterForm.FILTERS}
+        cases = case_list_for(user, today=day, **filters)
+        detail = form.audit_detail()
+    else:
+        # Show the mistake at its field rather than a list the person did not ask for.
+        cases = case_list_for(user, today=day).none()
+        detail = "filters not valid"
+    page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
+    access_record(
+        action=AccessAction.LIST,
+        request=request,
+        subject_type=CASE_SUBJECT,
+        detail=f"{detail}; page {page.number}: {len(page.object_list)} cases",
+    )
+    filtered = any(request.GET.get(name) for name in CaseFilterForm.FILTERS)
+    return render(
+        request,
+        "cases/case_list.html",
+        {
+            "form": form,
+            "page": page,
+            "filtered": filtered,
+            "today": day,
+            "may_propose": _may_propose(user),
+        },
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Proposing a case
+
+
+def _chosen_pupil(request: HttpRequest, pupils) -> Pupil | None:
+    """The pupil named by ?pupil=<id>, if this person may propose a case for them."""
+    raw = request.GET.get("pupil", "")
+    if not raw:
+        return None
+    pupil = pupils.filter(pk=int(raw)).first() if raw.isdigit() else None
+    if pupil is None:
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type=Pupil._meta.label_lower,
+            subject_id=raw[:20] if raw.isdigit() else "",
+            detail="pupil not available for a new case",
+        )
+    return pupil
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def case_propose(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_list_cases(user):
+        access_record(
+            action=AccessAction.DENIED, request=request, detail="no role that proposes cases"
+        )
+        raise Http404
+    if not _may_propose(user):
+        access_record(
+            action=AccessAction.DENIED, request=request, detail="may read cases, not propose them"
+        )
+        raise PermissionDenied
+    pupils = pupils_for_proposal(pupils_for_new_cases(user))
+    day = today()
+    if request.method == "POST":
+        form = CaseProposeForm(request.POST, pupils=pupils)
+        created: list[Case] = []
+        if form.is_valid() and _attempt(
+            form,
+            lambda: created.append(
+                services.case_propose(by=user, request=request, **form.cleaned_data)
+            ),
+        ):
+            messages.success(
+                request,
+                "Case proposed. Record each party's agreement: remote education can start once "
+                "everyone needed has agreed.",
+            )
+            return _back_to(created[0], "next")
+        pupil_errors = form.errors.as_data().get("pupil", [])
+        if any(error.code == "invalid_choice" for error in pupil_errors):
+            access_record(
+                action=AccessAction.DENIED,
+                request=request,
+                subject_type=Pupil._meta.label_lower,
+                detail="proposal for a pupil not available to this person",
+            )
+        pupil = form.cleaned_data.get("pupil")
+        defaults = proposal_defaults(user, pupil, today=day)
+    else:
+        pupil = _chosen_pupil(request, pupils)
+        defaults = proposal_defaults(user, pupil, today=day)
+        form = CaseProposeForm(
+            initial={
+                "pupil": pupil,
+                "start_date": defaults.start_date,
+                "end_date": defaults.end_date,
+            },
+            pupils=pupils,
+        )
+    form.explain_time_limit(defaults.max_time_limit_school_days)
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject_type=CASE_SUBJECT,
+        pupil_id=pupil.pk if pupil is not None else None,
+        detail="proposal form",
+    )
+    return render(request, "cases/case_propose.html", {"form": form})
+
+
+# ---------------------------------------------------------------------------------------------
+# The case page and its actions
+
+
+@login_required
+@require_safe
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = visible_case_or_404(request, pk)
+    return _render_case(request, case)
+
+
+@login_required
+@require_POST
+def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = AgreementForm(request.POST, prefix="agreement")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.agreement_record(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        party = Party(form.cleaned_data["party"]).label
+        messages.success(request, f"Agreement recorded: {party.lower()}.")
+        return _back_to(case, "agreements")
+    return _render_case(request, case, agreement_form=form)
+
+
+@login_required
+@require_POST
+def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = ActivateForm(request.POST, prefix="activate")
+    if form.is_valid() and _attempt(
+        form, lambda: services.case_activate(by=request.user, case=case, request=request)
+    ):
+        messages.success(
+            request, "Remote education has started. Record each school day's provision."
+        )
+        return _back_to(case, "next")
+    return _render_case(request, case, activate_form=form)
+
+
+@login_required
+@require_POST
+def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = ProvisionForm(request.POST, prefix="provision")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.provision_record(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, f"Provision recorded for {form.cleaned_data['date']:%d/%m/%Y}.")
+        return _back_to(case, "provision")
+    return _render_case(request, case, provision_form=form)
+
+
+@login_required
+@require_POST
+def review_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = ReviewForm(request.POST, prefix="review")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.review_record(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        message = "Review recorded."
+        if form.cleaned_data["decision"] == "close":
+            message += " Now record the outcome and the return date to close the case."
+        messages.success(request, message)
+        return _back_to(case, "reviews")
+    return _render_case(request, case, review_form=form)
+
+
+@login_required
+@require_POST
+def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = ReintegrationPlanForm(request.POST, prefix="plan")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.reintegration_plan_save(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Reintegration plan saved.")
+        return _back_to(case, "reintegration")
+    return _render_case(request, case, plan_form=form)
+
+
+@login_required
+@require_POST
+def reintegration_step_add(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = ReintegrationStepForm(request.POST, prefix="step")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.reintegration_step_add(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Step added to the reintegration plan.")
+        return _back_to(case, "reintegration")
+    return _render_case(request, case, step_form=form)
+
+
+@login_required
+@require_POST
+def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    step = step_of_case(case, step_pk)
+    if step is None:
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type="cases.reintegrationstep",
+            subject_id=step_pk,
+            pupil_id=case.pupil_id,
+            detail="step not part of this case",
+        )
+        raise Http404
+    form = StepDoneForm(request.POST, prefix=f"step{step.pk}")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.reintegration_step_done(
+            by=request.user, step=step, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Step marked as done.")
+        return _back_to(case, "reintegration")
+    return _render_case(request, case, done_step_pk=step.pk, step_done_form=form)
+
+
+@login_required
+@require_POST
+def case_close(request: HttpRequest, pk: int) -> HttpResponse:
+    case = workable_case_or_403(request, pk)
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid() and _attempt(
+        form,
+        lambda: services.case_close(
+            by=request.user, case=case, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Case closed.")
+        return _back_to(case)
+    return _render_case(request, case, close_form=form)
