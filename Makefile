@@ -44,15 +44,15 @@ format: install
 check: install
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=deploy-check-$$RANDOM-not-a-real-secret-value-0123456789abcdef \
-	  DJANGO_ALLOWED_HOSTS=school.example $(MANAGE) check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=school.example EMAIL_HOST=smtp.school.example \
+	  $(MANAGE) check --deploy --fail-level WARNING
 
 test: lint check
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# Re-pin every dependency after changing pyproject.toml.
+# Re-pin every dependency after adding one to pyproject.toml and installing it in .venv.
 lock: install
-	$(BIN)/python -m pip install --quiet --upgrade "$$(echo .)[dev]" 2>/dev/null || true
-	$(BIN)/python -m pip freeze --exclude-editable | grep -v '^remote-learning' > requirements.lock
+	$(BIN)/python -m pip freeze --exclude-editable > requirements.lock
 
 clean:
 	rm -rf $(VENV) var staticfiles .pytest_cache .ruff_cache

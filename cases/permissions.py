@@ -52,3 +52,8 @@ def leadership_schools(user: object) -> list[School]:
 
 def can_lead_cases(user: object) -> bool:
     return bool(leadership_schools(user))
+
+
+def can_propose_cases(user: object) -> bool:
+    """Whether this person works on cases anywhere; pupils_for_new_cases says for whom."""
+    return any(m.role in CASE_WORK_ROLES for m in memberships_of(user))

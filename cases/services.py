@@ -40,7 +40,7 @@ from cases.models import (
     StatusChange,
 )
 from dataprotection.models import AccessAction
-from dataprotection.services import access_record
+from dataprotection.services import access_record, access_record_many
 from schools.calendar import add_school_days, is_school_day, today
 from schools.models import Pupil, School, SchoolClass, Site
 
@@ -143,6 +143,8 @@ def case_propose(
     _check_time_limit(pupil.school, start_date, end_date, "end_date")
     # The database constraint holds the line against a race; this puts the message at the
     # field (the conditional unique constraint would otherwise report it for the whole form).
+    # Lock the pupil so a proposal and a closure at the same moment cannot both open a case.
+    Pupil.objects.select_for_update().filter(pk=pupil.pk).first()
     if Case.objects.filter(pupil=pupil, status__in=OPEN_STATUSES).exists():
         raise ValidationError(
             {
@@ -245,6 +247,8 @@ def provision_record(
     feedback: str = "",
     request: HttpRequest | None = None,
 ) -> Provision:
+    # Lock the case: two taps on "Save" at once must still leave one record for the day.
+    case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
     if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
         raise ValidationError("Provision is recorded for active cases only.")
     _not_in_future(date, "date")
@@ -459,6 +463,13 @@ def closure_open(
     """
     if reason not in CLOSURE_REASONS:
         raise ValidationError({"reason": "Choose a reason for closing a site or class."})
+    target_school_id = (
+        site.school_id
+        if site is not None
+        else (school_class.site.school_id if school_class is not None else None)
+    )
+    if target_school_id is not None and target_school_id != school.pk:
+        raise ValidationError("That site or class belongs to another school.")
     closure = Closure(
         school=school,
         site=site,
@@ -513,6 +524,14 @@ def closure_open(
         subject=closure,
         detail=f"closure: {len(cases)} cases opened",
     )
+    # One row per pupil too, so each pupil's access log shows their case being opened.
+    access_record_many(
+        action=AccessAction.CREATE,
+        request=request,
+        user=by,
+        subjects=[(case, case.pupil_id) for case in cases],
+        detail=f"opened by closure {closure.pk}",
+    )
     return closure
 
 
@@ -537,7 +556,11 @@ def paper_delivery_record(
 ) -> PaperDelivery:
     _require_open(case)
     _not_in_future(delivered_on, "delivered_on")
-    delivery = PaperDelivery(case=case, delivered_on=delivered_on, delivered_by=by, notes=notes)
+    if delivered_on < case.start_date:
+        raise ValidationError({"delivered_on": "A delivery cannot be before the case started."})
+    delivery = PaperDelivery(
+        case=case, delivered_on=delivered_on, delivered_by=by, notes=notes.strip()
+    )
     delivery.full_clean()
     delivery.save()
     _audit(by, request, AccessAction.CREATE, delivery, case, detail="paper delivery")

@@ -24,4 +24,5 @@ urlpatterns = [
         name="reintegration_step_done",
     ),
     path("<int:pk>/close/", views.case_close, name="case_close"),
+    path("pupil/<int:pupil_pk>/", views.pupil_cases, name="pupil_cases"),
 ]

@@ -33,10 +33,13 @@ from cases.forms import (
 )
 from cases.models import Case, Party, Status
 from cases.permissions import (
-    CASE_WORK_ROLES,
+    CASE_READ_ROLES,
     can_list_cases,
+    can_open_case_for,
+    can_propose_cases,
     can_view_case,
     can_work_on_case,
+    cases_visible_to,
     pupils_for_new_cases,
 )
 from cases.selectors import (
@@ -53,7 +56,7 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
 from schools.models import Pupil
-from schools.permissions import memberships_of
+from schools.permissions import can_view_pupil, memberships_of
 
 CASES_PER_PAGE = 25
 CASE_SUBJECT = Case._meta.label_lower
@@ -96,12 +99,6 @@ def workable_case_or_403(request: HttpRequest, pk: int) -> Case:
         )
         raise PermissionDenied
     return case
-
-
-def _may_propose(user: object) -> bool:
-    """Whether this person works on cases anywhere (cases.permissions.CASE_WORK_ROLES); which
-    pupils they may propose for is pupils_for_new_cases."""
-    return any(membership.role in CASE_WORK_ROLES for membership in memberships_of(user))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -247,7 +244,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "filtered": filtered,
             "today": day,
-            "may_propose": _may_propose(user),
+            "may_propose": can_propose_cases(user),
         },
     )
 
@@ -282,7 +279,7 @@ def case_propose(request: HttpRequest) -> HttpResponse:
             action=AccessAction.DENIED, request=request, detail="no role that proposes cases"
         )
         raise Http404
-    if not _may_propose(user):
+    if not can_propose_cases(user):
         access_record(
             action=AccessAction.DENIED, request=request, detail="may read cases, not propose them"
         )
@@ -487,3 +484,44 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
         messages.success(request, "Case closed.")
         return _back_to(case)
     return _render_case(request, case, close_form=form)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def pupil_cases(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """The pupil's cases, as a section the pupil's record loads into itself (htmx).
+
+    The pupil record lives in schools, below this app, so it links here rather than importing
+    cases. Someone who may see the pupil but not their cases gets an empty section.
+    """
+    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
+    if pupil is None or not can_view_pupil(request.user, pupil):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type="schools.pupil",
+            subject_id=pupil_pk,
+            pupil_id=pupil.pk if pupil is not None else None,
+            detail="pupil not visible to this person",
+        )
+        raise Http404
+    cases = list(cases_visible_to(request.user).filter(pupil=pupil).order_by("-start_date", "-id"))
+    if cases:
+        access_record(
+            action=AccessAction.LIST,
+            request=request,
+            subject_type=CASE_SUBJECT,
+            pupil_id=pupil.pk,
+            detail=f"{len(cases)} cases of one pupil",
+        )
+    return render(
+        request,
+        "cases/_pupil_cases.html",
+        {
+            "pupil": pupil,
+            "cases": cases,
+            "may_read_cases": any(m.role in CASE_READ_ROLES for m in memberships_of(request.user)),
+            "may_propose": can_open_case_for(request.user, pupil)
+            and not any(case.is_open for case in cases),
+        },
+    )

@@ -11,7 +11,8 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from cases.permissions import can_list_cases
-from schools.permissions import can_list_pupils, can_view_access_log
+from cases.permissions_closures import can_list_closures, can_record_provision
+from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,16 +29,14 @@ def _always(user: object) -> bool:
     return True
 
 
-def _administrator(user: object) -> bool:
-    return bool(getattr(user, "is_staff", False))
-
-
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", _always),
     NavItem("Pupils", "schools:pupil_list", can_list_pupils),
+    NavItem("Provision today", "cases:provision_today", can_record_provision),
     NavItem("Cases", "cases:case_list", can_list_cases),
+    NavItem("Closures", "cases:closure_list", can_list_closures),
     NavItem("Access log", "oversight:access_log", can_view_access_log),
-    NavItem("MIS import", "schools:import_upload", _administrator),
+    NavItem("MIS import", "schools:import_upload", can_import_mis),
 )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
 from remote_learning.env import env_bool, env_int, env_list, env_required, env_str
@@ -29,7 +30,7 @@ else:
     SECRET_KEY = env_required("DJANGO_SECRET_KEY")
     ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS")
     if not ALLOWED_HOSTS:
-        env_required("DJANGO_ALLOWED_HOSTS")
+        raise ImproperlyConfigured("The environment variable DJANGO_ALLOWED_HOSTS must be set.")
 
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
@@ -238,7 +239,10 @@ PASSWORD_REQUIRED_CHARACTER_CLASSES = env_list(
     "PASSWORD_REQUIRED_CHARACTER_CLASSES", ["upper", "lower", "digit", "special"]
 )
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("email", "full_name")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": PASSWORD_MIN_LENGTH},

@@ -19,6 +19,7 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    "--lang=en-GB",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 

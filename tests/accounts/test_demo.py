@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
-from tests.accounts.test_sign_in import fast_password_hashing, sign_in  # noqa: F401
+from tests.accounts.test_sign_in import sign_in
 from tests.conftest import totp_code
 
 pytestmark = pytest.mark.django_db

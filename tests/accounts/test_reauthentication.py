@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from tests.accounts.test_sign_in import fast_password_hashing, sign_in  # noqa: F401
+from tests.accounts.test_sign_in import sign_in
 from tests.conftest import TEST_PASSWORD
 
 pytestmark = pytest.mark.django_db

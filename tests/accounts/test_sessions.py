@@ -7,8 +7,6 @@ import time_machine
 from django.contrib.auth import SESSION_KEY
 from django.urls import reverse
 
-from tests.accounts.test_sign_in import fast_password_hashing  # noqa: F401  (autouse fixture)
-
 pytestmark = pytest.mark.django_db
 
 # A Monday morning in term time; the exact moment does not matter, only that it is fixed.

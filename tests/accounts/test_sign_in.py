@@ -18,15 +18,6 @@ from tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    # Production's PBKDF2 takes about a second a hash here; these tests hash dozens of times.
-    settings.PASSWORD_HASHERS = [
-        "django.contrib.auth.hashers.MD5PasswordHasher",
-        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
-    ]
-
-
 MISMATCH = "The email address and/or password you specified are not correct."
 TOO_MANY = "Too many failed login attempts. Try again later."
 

@@ -17,7 +17,7 @@ from cases.models import (
     Status,
 )
 from schools.calendar import today
-from tests.matrix import Rule
+from tests.matrix import SEES_THE_PUPIL, Rule
 from tests.world import World
 
 WORKS_ON_THE_CASE = frozenset({"teacher", "class_staff", "slt_class", "headteacher"})
@@ -86,6 +86,9 @@ def _case_action(*, data=lambda world: {}, allowed_status: int = 200, args=None)
 
 
 ROWS: dict[str, Rule] = {
+    # The pupil's record loads this section: anyone who sees the pupil gets it (empty when
+    # their role has no cases), everyone else is told the pupil does not exist.
+    "cases:pupil_cases": Rule(allowed=SEES_THE_PUPIL, args=lambda world: [world.pupil.pk]),
     "cases:case_list": Rule(allowed=LISTS_CASES),
     "cases:case_propose": Rule(allowed=LISTS_CASES - READS_CASES_ONLY, forbidden=READS_CASES_ONLY),
     "cases:case_detail": Rule(

@@ -348,3 +348,17 @@ def test_a_proposed_case_lists_the_missing_agreements_by_party(world, clock):
     next_panel = response.content.decode().split('id="next"', 1)[1].split("</section>", 1)[0]
     assert "The local authority" in next_panel and "Parents or carers" not in next_panel
     assert "Start remote education" not in next_panel
+
+
+def test_the_pupil_record_loads_the_pupils_cases(world):
+    from tests.cases.matrix import open_case_for
+    from tests.conftest import client_for as _client
+
+    case = open_case_for(world)
+    url = reverse("cases:pupil_cases", args=[world.pupil.pk])
+    teacher_view = _client(world.users["teacher"]).get(url).content.decode()
+    assert case.get_absolute_url() in teacher_view
+    assert "Propose remote education" not in teacher_view  # one open case at a time
+    it_view = _client(world.users["it_staff"]).get(url).content.decode()
+    assert case.get_absolute_url() not in it_view
+    assert "does not include remote-education cases" in it_view

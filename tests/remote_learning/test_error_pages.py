@@ -8,7 +8,6 @@ from django.test import Client
 from django.urls import path, reverse
 
 from remote_learning.urls import urlpatterns as project_urlpatterns
-from tests.accounts.test_sign_in import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

@@ -7,8 +7,6 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from tests.accounts.test_sign_in import fast_password_hashing  # noqa: F401  (autouse fixture)
-
 pytestmark = pytest.mark.django_db
 
 SCRIPT = re.compile(r"<script\b([^>]*)>(.*?)</script>", re.DOTALL | re.IGNORECASE)

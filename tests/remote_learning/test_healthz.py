@@ -7,7 +7,6 @@ from django.db import OperationalError, connection
 from django.urls import reverse
 
 from remote_learning.celery import app as celery_app
-from tests.accounts.test_sign_in import fast_password_hashing  # noqa: F401  (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 

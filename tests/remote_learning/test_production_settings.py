@@ -183,11 +183,6 @@ def test_production_refuses_to_start_without(production_env, missing):
     assert f"The environment variable {missing} must be set" in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="settings.py passes the raw value to env_required, which accepts ' , '; "
-    "it should raise ImproperlyConfigured when the parsed list is empty",
-)
 def test_production_refuses_an_empty_allowed_hosts_list(production_env):
     production_env["DJANGO_ALLOWED_HOSTS"] = " , "
 

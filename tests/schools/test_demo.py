@@ -39,11 +39,6 @@ from tests.conftest import totp_code
 DEMO_EMAILS = {account.email for account in DEMO_ACCOUNTS}
 
 
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def school(db) -> School:
     return demo_load()

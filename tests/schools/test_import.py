@@ -57,11 +57,6 @@ def snapshot(school) -> dict[str, list[tuple]]:
     }
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def school(db):
     return SchoolFactory()

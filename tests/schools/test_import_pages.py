@@ -23,11 +23,6 @@ SAMPLES = Path(settings.BASE_DIR) / "samples" / "mis"
 UPLOAD_URL = reverse("schools:import_upload")
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def school(db):
     return SchoolFactory(urn="123456")
