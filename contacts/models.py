@@ -1,0 +1,238 @@
+"""Contact with families (policy sections 3.1, 3.2 and 4): the plan for each case, the log of
+every call or message, staff availability and cover, and the who-to-contact directory."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+from cases.models import Case
+from schools.models import School, Site
+
+
+class ContactSettings(models.Model):
+    """A school's choices for contact with families."""
+
+    school = models.OneToOneField(School, on_delete=models.CASCADE, related_name="contact_settings")
+    available_from = models.TimeField(
+        default=datetime.time(8, 45),
+        help_text="When teachers providing remote learning are available from (section 3.1).",
+    )
+    available_until = models.TimeField(default=datetime.time(15, 25))
+    no_response_school_days = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Consecutive school days without reaching the family before a home visit is "
+        "flagged.",
+    )
+    no_response_attempts = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Failed attempts in a row before a home visit is flagged.",
+    )
+
+    class Meta:
+        verbose_name_plural = "contact settings"
+
+    def __str__(self) -> str:
+        return f"Contact settings for {self.school}"
+
+
+class ContactPlan(models.Model):
+    """How often a case's family is contacted, beyond the daily contact every case has."""
+
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="contact_plan")
+    wellbeing_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who makes the weekly health and wellbeing check; blank means the teacher.",
+    )
+    extra_calls_per_day = models.PositiveSmallIntegerField(
+        default=0, help_text="Telephone calls a day beyond the daily contact (DSL decision)."
+    )
+    extra_call_weekdays = models.CharField(
+        max_length=13,
+        blank=True,
+        help_text="Weekdays for extra calls as numbers, Monday=0, e.g. '0,2,4'; blank: every day.",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_reason = models.TextField(blank=True, max_length=2000)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extra_calls_per_day=0) | ~Q(decided_reason=""),
+                name="contacts_plan_extra_calls_have_a_reason",
+                violation_error_message="More frequent calls need the DSL team's reason.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Contact plan for case {self.case_id}"
+
+
+class Channel(models.TextChoices):
+    WEDUC = "weduc", "WEDUC"
+    TEAMS = "teams", "Microsoft Teams"
+    EMAIL = "email", "Email"
+    TELEPHONE = "telephone", "Telephone"
+    PLATFORM = "platform", "Home learning platform"
+    HOME_VISIT = "home_visit", "Home visit"
+    IN_PERSON = "in_person", "In person"
+
+
+class ContactKind(models.TextChoices):
+    DAILY = "daily", "Daily contact"
+    WELLBEING = "wellbeing", "Weekly health and wellbeing check"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.TextChoices):
+    SPOKE_WITH_PUPIL = "pupil", "Spoke with the pupil"
+    SPOKE_WITH_CARER = "carer", "Spoke with a parent or carer"
+    MESSAGE_LEFT = "message", "Left a message"
+    NO_RESPONSE = "none", "No response"
+
+
+SUCCESSFUL_OUTCOMES = frozenset({Outcome.SPOKE_WITH_PUPIL, Outcome.SPOKE_WITH_CARER})
+
+
+class ContactLog(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
+    contacted_at = models.DateTimeField()
+    # The school date of contacted_at (Europe/London), kept so scheduled rules can match
+    # contacts to school days in SQL without time-zone arithmetic.
+    contact_date = models.DateField(editable=False)
+    staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    kind = models.CharField(max_length=10, choices=ContactKind.choices, default=ContactKind.DAILY)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    pupil_well = models.BooleanField(
+        "pupil well and able to work", null=True, blank=True, help_text="Leave blank if unknown."
+    )
+    wellbeing_notes = models.TextField(blank=True, max_length=2000)
+    work_feedback = models.TextField(
+        "what the family said about the work", blank=True, max_length=2000
+    )
+    # One per form shown: a second submit of the same form cannot record a second contact.
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-contacted_at", "-id"]
+        indexes = [
+            models.Index(fields=["case", "-contacted_at"]),
+            models.Index(fields=["case", "contact_date"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.contacted_at:%d/%m/%Y %H:%M}"
+
+    @property
+    def successful(self) -> bool:
+        return self.outcome in SUCCESSFUL_OUTCOMES
+
+
+class AbsenceReason(models.TextChoices):
+    SICKNESS = "sickness", "Sickness"
+    DEPENDANT = "dependant", "Caring for a dependant"
+    OTHER = "other", "Other"
+
+
+class StaffAbsence(models.Model):
+    """A member of staff unable to work during remote-learning hours (section 3.1)."""
+
+    staff = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="absences"
+    )
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="staff_absences")
+    first_day = models.DateField()
+    last_day = models.DateField()
+    reason = models.CharField(max_length=10, choices=AbsenceReason.choices)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-first_day", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")),
+                name="contacts_absence_ends_after_start",
+                violation_error_message="The last day cannot be before the first.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} {self.first_day:%d/%m/%Y} to {self.last_day:%d/%m/%Y}"
+
+
+class CoverAssignment(models.Model):
+    """Who makes a case's contacts while its usual teacher is absent."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cover")
+    absence = models.ForeignKey(StaffAbsence, on_delete=models.CASCADE, related_name="cover")
+    covered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cover_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "absence"], name="contacts_cover_once_per_absence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Cover for case {self.case_id}"
+
+
+class Concern(models.TextChoices):
+    """The 'who to contact' headings of policy section 4."""
+
+    SETTING_WORK = "setting_work", "Issues in setting work"
+    IT = "it", "Issues with IT"
+    WORKLOAD = "workload", "Your own workload or wellbeing"
+    DATA_PROTECTION = "data_protection", "Concerns about data protection"
+    SAFEGUARDING = "safeguarding", "Concerns about safeguarding"
+    FAMILY_WELFARE = "family_welfare", "Concerns about family welfare"
+    PUPIL_HEALTH = "pupil_health", "Concerns about pupil health"
+
+
+class DirectoryEntry(models.Model):
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="directory")
+    site = models.ForeignKey(
+        Site,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        help_text="Leave blank when the entry is for the whole school.",
+    )
+    concern = models.CharField(max_length=16, choices=Concern.choices)
+    name = models.CharField(max_length=150, help_text="A person, team or service.")
+    role = models.CharField(max_length=150, blank=True)
+    phone = models.CharField(max_length=30, blank=True)
+    email = models.EmailField(blank=True)
+    notes = models.CharField(max_length=300, blank=True)
+    external = models.BooleanField(
+        default=False, help_text="An outside service, such as a confidential support line."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name_plural = "directory entries"
+        ordering = ["school", "concern", "site", "position", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.get_concern_display()}: {self.name}"

@@ -1,0 +1,169 @@
+"""Every write about contact with families."""
+
+import datetime
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cases.models import Case, Flag, FlagKind, Status
+from cases.services import flags_resolve
+from contacts.models import (
+    SUCCESSFUL_OUTCOMES,
+    ContactKind,
+    ContactLog,
+    ContactPlan,
+    ContactSettings,
+)
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.calendar import today
+from schools.models import School
+
+CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
+
+
+class AlreadyRecorded(Exception):
+    """This form was submitted before: the contact it describes is already in the log."""
+
+    def __init__(self, contact: ContactLog) -> None:
+        super().__init__("Already recorded")
+        self.contact = contact
+
+
+def contact_settings_for(school: School) -> ContactSettings:
+    settings, _ = ContactSettings.objects.get_or_create(school=school)
+    return settings
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """The Monday of the school week that holds ``day``."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@transaction.atomic
+def contact_log_record(
+    *,
+    by: object,
+    case: Case,
+    channel: str,
+    outcome: str,
+    kind: str = ContactKind.DAILY,
+    contacted_at: datetime.datetime | None = None,
+    pupil_well: bool | None = None,
+    wellbeing_notes: str = "",
+    work_feedback: str = "",
+    submission_key: uuid.UUID | None = None,
+    request: HttpRequest | None = None,
+) -> ContactLog:
+    """Log one contact and resolve the flags it answers.
+
+    ``submission_key`` comes from the form that was shown: submitting the same form twice
+    (a double tap, a resend) raises AlreadyRecorded with the first contact instead of
+    recording a second one.
+    """
+    if submission_key is not None:
+        earlier = ContactLog.objects.filter(submission_key=submission_key).first()
+        if earlier is not None:
+            raise AlreadyRecorded(earlier)
+    case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
+    if case.status not in CONTACTABLE_STATUSES:
+        raise ValidationError("Contacts are logged for active cases only.")
+    contacted_at = contacted_at or timezone.now()
+    if contacted_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"contacted_at": "This time is in the future."})
+    local_date = timezone.localdate(contacted_at)
+    if not case.start_date <= local_date <= max(case.end_date, today()):
+        raise ValidationError(
+            {"contacted_at": f"The case started on {case.start_date:%d/%m/%Y}: pick a later time."}
+        )
+    if not outcome:
+        raise ValidationError({"outcome": "Choose what happened."})
+    contact = ContactLog(
+        case=case,
+        contacted_at=contacted_at,
+        contact_date=local_date,
+        staff=by,
+        channel=channel,
+        kind=kind,
+        outcome=outcome,
+        pupil_well=pupil_well,
+        wellbeing_notes=wellbeing_notes.strip(),
+        work_feedback=work_feedback.strip(),
+        submission_key=submission_key or uuid.uuid4(),
+    )
+    contact.full_clean()
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        # The same form, submitted twice at the same moment: the other request won.
+        earlier = ContactLog.objects.get(submission_key=contact.submission_key)
+        raise AlreadyRecorded(earlier) from None
+    _resolve_answered_flags(case=case, contact=contact, by=by)
+    access_record(
+        action=AccessAction.CREATE,
+        request=request,
+        user=by,
+        subject=contact,
+        pupil_id=case.pupil_id,
+        detail=f"contact: {kind}, {outcome}",
+    )
+    return contact
+
+
+def _resolve_answered_flags(*, case: Case, contact: ContactLog, by: object) -> None:
+    open_flags = Flag.objects.filter(case=case, resolved_at__isnull=True)
+    # Any contact on a day answers that day's missed daily contact.
+    open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
+        resolved_at=timezone.now(), resolved_by=by, resolution="Contact logged."
+    )
+    if contact.kind == ContactKind.WELLBEING:
+        open_flags.filter(kind=FlagKind.WELLBEING_CHECK_OVERDUE).update(
+            resolved_at=timezone.now(), resolved_by=by, resolution="Wellbeing check logged."
+        )
+    if contact.outcome in SUCCESSFUL_OUTCOMES:
+        flags_resolve(
+            case=case,
+            kinds=[FlagKind.FAMILY_NOT_RESPONDING],
+            by=by,
+            resolution="The family was reached.",
+        )
+
+
+@transaction.atomic
+def contact_plan_save(
+    *,
+    by: object,
+    case: Case,
+    extra_calls_per_day: int,
+    extra_call_weekdays: str = "",
+    decided_reason: str = "",
+    wellbeing_check_by: object | None = None,
+    request: HttpRequest | None = None,
+) -> ContactPlan:
+    """Record the contact plan; more frequent calls are a DSL-team decision with a reason."""
+    if extra_calls_per_day and not decided_reason.strip():
+        raise ValidationError(
+            {"decided_reason": "Say why the DSL team decided on more frequent calls."}
+        )
+    plan, _ = ContactPlan.objects.get_or_create(case=case)
+    plan.extra_calls_per_day = extra_calls_per_day
+    plan.extra_call_weekdays = extra_call_weekdays
+    plan.decided_reason = decided_reason.strip()
+    plan.wellbeing_check_by = wellbeing_check_by
+    plan.decided_by = by
+    plan.decided_at = timezone.now()
+    plan.full_clean()
+    plan.save()
+    access_record(
+        action=AccessAction.CHANGE,
+        request=request,
+        user=by,
+        subject=plan,
+        pupil_id=case.pupil_id,
+        detail="contact plan",
+    )
+    return plan
