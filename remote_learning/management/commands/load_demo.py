@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD
+from cases.demo import cases_demo_load
 from schools.demo import DEMO_LOGINS, demo_load
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo logins with DEBUG off.")
         school = demo_load()
+        cases_demo_load(school)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{school.name} is loaded: {school.pupils.count()} pupils across "
