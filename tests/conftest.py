@@ -33,6 +33,9 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix):
 
     if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
         _set_suffix_to_test_databases(suffix=f"p{os.getpid()}")
+        # Persistent connections would outlive the live server's threads and keep the test
+        # database open when the run tries to drop it.
+        settings.DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 
 @pytest.fixture(autouse=True)
