@@ -179,6 +179,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.check_cases",
         "schedule": crontab(hour="7,16", minute=0, day_of_week="mon-fri"),
     },
+    # Contact with families (section 3.2), after the end of the school day, Europe/London:
+    # missed daily contacts and families not responding; and the weekly wellbeing check,
+    # whose rule acts only on the last school day of each school's week.
+    "contacts-check-daily-contacts": {
+        "task": "contacts.tasks.check_daily_contacts",
+        "schedule": crontab(hour=16, minute=30, day_of_week="mon-fri"),
+    },
+    "contacts-check-weekly-wellbeing": {
+        "task": "contacts.tasks.check_weekly_wellbeing",
+        "schedule": crontab(hour=16, minute=30, day_of_week="mon-fri"),
+    },
     # MIS imports whose task was lost (broker down at upload) or whose worker died.
     "mis-imports-sweep": {
         "task": "schools.tasks.mis_imports_sweep_task",
