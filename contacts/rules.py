@@ -67,7 +67,9 @@ WHERE resolved_at IS NULL AND kind = %s AND NOT EXISTS (
 # --- Daily contact missed (period: the day) --------------------------------------------------
 # ``{day}`` is today when raising, and the flag's own period when tidying up: a flag stands
 # while its day is still a school day inside the running case with no contact logged on it.
-_DAILY_MISSED = """c.status IN (%s, %s) AND c.start_date <= {day} AND c.end_date >= {day}
+# Contacts stay due after the time limit while the case runs: the time-limit flag asks for a
+# review, but a pupil still at home must still be contacted every school day.
+_DAILY_MISSED = """c.status IN (%s, %s) AND c.start_date <= {day}
 AND EXISTS (
     SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = {day}
 ) AND NOT EXISTS (
@@ -77,8 +79,8 @@ AND EXISTS (
 # --- Weekly wellbeing check overdue (period: the Monday of the week) ---------------------------
 # Raised only when today is a school day of the pupil's school with no later school day in the
 # same Monday-to-Sunday week; for a case running since the week's first school day and still
-# inside its time limit; with no wellbeing check logged from Monday to today.
-_WELLBEING_OVERDUE = """c.status IN (%s, %s) AND c.end_date >= %s
+# running; with no wellbeing check logged from Monday to today.
+_WELLBEING_OVERDUE = """c.status IN (%s, %s)
 AND EXISTS (
     SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = %s
 ) AND NOT EXISTS (
@@ -109,7 +111,7 @@ _SETTINGS_JOIN = "LEFT JOIN {contact_settings} s ON s.school_id = p.school_id"
 _SILENT_SINCE = "COALESCE(ok.last_date, c.start_date)"
 # School days since the family was last reached (all the case's school days if never), and
 # unsuccessful contacts logged after that success (all of them if never), up to today.
-_NOT_RESPONDING = """c.status IN (%s, %s) AND c.start_date <= %s AND c.end_date >= %s AND ((
+_NOT_RESPONDING = """c.status IN (%s, %s) AND c.start_date <= %s AND ((
     SELECT COUNT(*) FROM {school_day} d
     WHERE d.school_id = p.school_id AND d.date >= c.start_date AND d.date <= %s
     AND (ok.last_date IS NULL OR d.date > ok.last_date)
@@ -190,7 +192,8 @@ def _rule(
 @transaction.atomic
 def flag_missed_daily_contacts(today: datetime.date) -> int:
     """Flag running cases with no contact logged today, when today is a school day of the
-    pupil's school inside the case's start date and time limit.
+    pupil's school on or after the case's start date (also past its time limit: the pupil is
+    still at home, and the time-limit flag is what asks for a review).
 
     Run after the school day has ended (the task runs at 16:30 Europe/London): any contact
     logged with today's London date answers it, and contacts.services resolves the flag when
@@ -204,7 +207,7 @@ def flag_missed_daily_contacts(today: datetime.date) -> int:
         period="%s",
         period_params=[day],
         condition=_DAILY_MISSED.replace("{day}", "%s"),
-        params=[*RUNNING_STATUSES, day, day, day, day],
+        params=[*RUNNING_STATUSES, day, day, day],
     )
 
 
@@ -215,8 +218,7 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
     Does something only when ``today`` is the last school day of its Monday-to-Sunday week
     for the pupil's school (the statement decides, school by school), so the task may run
     every weekday: Thursday when Friday is a bank holiday, nothing in a week without school
-    days. Cases that started after the week's first school day, or whose time limit is
-    before today, are left for the next week. A missed run is not caught up on a later day.
+    days. Cases that started after the week's first school day are left for the next week. A missed run is not caught up on a later day.
     Period: the Monday of the week.
     """
     monday = week_start(today)
@@ -231,7 +233,6 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
         condition=_WELLBEING_OVERDUE,
         params=[
             *RUNNING_STATUSES,
-            day,  # time limit not before today
             day,  # today is a school day
             day,  # ...and no later school day this week
             _date(sunday),
@@ -276,7 +277,6 @@ def flag_families_not_responding(today: datetime.date) -> int:
             day,
             *RUNNING_STATUSES,
             day,  # started by today
-            day,  # time limit not before today
             day,  # school days up to today
             days_default,
             *_SUCCESSFUL,  # unsuccessful contacts up to today

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
+from contacts.permissions_cover import can_view_directory
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
 
@@ -35,6 +36,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Provision today", "cases:provision_today", can_record_provision),
     NavItem("Cases", "cases:case_list", can_list_cases),
     NavItem("Closures", "cases:closure_list", can_list_closures),
+    NavItem("Who to contact", "contacts:directory", can_view_directory),
     NavItem("Access log", "oversight:access_log", can_view_access_log),
     NavItem("MIS import", "schools:import_upload", can_import_mis),
 )

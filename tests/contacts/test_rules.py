@@ -154,17 +154,21 @@ def test_a_day_with_any_contact_is_not_flagged_and_running_twice_raises_nothing_
     assert [(case, period) for _, case, period, _ in before] == [(silent.pk, MONDAY)]
 
 
-def test_only_running_cases_inside_their_dates_are_flagged(calendar):
+def test_running_cases_from_their_start_are_flagged_even_past_their_time_limit(calendar):
     running_case(calendar, status=Status.PROPOSED)
     reintegrating = running_case(calendar, status=Status.REINTEGRATING)
     not_started = running_case(calendar, start=d(3, 31))
-    ended = running_case(calendar, start=TERM_FIRST_DAY, end=d(3, 27))
+    # Still at home after the time limit: the review is overdue, and contact is still due.
+    past_limit = running_case(calendar, start=TERM_FIRST_DAY, end=d(3, 27))
 
-    assert flag_missed_daily_contacts(MONDAY) == 1
-    assert flags().get().case == reintegrating
-    assert flag_missed_daily_contacts(d(3, 31)) == 2
-    assert {f.case for f in flags().filter(period=d(3, 31))} == {reintegrating, not_started}
-    assert not flags(case=ended).exists()
+    assert flag_missed_daily_contacts(MONDAY) == 2
+    assert {f.case for f in flags()} == {reintegrating, past_limit}
+    assert flag_missed_daily_contacts(d(3, 31)) == 3
+    assert {f.case for f in flags().filter(period=d(3, 31))} == {
+        reintegrating,
+        not_started,
+        past_limit,
+    }
 
 
 def test_a_contact_logged_later_resolves_that_days_flag_only(calendar):
@@ -475,6 +479,11 @@ def test_the_autumn_bank_holiday_inset_day_and_half_term_are_never_flagged(world
     days += [d(10, 22) + dt.timedelta(days=n) for n in range(13)]
     not_responding_raised_on = []
     for day in days:
+        if day == d(10, 22):
+            # The first-week pupil went back to school in September.
+            Case.objects.filter(pk=first_week.pk).update(
+                status=Status.CLOSED, outcome="Back in school.", actual_return_date=d(9, 14)
+            )
         if run_daily_contact_rules(day)[FlagKind.FAMILY_NOT_RESPONDING]:
             not_responding_raised_on.append(day)
         run_weekly_contact_rules(day)

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
+from contacts.demo import directory_demo_load
 from schools.demo import DEMO_LOGINS, demo_load
 
 
@@ -23,6 +24,7 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo logins with DEBUG off.")
         school = demo_load()
+        directory_demo_load(school)
         cases_demo_load(school)
         self.stdout.write(
             self.style.SUCCESS(
