@@ -218,8 +218,8 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
     Does something only when ``today`` is the last school day of its Monday-to-Sunday week
     for the pupil's school (the statement decides, school by school), so the task may run
     every weekday: Thursday when Friday is a bank holiday, nothing in a week without school
-    days. Cases that started after the week's first school day are left for the next week. A missed run is not caught up on a later day.
-    Period: the Monday of the week.
+    days. Cases that started after the week's first school day are left for the next week.
+    A missed run is not caught up on a later day. Period: the Monday of the week.
     """
     monday = week_start(today)
     sunday = monday + datetime.timedelta(days=6)
