@@ -351,7 +351,11 @@ def directory(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "contacts/directory.html",
-        {"directories": directories, "can_edit": can_edit_directory(user)},
+        {
+            "directories": directories,
+            "can_edit": can_edit_directory(user),
+            "can_report_absence": can_report_absence(user),
+        },
     )
 
 
