@@ -21,8 +21,7 @@ upsert's ``ON`` from a join's).
 import datetime
 import logging
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from cases.models import (
     MEDICAL_REASONS,
@@ -35,6 +34,7 @@ from cases.models import (
     Status,
 )
 from schools.models import Pupil, SchoolDay
+from schools.sql import date_param, execute, now_param
 
 logger = logging.getLogger(__name__)
 
@@ -102,20 +102,6 @@ def _sql(template: str, **parts: str) -> str:
     return template.format(**tables, **filled)
 
 
-def _execute(sql: str, params: list) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
-
-
-def _now() -> object:
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def _date(value: datetime.date) -> object:
-    return connection.ops.adapt_datefield_value(value)
-
-
 def _rule(
     *,
     kind: str,
@@ -129,15 +115,15 @@ def _rule(
     """Resolve the open flags of ``kind`` whose case no longer meets ``condition`` for the
     flag's period, then raise one for every case meeting ``condition`` and
     ``today_condition``. Two statements, whatever the number of cases."""
-    resolved = _execute(
+    resolved = execute(
         _sql(_TIDY, period=period, condition=condition),
-        [_now(), NO_LONGER_APPLIES, kind, *params],
+        [now_param(), NO_LONGER_APPLIES, kind, *params],
     )
     if resolved:
         logger.info("Case rules: %s %s flag(s) no longer apply", resolved, kind)
-    return _execute(
+    return execute(
         _sql(_RAISE, period=period, joins=joins, condition=condition + today_condition),
-        [kind, _now(), *params, *today_params],
+        [kind, now_param(), *params, *today_params],
     )
 
 
@@ -154,7 +140,7 @@ def flag_overdue_reviews(today: datetime.date) -> int:
         condition=_REVIEW_OVERDUE,
         params=[*RUNNING_STATUSES],
         today_condition=_REVIEW_OVERDUE_TODAY,
-        today_params=[_date(today)],
+        today_params=[date_param(today)],
     )
 
 
@@ -171,7 +157,7 @@ def flag_time_limits_passed(today: datetime.date) -> int:
         condition=_TIME_LIMIT_PASSED,
         params=[*RUNNING_STATUSES],
         today_condition=_TIME_LIMIT_PASSED_TODAY,
-        today_params=[_date(today)],
+        today_params=[date_param(today)],
     )
 
 
@@ -202,7 +188,7 @@ def flag_missing_agreements(today: datetime.date) -> int:
         ],
         joins=_GRACE_JOIN,
         today_condition=_GRACE_RUN_OUT,
-        today_params=[_date(today), default_grace],
+        today_params=[date_param(today), default_grace],
     )
 
 

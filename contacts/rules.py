@@ -31,14 +31,14 @@ from the models' ``_meta`` and every value is passed to the driver as a paramete
 import datetime
 import logging
 
-from django.db import connection, transaction
-from django.utils import timezone
+from django.db import transaction
 
 from cases.models import Case, Flag, FlagKind
 from cases.rules import NO_LONGER_APPLIES, RUNNING_STATUSES
 from contacts.models import SUCCESSFUL_OUTCOMES, ContactKind, ContactLog, ContactSettings
 from contacts.services import week_start
 from schools.models import Pupil, SchoolDay
+from schools.sql import date_param, execute, now_param
 
 logger = logging.getLogger(__name__)
 
@@ -145,20 +145,6 @@ def _sql(template: str, **parts: str) -> str:
     return template.format(**tables, **filled)
 
 
-def _execute(sql: str, params: list) -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return max(cursor.rowcount, 0)
-
-
-def _now() -> object:
-    return connection.ops.adapt_datetimefield_value(timezone.now())
-
-
-def _date(value: datetime.date) -> object:
-    return connection.ops.adapt_datefield_value(value)
-
-
 def _rule(
     *,
     kind: str,
@@ -177,15 +163,15 @@ def _rule(
     Parameters are listed in the order their ``%s`` appear in the statement: the tidy-up's
     joins then condition; the raise's period, joins, then condition.
     """
-    resolved = _execute(
+    resolved = execute(
         _sql(_TIDY, joins=tidy_joins, condition=tidy_condition),
-        [_now(), NO_LONGER_APPLIES, kind, *tidy_params],
+        [now_param(), NO_LONGER_APPLIES, kind, *tidy_params],
     )
     if resolved:
         logger.info("Contact rules: %s %s flag(s) no longer apply", resolved, kind)
-    return _execute(
+    return execute(
         _sql(_RAISE, period=period, joins=joins, condition=condition),
-        [kind, *period_params, _now(), *params],
+        [kind, *period_params, now_param(), *params],
     )
 
 
@@ -199,7 +185,7 @@ def flag_missed_daily_contacts(today: datetime.date) -> int:
     logged with today's London date answers it, and contacts.services resolves the flag when
     one is logged later. Period: the day, so each missed school day is flagged once.
     """
-    day = _date(today)
+    day = date_param(today)
     return _rule(
         kind=FlagKind.DAILY_CONTACT_MISSED,
         tidy_condition=_DAILY_MISSED.replace("{day}", "{flag}.period"),
@@ -223,23 +209,23 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
     """
     monday = week_start(today)
     sunday = monday + datetime.timedelta(days=6)
-    day = _date(today)
+    day = date_param(today)
     return _rule(
         kind=FlagKind.WELLBEING_CHECK_OVERDUE,
         tidy_condition=_WELLBEING_STANDS,
         tidy_params=[*RUNNING_STATUSES, ContactKind.WELLBEING],
         period="%s",
-        period_params=[_date(monday)],
+        period_params=[date_param(monday)],
         condition=_WELLBEING_OVERDUE,
         params=[
             *RUNNING_STATUSES,
             day,  # today is a school day
             day,  # ...and no later school day this week
-            _date(sunday),
-            _date(monday),  # the case started by the week's first school day
+            date_param(sunday),
+            date_param(monday),  # the case started by the week's first school day
             day,
             ContactKind.WELLBEING,  # no wellbeing check from Monday to today
-            _date(monday),
+            date_param(monday),
             day,
         ],
     )
@@ -260,7 +246,7 @@ def flag_families_not_responding(today: datetime.date) -> int:
     after the family is reached raises a new one. (A second spell that starts on the same day
     as a flagged one shares its period and is not flagged again.)
     """
-    day = _date(today)
+    day = date_param(today)
     days_default = ContactSettings._meta.get_field("no_response_school_days").get_default()
     attempts_default = ContactSettings._meta.get_field("no_response_attempts").get_default()
     return _rule(
