@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
+from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
@@ -32,6 +33,7 @@ def _always(user: object) -> bool:
 
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", _always),
+    NavItem("Today", "contacts:today", works_on_cases),
     NavItem("Pupils", "schools:pupil_list", can_list_pupils),
     NavItem("Provision today", "cases:provision_today", can_record_provision),
     NavItem("Cases", "cases:case_list", can_list_cases),

@@ -1,0 +1,131 @@
+"""Forms for logging a contact and for the DSL team's contact plan.
+
+Lengths are checked here so that a message appears at the field; the rules about dates and
+cases are the service's (contacts.services.contact_log_record), shown at the same fields.
+"""
+
+import uuid
+
+from django import forms
+
+from contacts.models import Channel, ContactKind, Outcome
+
+NOTES_MAX = 2000
+
+# The outcome buttons: each one submits the form (tap 2 of at most three).
+OUTCOME_BUTTONS = (
+    (Outcome.SPOKE_WITH_PUPIL, "Spoke with pupil"),
+    (Outcome.SPOKE_WITH_CARER, "Spoke with carer"),
+    (Outcome.MESSAGE_LEFT, "Left message"),
+    (Outcome.NO_RESPONSE, "No response"),
+)
+# Short labels: the form fits a phone held upright.
+KIND_CHOICES = (
+    (ContactKind.DAILY, "Daily contact"),
+    (ContactKind.WELLBEING, "Wellbeing"),
+    (ContactKind.OTHER, "Other"),
+)
+WELL_CHOICES = (("", "Not known"), ("yes", "Yes"), ("no", "No"))
+WEEKDAYS = (("0", "Mon"), ("1", "Tue"), ("2", "Wed"), ("3", "Thu"), ("4", "Fri"))
+
+
+def _to_well(value: str) -> bool | None:
+    return {"yes": True, "no": False}.get(value)
+
+
+class ContactLogForm(forms.Form):
+    submission_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "This form has expired: open it again.",
+            "invalid": "This form has expired: open it again.",
+        },
+    )
+    channel = forms.ChoiceField(label="How", choices=Channel.choices)
+    kind = forms.ChoiceField(label="What", choices=KIND_CHOICES)
+    outcome = forms.ChoiceField(
+        choices=Outcome.choices,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": "Choose what happened.",
+            "invalid_choice": "Choose what happened.",
+        },
+    )
+    pupil_well = forms.TypedChoiceField(
+        label="Pupil well and able to work",
+        choices=WELL_CHOICES,
+        coerce=_to_well,
+        empty_value=None,
+        required=False,
+    )
+    wellbeing_notes = forms.CharField(
+        label="Notes",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the notes to 2000 characters (%(show_value)d now)."},
+    )
+    work_feedback = forms.CharField(
+        label="What the family said about the work",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the feedback to 2000 characters (%(show_value)d now)."},
+    )
+    contacted_at = forms.DateTimeField(
+        label="When, if not now",
+        required=False,
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"invalid": "Enter a date and time, for example 03/12/2026 10:30."},
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            # One key per form shown: submitting this form twice records one contact.
+            self.initial.setdefault("submission_key", uuid.uuid4())
+
+    @property
+    def outcome_buttons(self) -> tuple[tuple[str, str], ...]:
+        return OUTCOME_BUTTONS
+
+
+class ContactPlanForm(forms.Form):
+    extra_calls_per_day = forms.IntegerField(
+        label="Extra telephone calls a day",
+        min_value=0,
+        max_value=5,
+        initial=0,
+        help_text="Beyond the daily contact. 0 means the daily contact only.",
+        error_messages={
+            "min_value": "Enter 0 to 5 calls.",
+            "max_value": "Enter 0 to 5 calls.",
+            "required": "Enter 0 to 5 calls.",
+            "invalid": "Enter 0 to 5 calls.",
+        },
+    )
+    extra_call_weekdays = forms.MultipleChoiceField(
+        label="On",
+        choices=WEEKDAYS,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="None ticked: every school day.",
+    )
+    decided_reason = forms.CharField(
+        label="Why the DSL team decided this",
+        required=False,
+        max_length=NOTES_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep the reason to 2000 characters (%(show_value)d now)."},
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("extra_calls_per_day") and not (data.get("decided_reason") or "").strip():
+            self.add_error("decided_reason", "Say why the DSL team decided on more frequent calls.")
+        return data
+
+    @property
+    def weekdays_value(self) -> str:
+        return ",".join(sorted(self.cleaned_data.get("extra_call_weekdays") or []))

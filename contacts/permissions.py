@@ -1,0 +1,96 @@
+"""Who may log contact with families, see the contact history and decide the contact plan
+(policy section 3.2).
+
+- Logging: the teachers and class staff of the pupil's class, SLT over it and the headteacher
+  (everyone who works on the case), and whoever was given cover for the case while its usual
+  teacher is absent (only on the days the absence covers).
+- Today page: everyone who works on cases, and anyone covering a case today.
+- Contact history: everyone who reads the case (the site's DSL team too), and the cover.
+- The contact plan (more frequent calls): the DSL team of the pupil's site and the
+  headteacher decide it.
+- Carers' phone numbers and emails: only roles that contact families (CARER_CONTACT_ROLES).
+
+Each rule is a predicate and, where a page lists things, the matching queryset scope.
+"""
+
+import datetime
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from cases.models import Case, Status
+from cases.permissions import CASE_WORK_ROLES, LEADERSHIP_ROLES, can_view_case, can_work_on_case
+from contacts.models import CoverAssignment
+from schools.models import Role
+from schools.permissions import (
+    CARER_CONTACT_ROLES,
+    DSL_ROLES,
+    memberships_of,
+    pupil_access,
+    pupils_visible_to,
+)
+
+CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
+PLAN_DECIDER_ROLES = DSL_ROLES | {Role.HEADTEACHER}
+
+
+def cover_today(user: object, day: datetime.date) -> QuerySet[CoverAssignment]:
+    """The cover this person was given for ``day`` (their colleague's absence includes it)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return CoverAssignment.objects.none()
+    return CoverAssignment.objects.filter(
+        covered_by=user, absence__first_day__lte=day, absence__last_day__gte=day
+    )
+
+
+def is_covering(user: object, case: Case, day: datetime.date) -> bool:
+    return cover_today(user, day).filter(case=case).exists()
+
+
+def works_on_cases(user: object) -> bool:
+    """Whether this person works on cases anywhere (no query: memberships are cached)."""
+    return any(m.role in CASE_WORK_ROLES for m in memberships_of(user))
+
+
+def leads_classes(user: object) -> bool:
+    """SLT or headteacher somewhere: they see who is behind, per class and per teacher."""
+    return any(m.role in LEADERSHIP_ROLES for m in memberships_of(user))
+
+
+def can_view_today(user: object, day: datetime.date) -> bool:
+    return works_on_cases(user) or cover_today(user, day).exists()
+
+
+def cases_for_today(user: object, day: datetime.date) -> QuerySet[Case]:
+    """Started active or reintegrating cases this person makes contact for on ``day``: their
+    classes' (or the classes they lead) and the cases they cover. One SQL statement, annotated
+    with ``via_class`` (False when the person only covers the case)."""
+    in_my_classes = pupils_visible_to(user, roles=CASE_WORK_ROLES)
+    covered = cover_today(user, day).values("case_id")
+    return Case.objects.filter(
+        Q(pupil__in=in_my_classes) | Q(pk__in=covered),
+        status__in=CONTACTABLE_STATUSES,
+        start_date__lte=day,
+    ).annotate(via_class=Exists(in_my_classes.filter(pk=OuterRef("pupil_id"))))
+
+
+def can_view_contacts(user: object, case: Case, day: datetime.date) -> bool:
+    return can_view_case(user, case) or is_covering(user, case, day)
+
+
+def can_log_contact(user: object, case: Case, day: datetime.date) -> bool:
+    return can_work_on_case(user, case) or is_covering(user, case, day)
+
+
+def can_decide_plan(user: object, case: Case) -> bool:
+    return bool(pupil_access(user, case.pupil).roles & PLAN_DECIDER_ROLES)
+
+
+def carer_contacts_shown(user: object, case: Case, *, via_class: bool) -> bool:
+    """Carers' phone numbers and emails: for roles that contact families. A person covering
+    the case sees them when they hold such a role at the pupil's school. No query."""
+    school_id = case.pupil.school_id
+    roles = {m.role for m in memberships_of(user) if m.school_id == school_id}
+    if via_class:
+        # The case reached them through a class role (all of which contact families).
+        return bool(roles & CARER_CONTACT_ROLES & CASE_WORK_ROLES)
+    return bool(roles & CARER_CONTACT_ROLES)
