@@ -311,3 +311,20 @@ def test_another_school_s_headteacher_sees_none_of_heathergate_s_pupils(cases, w
     assert response.status_code == 200
     assert response.context["rows"] == []
     assert "Marsh" not in response.content.decode()
+
+
+def test_a_family_tried_but_not_reached_today_is_not_shown_as_contacted(cases, world):
+    today = SCHOOL_DAY.date()
+    add_contacts(
+        cases["pupil"], world.users["teacher"], 1, last_day=today, outcome=Outcome.NO_RESPONSE
+    )
+    body = client_for(world.users["teacher"]).get(URL).content.decode()
+    assert "Tried today, not reached" in body
+    assert "Contacted today" not in body
+
+    add_contacts(
+        cases["pupil"], world.users["teacher"], 1, last_day=today, outcome=Outcome.SPOKE_WITH_PUPIL
+    )
+    ContactLog.objects.filter(outcome=Outcome.SPOKE_WITH_PUPIL).update(contacted_at=SCHOOL_DAY)
+    body = client_for(world.users["teacher"]).get(URL).content.decode()
+    assert "Contacted today" in body
