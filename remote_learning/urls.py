@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("schools.urls")),
     path("cases/", include("cases.urls")),
     path("contacts/", include("contacts.urls")),
+    path("safeguarding/", include("safeguarding.urls")),
     path("oversight/", include("oversight.urls")),
     path("admin/", admin.site.urls),
 ]

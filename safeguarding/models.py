@@ -1,0 +1,347 @@
+"""Safeguarding (policy sections 3.2, 3.4 and 4): concerns and their triage by the site's DSL
+team, notifications that are never lost, home visits, and what a longer absence requires.
+
+Nothing here is edited in place once recorded: a concern's account is fixed when it is
+submitted, and corrections and additions are addenda; actions, decisions and referrals are
+added, each with who and when.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from cases.models import Case
+from contacts.models import ContactLog
+from schools.models import Pupil, School
+
+TEXT_LIMIT = 10_000
+
+
+class ConcernCategory(models.Model):
+    """A school's categories of concern (for example neglect, emotional wellbeing, online)."""
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="concern_categories")
+    name = models.CharField(max_length=100)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        verbose_name_plural = "concern categories"
+        ordering = ["school", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "name"], name="sg_category_unique_name")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Urgency(models.TextChoices):
+    IMMEDIATE = "immediate", "Immediate: a child may be at risk now"
+    HIGH = "high", "High"
+    ROUTINE = "routine", "Routine"
+
+
+class ConcernStatus(models.TextChoices):
+    RAISED = "raised", "Raised, not yet acknowledged"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    CLOSED = "closed", "Closed"
+
+
+class ConcernSource(models.TextChoices):
+    CONTACT = "contact", "A contact with the family"
+    VIRTUAL_SESSION = "session", "A virtual session"
+    HOME_VISIT = "home_visit", "A home visit"
+    OTHER = "other", "Something else"
+
+
+class Concern(models.Model):
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="concerns")
+    source = models.CharField(
+        max_length=10, choices=ConcernSource.choices, default=ConcernSource.OTHER
+    )
+    contact = models.ForeignKey(
+        ContactLog, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
+    )
+    category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="+")
+    urgency = models.CharField(max_length=10, choices=Urgency.choices)
+    what_happened = models.TextField(max_length=TEXT_LIMIT)
+    childs_words = models.TextField("the child's own words", blank=True, max_length=TEXT_LIMIT)
+    happened_at = models.DateTimeField("when it happened")
+    where = models.CharField(max_length=300, blank=True)
+    others_told = models.CharField("who else has been told", max_length=500, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    raised_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(
+        max_length=12, choices=ConcernStatus.choices, default=ConcernStatus.RAISED
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(
+        null=True, blank=True, help_text="When an unacknowledged immediate concern went further."
+    )
+    outcome = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(outcome=""),
+                name="sg_concern_closed_has_outcome",
+                violation_error_message="A concern is closed with its outcome.",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "urgency", "raised_at"])]
+
+    def __str__(self) -> str:
+        return f"Concern {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safeguarding:concern_detail", args=[self.pk])
+
+
+class Addendum(models.Model):
+    """A correction or addition to a concern: the original account is never changed."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="addenda")
+    text = models.TextField(max_length=TEXT_LIMIT)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "addenda"
+        ordering = ["concern", "added_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Addendum to concern {self.concern_id}"
+
+
+class Action(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="actions")
+    what = models.CharField(max_length=500)
+    who = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(null=True, blank=True)
+    done_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["concern", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.what
+
+
+class Decision(models.Model):
+    """A discussion or decision with its reason: what a safeguarding record must hold."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="decisions")
+    decision = models.TextField(max_length=TEXT_LIMIT)
+    reason = models.TextField(max_length=TEXT_LIMIT)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["concern", "decided_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Decision on concern {self.concern_id}"
+
+
+class Agency(models.TextChoices):
+    SOCIAL_CARE = "social_care", "Children's social care"
+    EARLY_HELP = "early_help", "Early help"
+    POLICE = "police", "Police"
+    HEALTH = "health", "Health"
+    LOCAL_AUTHORITY = "la", "The local authority"
+    OTHER = "other", "Other"
+
+
+class Referral(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
+    agency = models.CharField(max_length=12, choices=Agency.choices)
+    reference = models.CharField(max_length=100, blank=True)
+    notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["concern", "made_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Referral to {self.get_agency_display()}"
+
+
+class NotificationKind(models.TextChoices):
+    IMMEDIATE_CONCERN = "immediate", "Immediate concern raised"
+    REMINDER = "reminder", "Immediate concern still not acknowledged"
+    ESCALATION = "escalation", "Immediate concern escalated to the headteacher"
+
+
+class Notification(models.Model):
+    """A message to one person, written in the same transaction as what it is about and sent
+    from here afterwards: a broker or mail outage delays it, never loses it."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=10, choices=NotificationKind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "concern", "kind"], name="sg_notification_once"
+            )
+        ]
+        indexes = [models.Index(fields=["sent_at", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient}"
+
+
+class HomeVisit(models.Model):
+    """A visit to a family that is not responding, agreed by SLT and the DSL (section 3.2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="home_visits")
+    reason = models.TextField(max_length=2000)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    slt_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    slt_agreed_at = models.DateTimeField(null=True, blank=True)
+    dsl_agreed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    dsl_agreed_at = models.DateTimeField(null=True, blank=True)
+    planned_for = models.DateField(null=True, blank=True)
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    visited_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    outcome_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Home visit for case {self.case_id}"
+
+
+class InformedHow(models.TextChoices):
+    PHONE = "phone", "Telephone"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    LETTER = "letter", "Letter"
+
+
+class SocialWorkerInformed(models.Model):
+    """The pupil's social worker was told of a longer absence (section 3.2)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="social_worker_told")
+    informed_on = models.DateField()
+    how = models.CharField(max_length=10, choices=InformedHow.choices)
+    notes = models.TextField(blank=True, max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "informed_on"]
+
+    def __str__(self) -> str:
+        return f"Social worker informed {self.informed_on:%d/%m/%Y}"
+
+
+class InvolvementKind(models.TextChoices):
+    FAMILY_SUPPORT = "family_support", "Family support worker"
+    SOCIAL_CARE = "social_care", "Social care"
+    HEALTH = "health", "Health"
+    PROTOCOL_SHARED = "protocol", "Family told of the safeguarding partnership's protocol"
+
+
+class Involvement(models.Model):
+    """Who else is involved during a longer absence, and what the family was told."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="involvements")
+    kind = models.CharField(max_length=14, choices=InvolvementKind.choices)
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The family support worker, when one is involved.",
+    )
+    notes = models.TextField(blank=True, max_length=2000)
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["case", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="family_support") | Q(worker__isnull=False),
+                name="sg_involvement_family_support_names_worker",
+                violation_error_message="Name the family support worker.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.get_kind_display()
+
+
+class SafeguardingSettings(models.Model):
+    school = models.OneToOneField(
+        School, on_delete=models.CASCADE, related_name="safeguarding_settings"
+    )
+    acknowledge_within_minutes = models.PositiveSmallIntegerField(
+        default=15,
+        help_text="Minutes (in school hours) before an unacknowledged immediate concern is "
+        "sent again and to the headteacher.",
+    )
+    long_absence_school_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="School days on remote education after which a pupil's social worker must "
+        "have been informed.",
+    )
+
+    class Meta:
+        verbose_name_plural = "safeguarding settings"
+
+    def __str__(self) -> str:
+        return f"Safeguarding settings for {self.school}"

@@ -1,0 +1,56 @@
+"""Who may see and act on safeguarding records.
+
+Concerns and everything under them are for the DSL team of the pupil's site (DSL and deputy
+DSLs, or a school-wide DSL) and the headteacher. The member of staff who raised a concern sees
+that it was received and its status, never the DSL team's working. Teachers, SLT, IT,
+governors and the DPO see nothing of a concern's content.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from safeguarding.models import Concern
+from schools.models import Membership, Pupil, Role
+from schools.permissions import can_view_pupil, memberships_of, pupil_access, pupils_visible_to
+
+SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
+DSL_TEAM_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+
+
+def concerns_visible_to(user: object) -> QuerySet[Concern]:
+    """Concerns whose content this person may read: one SQL statement."""
+    return Concern.objects.filter(pupil__in=pupils_visible_to(user, roles=SAFEGUARDING_ROLES))
+
+
+def can_triage_concern(user: object, concern: Concern) -> bool:
+    return bool(pupil_access(user, concern.pupil).roles & SAFEGUARDING_ROLES)
+
+
+def can_see_receipt(user: object, concern: Concern) -> bool:
+    """The reporter sees that their concern arrived and its status (not its handling)."""
+    return concern.raised_by_id == getattr(user, "pk", None) or can_triage_concern(user, concern)
+
+
+def can_raise_concern_for(user: object, pupil: Pupil) -> bool:
+    """Any member of staff who can see the pupil can raise a concern about them."""
+    return can_view_pupil(user, pupil)
+
+
+def can_use_dashboard(user: object) -> bool:
+    return any(m.role in SAFEGUARDING_ROLES for m in memberships_of(user))
+
+
+def dsl_team_for(pupil: Pupil) -> QuerySet[User]:
+    """The DSL and deputies who cover the pupil's site (or the whole school)."""
+    covering = Membership.objects.filter(role__in=DSL_TEAM_ROLES, school_id=pupil.school_id).filter(
+        Q(site_id=pupil.school_class.site_id) | Q(site__isnull=True, school_class__isnull=True)
+    )
+    return User.objects.filter(is_active=True, memberships__in=covering).distinct()
+
+
+def headteachers_for(pupil: Pupil) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=Role.HEADTEACHER,
+        memberships__school_id=pupil.school_id,
+    ).distinct()
