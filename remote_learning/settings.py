@@ -179,6 +179,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.check_cases",
         "schedule": crontab(hour="7,16", minute=0, day_of_week="mon-fri"),
     },
+    # Immediate safeguarding concerns: send any notification not yet sent (the nudge after
+    # commit may have been lost to a broker outage), and chase unacknowledged ones.
+    "safeguarding-send-pending-notifications": {
+        "task": "safeguarding.tasks.send_pending_notifications",
+        "schedule": crontab(minute="*"),
+    },
+    "safeguarding-check-unacknowledged": {
+        "task": "safeguarding.tasks.check_unacknowledged",
+        "schedule": crontab(minute="*/5"),
+    },
     # Contact with families (section 3.2), after the end of the school day, Europe/London:
     # missed daily contacts and families not responding; and the weekly wellbeing check,
     # whose rule acts only on the last school day of each school's week.

@@ -1,0 +1,90 @@
+"""Forms for raising and triaging concerns. They check shape only; the services decide."""
+
+from django import forms
+
+from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, Urgency
+
+DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
+
+
+def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> forms.Field:
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=TEXT_LIMIT,
+        strip=False,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+    )
+
+
+class ConcernForm(forms.Form):
+    pupil = forms.IntegerField(widget=forms.HiddenInput)
+    contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    category = forms.ModelChoiceField(
+        queryset=ConcernCategory.objects.none(), empty_label="Choose a category"
+    )
+    urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
+    what_happened = _text("What happened", rows=6)
+    childs_words = _text(
+        "The child's own words",
+        required=False,
+        help_text="Write exactly what the child said, if they said anything.",
+    )
+    happened_at = forms.DateTimeField(
+        label="When it happened",
+        required=False,
+        input_formats=DATETIME_FORMATS,
+        help_text="Leave blank for now.",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )
+    where = forms.CharField(label="Where", required=False, max_length=300)
+    others_told = forms.CharField(label="Who else has been told", required=False, max_length=500)
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].queryset = ConcernCategory.objects.filter(
+            pk__in=[category.pk for category in categories]
+        )
+
+
+class AssignForm(forms.Form):
+    owner = forms.ModelChoiceField(queryset=None, empty_label="Choose who owns it")
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = owners
+
+
+class ActionForm(forms.Form):
+    what = forms.CharField(label="What is to be done", max_length=500, strip=False)
+    who = forms.ModelChoiceField(label="Who", queryset=None, empty_label="Choose who")
+    due_on = forms.DateField(
+        label="By when",
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, owners=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["who"].queryset = owners
+
+
+class DecisionForm(forms.Form):
+    decision = _text("Discussion or decision")
+    reason = _text("The reason")
+
+
+class ReferralForm(forms.Form):
+    agency = forms.ChoiceField(choices=[("", "Choose the agency"), *Agency.choices])
+    reference = forms.CharField(label="Their reference", required=False, max_length=100)
+    notes = _text("Notes", required=False, rows=3)
+
+
+class AddendumForm(forms.Form):
+    text = _text("Correction or addition")
+
+
+class CloseForm(forms.Form):
+    outcome = _text("Outcome")

@@ -1,0 +1,158 @@
+"""Reads shaped for the concern pages: a fixed number of queries whatever the number of rows."""
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from accounts.models import User
+from safeguarding.models import Action, Addendum, Concern, Decision, Referral
+from safeguarding.permissions import dsl_team_for, headteachers_for
+from schools.models import Pupil
+
+
+def concern_for_page(pk: int) -> Concern | None:
+    return (
+        Concern.objects.select_related(
+            "pupil__school_class__site",
+            "category",
+            "raised_by",
+            "owner",
+            "acknowledged_by",
+            "closed_by",
+            "contact",
+        )
+        .prefetch_related(
+            Prefetch("addenda", Addendum.objects.select_related("added_by")),
+            Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
+            Prefetch("decisions", Decision.objects.select_related("decided_by")),
+            Prefetch("referrals", Referral.objects.select_related("made_by")),
+        )
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def action_for_page(pk: int) -> Action | None:
+    return Action.objects.select_related("concern__pupil__school_class").filter(pk=pk).first()
+
+
+def owner_choices(pupil: Pupil) -> QuerySet[User]:
+    """Who may own a concern or do its actions: the site's DSL team and the headteachers."""
+    return User.objects.filter(
+        Q(pk__in=dsl_team_for(pupil).values("pk")) | Q(pk__in=headteachers_for(pupil).values("pk"))
+    ).order_by("full_name", "email")
+
+
+@dataclass(frozen=True)
+class ChronologyEntry:
+    at: datetime.datetime
+    kind: str
+    concern_id: int
+    title: str
+    text: str
+    detail: str
+    by: object
+
+
+def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
+    """Everything recorded on the pupil's concerns, oldest first: five queries."""
+    concerns = list(
+        Concern.objects.filter(pupil=pupil)
+        .select_related("category", "raised_by", "acknowledged_by", "closed_by")
+        .prefetch_related(
+            Prefetch("addenda", Addendum.objects.select_related("added_by")),
+            Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
+            Prefetch("decisions", Decision.objects.select_related("decided_by")),
+            Prefetch("referrals", Referral.objects.select_related("made_by")),
+        )
+    )
+    entries: list[ChronologyEntry] = []
+    for concern in concerns:
+        entries.append(
+            ChronologyEntry(
+                concern.raised_at,
+                "concern",
+                concern.pk,
+                f"Concern raised: {concern.category} ({concern.get_urgency_display()})",
+                concern.what_happened,
+                concern.childs_words,
+                concern.raised_by,
+            )
+        )
+        if concern.acknowledged_at:
+            entries.append(
+                ChronologyEntry(
+                    concern.acknowledged_at,
+                    "acknowledged",
+                    concern.pk,
+                    "Concern acknowledged",
+                    "",
+                    "",
+                    concern.acknowledged_by,
+                )
+            )
+        for action in concern.actions.all():
+            due = f"by {action.due_on:%d/%m/%Y}" if action.due_on else ""
+            done = f"done {action.done_on:%d/%m/%Y}" if action.done_on else "not done yet"
+            entries.append(
+                ChronologyEntry(
+                    action.recorded_at,
+                    "action",
+                    concern.pk,
+                    f"Action for {action.who.get_full_name()}",
+                    action.what,
+                    " · ".join(part for part in (due, done) if part),
+                    action.recorded_by,
+                )
+            )
+        for decision in concern.decisions.all():
+            entries.append(
+                ChronologyEntry(
+                    decision.decided_at,
+                    "decision",
+                    concern.pk,
+                    "Discussion or decision",
+                    decision.decision,
+                    decision.reason,
+                    decision.decided_by,
+                )
+            )
+        for referral in concern.referrals.all():
+            entries.append(
+                ChronologyEntry(
+                    referral.made_at,
+                    "referral",
+                    concern.pk,
+                    f"Referral to {referral.get_agency_display()}",
+                    referral.notes,
+                    referral.reference,
+                    referral.made_by,
+                )
+            )
+        for addendum in concern.addenda.all():
+            entries.append(
+                ChronologyEntry(
+                    addendum.added_at,
+                    "addendum",
+                    concern.pk,
+                    "Addendum",
+                    addendum.text,
+                    "",
+                    addendum.added_by,
+                )
+            )
+        if concern.closed_at:
+            entries.append(
+                ChronologyEntry(
+                    concern.closed_at,
+                    "closed",
+                    concern.pk,
+                    "Concern closed",
+                    concern.outcome,
+                    "",
+                    concern.closed_by,
+                )
+            )
+    entries.sort(key=lambda entry: (entry.at, entry.concern_id))
+    return entries
