@@ -167,6 +167,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_ENABLE_UTC = True
+# Task modules not named tasks.py, which autodiscovery would miss.
+CELERY_IMPORTS = ["safeguarding.tasks_rules"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -199,6 +201,11 @@ CELERY_BEAT_SCHEDULE = {
     "contacts-check-weekly-wellbeing": {
         "task": "contacts.tasks.check_weekly_wellbeing",
         "schedule": crontab(hour=16, minute=30, day_of_week="mon-fri"),
+    },
+    # Longer absences (section 3.2): social workers not yet informed, before school.
+    "safeguarding-check-long-absences": {
+        "task": "safeguarding.check_long_absences",
+        "schedule": crontab(hour=7, minute=30),
     },
     # MIS imports whose task was lost (broker down at upload) or whose worker died.
     "mis-imports-sweep": {

@@ -1,0 +1,225 @@
+"""Reads for the DSL dashboard and the per-case safeguarding page.
+
+Every read here costs a fixed number of SQL statements, whatever the number of concerns,
+flags, visits and pupils: counts are one aggregate each, lists are capped and fetched with
+their pupils (and cases) in the same statement.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db.models import Case as When_
+from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.urls import NoReverseMatch, reverse
+
+from cases.models import Case, Flag, FlagKind
+from cases.permissions import cases_visible_to
+from safeguarding.models import (
+    Concern,
+    ConcernStatus,
+    HomeVisit,
+    Involvement,
+    SocialWorkerInformed,
+    Urgency,
+)
+from safeguarding.permissions import SAFEGUARDING_ROLES, concerns_visible_to
+from schools.models import Role, Site
+from schools.permissions import memberships_of, pupils_visible_to
+
+# Lists are capped so a page costs the same whatever the numbers; the counts say how many.
+LIST_LIMIT = 100
+
+DASHBOARD_FLAG_KINDS = (
+    FlagKind.FAMILY_NOT_RESPONDING,
+    FlagKind.WELLBEING_CHECK_OVERDUE,
+    FlagKind.TIME_LIMIT_PASSED,
+    FlagKind.SOCIAL_WORKER_NOT_INFORMED,
+    FlagKind.DAILY_CONTACT_MISSED,
+)
+URGENCY_ORDER = [Urgency.IMMEDIATE, Urgency.HIGH, Urgency.ROUTINE]
+
+
+def concern_path(concern_id: int) -> str:
+    """The concern's page; that page belongs to the concerns work and may not exist yet."""
+    try:
+        return reverse("safeguarding:concern_detail", args=[concern_id])
+    except NoReverseMatch:
+        return f"/safeguarding/concerns/{concern_id}/"
+
+
+def new_concern_path(pupil_id: int) -> str:
+    try:
+        base = reverse("safeguarding:concern_new")
+    except NoReverseMatch:
+        base = "/safeguarding/concerns/new/"
+    return f"{base}?pupil={pupil_id}"
+
+
+def dashboard_sites(user: object) -> list[Site]:
+    """The sites whose safeguarding this person oversees: one statement at most."""
+    site_ids: set[int] = set()
+    school_ids: set[int] = set()
+    for membership in memberships_of(user):
+        if membership.role not in SAFEGUARDING_ROLES:
+            continue
+        if membership.role == Role.HEADTEACHER or (
+            membership.site_id is None and membership.school_class_id is None
+        ):
+            school_ids.add(membership.school_id)
+        elif membership.site_id is not None:
+            site_ids.add(membership.site_id)
+    if not site_ids and not school_ids:
+        return []
+    return list(
+        Site.objects.filter(Q(pk__in=site_ids) | Q(school_id__in=school_ids))
+        .select_related("school")
+        .order_by("school__name", "name")
+    )
+
+
+def dashboard_cases(user: object) -> QuerySet[Case]:
+    """Cases the person reads that are also within their safeguarding scope."""
+    return cases_visible_to(user).filter(
+        pupil__in=pupils_visible_to(user, roles=SAFEGUARDING_ROLES)
+    )
+
+
+@dataclass
+class Dashboard:
+    concern_counts: dict[str, int]
+    unacknowledged: int
+    open_concerns: int
+    concerns: list[Concern]
+    flag_count: int
+    flags: list[Flag]
+    visit_count: int
+    visits: list[HomeVisit]
+    limit: int = LIST_LIMIT
+    urgency_rows: list[tuple[str, str, int]] = field(default_factory=list)
+
+
+def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
+    """Six statements (plus the person's memberships): counts, then capped lists."""
+    concerns = concerns_visible_to(user).exclude(status=ConcernStatus.CLOSED)
+    cases = dashboard_cases(user)
+    if site_id is not None:
+        concerns = concerns.filter(pupil__school_class__site_id=site_id)
+        cases = cases.filter(pupil__school_class__site_id=site_id)
+    if urgency:
+        concerns = concerns.filter(urgency=urgency)
+
+    counts = concerns.aggregate(
+        total=Count("pk"),
+        unacknowledged=Count("pk", filter=Q(status=ConcernStatus.RAISED)),
+        **{u.value: Count("pk", filter=Q(urgency=u.value)) for u in URGENCY_ORDER},
+    )
+    ordered = concerns.annotate(
+        unacknowledged_first=When_(
+            When(status=ConcernStatus.RAISED, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        ),
+        urgency_rank=When_(
+            *[When(urgency=u.value, then=Value(n)) for n, u in enumerate(URGENCY_ORDER)],
+            default=Value(len(URGENCY_ORDER)),
+            output_field=IntegerField(),
+        ),
+    ).order_by("unacknowledged_first", "urgency_rank", "raised_at", "pk")
+    concern_list = list(
+        ordered.select_related("pupil", "pupil__school_class", "category")[:LIST_LIMIT]
+    )
+    for concern in concern_list:
+        concern.page_url = concern_path(concern.pk)
+
+    flags = Flag.objects.filter(
+        resolved_at__isnull=True, kind__in=DASHBOARD_FLAG_KINDS, case__in=cases
+    )
+    flag_count = flags.count()
+    flag_list = list(
+        flags.select_related("case", "case__pupil", "case__pupil__school_class").order_by(
+            "raised_at", "pk"
+        )[:LIST_LIMIT]
+    )
+
+    visits = HomeVisit.objects.filter(visited_on__isnull=True, case__in=cases)
+    visit_count = visits.count()
+    visit_list = list(
+        visits.select_related(
+            "case", "case__pupil", "slt_agreed_by", "dsl_agreed_by", "requested_by"
+        ).order_by("requested_at", "pk")[:LIST_LIMIT]
+    )
+
+    return Dashboard(
+        concern_counts={u.value: counts[u.value] for u in URGENCY_ORDER},
+        unacknowledged=counts["unacknowledged"],
+        open_concerns=counts["total"],
+        concerns=concern_list,
+        flag_count=flag_count,
+        flags=flag_list,
+        visit_count=visit_count,
+        visits=visit_list,
+        urgency_rows=[(u.value, u.label, counts[u.value]) for u in URGENCY_ORDER],
+    )
+
+
+def case_for_safeguarding(pk: int) -> Case | None:
+    return (
+        Case.objects.select_related("pupil", "pupil__school", "pupil__school_class")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+@dataclass
+class CaseSafeguarding:
+    informed: list[SocialWorkerInformed]
+    involvements: list[Involvement]
+    visits: list[HomeVisit]
+    open_flags: list[Flag]
+    today: datetime.date
+
+
+def case_safeguarding_page(case: Case, *, today: datetime.date) -> CaseSafeguarding:
+    return CaseSafeguarding(
+        informed=list(case.social_worker_told.select_related("recorded_by")),
+        involvements=list(case.involvements.select_related("worker", "recorded_by")),
+        visits=list(
+            case.home_visits.select_related(
+                "requested_by", "slt_agreed_by", "dsl_agreed_by"
+            ).prefetch_related("staff")
+        ),
+        open_flags=list(
+            case.flags.filter(
+                resolved_at__isnull=True,
+                kind__in=[FlagKind.SOCIAL_WORKER_NOT_INFORMED, FlagKind.FAMILY_NOT_RESPONDING],
+            )
+        ),
+        today=today,
+    )
+
+
+def visit_for_page(pk: int) -> HomeVisit | None:
+    return (
+        HomeVisit.objects.select_related(
+            "case",
+            "case__pupil",
+            "case__pupil__school_class",
+            "requested_by",
+            "slt_agreed_by",
+            "dsl_agreed_by",
+            "outcome_recorded_by",
+        )
+        .prefetch_related("staff")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def involvement_for_page(pk: int) -> Involvement | None:
+    return (
+        Involvement.objects.select_related(
+            "case", "case__pupil", "case__pupil__school_class", "worker"
+        )
+        .filter(pk=pk)
+        .first()
+    )
