@@ -1,0 +1,136 @@
+"""Immediate concerns are never lost: notifications are written with the concern, sent by a
+sweep that a broker outage only delays, sent once, and chased when nobody acknowledges."""
+
+import datetime
+import time
+from unittest import mock
+
+import pytest
+import time_machine
+from django.urls import reverse
+from kombu.exceptions import OperationalError
+
+from safeguarding.models import Concern, Notification, NotificationKind, SafeguardingSettings
+from safeguarding.services import concern_acknowledge, notifications_for_unacknowledged
+from safeguarding.tasks import check_unacknowledged, send_pending_notifications
+from schools.models import Role
+from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
+from tests.safeguarding.test_concern_journey import NEW_URL, concern_data
+
+RAISED_AT = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
+
+
+@pytest.fixture
+def deputy(world):
+    user = UserFactory(full_name="North Deputy")
+    MembershipFactory(user=user, school=world.school, role=Role.DEPUTY_DSL, site=world.north)
+    return user
+
+
+def raise_immediate(world, django_capture_on_commit_callbacks) -> Concern:
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.users["teacher"]).post(
+            NEW_URL, concern_data(world, happened_at="")
+        )
+    assert response.status_code == 302
+    return Concern.objects.get()
+
+
+def test_a_broker_outage_delays_the_email_but_never_drops_it_or_fails_the_request(
+    world, deputy, mailoutbox, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(
+        send_pending_notifications, "apply_async", side_effect=OperationalError("down")
+    ) as nudge:
+        started = time.monotonic()
+        concern = raise_immediate(world, django_capture_on_commit_callbacks)
+        assert time.monotonic() - started < 5
+    assert nudge.called
+    assert Notification.objects.filter(concern=concern, sent_at__isnull=True).count() == 2
+    assert mailoutbox == []
+
+    assert send_pending_notifications() == 2
+    assert {m.to[0] for m in mailoutbox} == {world.users["dsl"].email, deputy.email}
+    for message in mailoutbox:
+        assert message.subject == "An immediate safeguarding concern needs you"
+        assert reverse("safeguarding:concern_detail", args=[concern.pk]) in message.body
+        for private in ("Ellis", "Marsh", "no food", "Mum said"):
+            assert private not in message.subject + message.body
+    assert not Notification.objects.filter(sent_at__isnull=True).exists()
+
+    # The sweep again sends nothing.
+    assert send_pending_notifications() == 0
+    assert len(mailoutbox) == 2
+
+
+def test_a_failed_send_is_kept_for_the_next_sweep(
+    world, deputy, mailoutbox, django_capture_on_commit_callbacks
+):
+    with mock.patch.object(send_pending_notifications, "apply_async"):
+        raise_immediate(world, django_capture_on_commit_callbacks)
+    with mock.patch("safeguarding.services.send_mail", side_effect=ConnectionRefusedError):
+        assert send_pending_notifications() == 0
+    failed = Notification.objects.first()
+    assert (failed.sent_at, failed.attempts, failed.last_error) == (
+        None,
+        1,
+        "ConnectionRefusedError",
+    )
+    assert send_pending_notifications() == 2
+
+
+def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
+    world, deputy, django_capture_on_commit_callbacks
+):
+    with (
+        mock.patch.object(send_pending_notifications, "apply_async"),
+        time_machine.travel(RAISED_AT, tick=False) as clock,
+    ):
+        concern = raise_immediate(world, django_capture_on_commit_callbacks)
+        clock.shift(datetime.timedelta(minutes=14))
+        assert check_unacknowledged() == 0
+        assert not Notification.objects.exclude(kind=NotificationKind.IMMEDIATE_CONCERN).exists()
+        clock.shift(datetime.timedelta(minutes=2))
+        assert check_unacknowledged() == 1
+        assert check_unacknowledged() == 0
+        notifications_for_unacknowledged()
+    chased = set(
+        Notification.objects.exclude(kind=NotificationKind.IMMEDIATE_CONCERN).values_list(
+            "recipient", "kind"
+        )
+    )
+    assert chased == {
+        (world.users["dsl"].pk, NotificationKind.REMINDER),
+        (deputy.pk, NotificationKind.REMINDER),
+        (world.users["headteacher"].pk, NotificationKind.ESCALATION),
+    }
+    assert Notification.objects.count() == 5
+    concern.refresh_from_db()
+    assert concern.escalated_at == RAISED_AT + datetime.timedelta(minutes=16)
+
+
+def test_an_acknowledged_concern_is_not_chased(world, deputy, django_capture_on_commit_callbacks):
+    with (
+        mock.patch.object(send_pending_notifications, "apply_async"),
+        time_machine.travel(RAISED_AT, tick=False) as clock,
+    ):
+        concern = raise_immediate(world, django_capture_on_commit_callbacks)
+        clock.shift(datetime.timedelta(minutes=10))
+        concern_acknowledge(by=world.users["dsl"], concern=concern)
+        clock.shift(datetime.timedelta(minutes=30))
+        assert check_unacknowledged() == 0
+    assert Notification.objects.count() == 2
+
+
+def test_a_schools_own_time_limit_is_used(world, deputy, django_capture_on_commit_callbacks):
+    SafeguardingSettings.objects.create(school=world.school, acknowledge_within_minutes=5)
+    with (
+        mock.patch.object(send_pending_notifications, "apply_async"),
+        time_machine.travel(RAISED_AT, tick=False) as clock,
+    ):
+        raise_immediate(world, django_capture_on_commit_callbacks)
+        clock.shift(datetime.timedelta(minutes=4))
+        assert check_unacknowledged() == 0
+        clock.shift(datetime.timedelta(minutes=2))
+        assert check_unacknowledged() == 1
