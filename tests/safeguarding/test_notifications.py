@@ -134,3 +134,36 @@ def test_a_schools_own_time_limit_is_used(world, deputy, django_capture_on_commi
         assert check_unacknowledged() == 0
         clock.shift(datetime.timedelta(minutes=2))
         assert check_unacknowledged() == 1
+
+
+@pytest.fixture
+def unreachable_broker():
+    """Point Celery at a port where no broker listens (as when Redis is stopped), with a
+    fresh connection pool, and put everything back afterwards."""
+    from remote_learning.celery import app
+
+    original = app.conf.broker_url
+    app.pool.force_close_all()
+    app._pool = None
+    app.conf.broker_url = "redis://127.0.0.1:1/0"
+    yield
+    app.conf.broker_url = original
+    app._pool = None
+
+
+def test_with_the_broker_really_down_raising_a_concern_is_quick_and_the_email_follows(
+    world, deputy, mailoutbox, django_capture_on_commit_callbacks, unreachable_broker, caplog
+):
+    started = time.monotonic()
+    with caplog.at_level("WARNING", logger="remote_learning.queue"):
+        concern = raise_immediate(world, django_capture_on_commit_callbacks)
+    assert time.monotonic() - started < 10
+    # The nudge really went to the (dead) broker and failed, without failing the request.
+    assert "Broker unavailable" in caplog.text
+    assert Notification.objects.filter(concern=concern, sent_at__isnull=True).count() == 2
+    assert mailoutbox == []
+
+    # The broker is back: the next sweep (beat, every minute) sends each email once.
+    assert send_pending_notifications() == 2
+    assert send_pending_notifications() == 0
+    assert len(mailoutbox) == 2
