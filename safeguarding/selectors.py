@@ -4,9 +4,20 @@ import datetime
 from dataclasses import dataclass
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
-from safeguarding.models import Action, Addendum, Concern, Decision, Referral
+from safeguarding.models import (
+    Action,
+    Addendum,
+    Concern,
+    Decision,
+    HomeVisit,
+    Involvement,
+    Notification,
+    Referral,
+    SocialWorkerInformed,
+)
 from safeguarding.permissions import dsl_team_for, headteachers_for
 from schools.models import Pupil
 
@@ -48,15 +59,17 @@ def owner_choices(pupil: Pupil) -> QuerySet[User]:
 class ChronologyEntry:
     at: datetime.datetime
     kind: str
-    concern_id: int
+    concern_id: int | None  # None for what belongs to the case (visits, notices)
     title: str
     text: str
     detail: str
     by: object
+    visit_id: int | None = None
 
 
 def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
-    """Everything recorded on the pupil's concerns, oldest first: five queries."""
+    """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
+    involvements and notifications around them, oldest first: nine queries."""
     concerns = list(
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "acknowledged_by", "closed_by")
@@ -154,5 +167,95 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
                     concern.closed_by,
                 )
             )
-    entries.sort(key=lambda entry: (entry.at, entry.concern_id))
+    entries.extend(_case_entries(pupil))
+    entries.extend(_notification_entries(pupil))
+    entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
     return entries
+
+
+def _at_start_of(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+
+
+def _case_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Home visits, social-worker notices and involvements on the pupil's cases: 3 queries."""
+    entries: list[ChronologyEntry] = []
+    visits = HomeVisit.objects.filter(case__pupil=pupil).select_related(
+        "requested_by", "outcome_recorded_by"
+    )
+    for visit in visits:
+        entries.append(
+            ChronologyEntry(
+                visit.requested_at,
+                "home_visit",
+                None,
+                "Home visit requested",
+                visit.reason,
+                "",
+                visit.requested_by,
+                visit.pk,
+            )
+        )
+        if visit.visited_on:
+            entries.append(
+                ChronologyEntry(
+                    _at_start_of(visit.visited_on),
+                    "home_visit",
+                    None,
+                    "Home visit made",
+                    visit.outcome,
+                    "",
+                    visit.outcome_recorded_by,
+                    visit.pk,
+                )
+            )
+    for notice in SocialWorkerInformed.objects.filter(case__pupil=pupil).select_related(
+        "recorded_by"
+    ):
+        entries.append(
+            ChronologyEntry(
+                _at_start_of(notice.informed_on),
+                "social_worker",
+                None,
+                f"Social worker informed ({notice.get_how_display()})",
+                notice.notes,
+                "",
+                notice.recorded_by,
+            )
+        )
+    for involvement in Involvement.objects.filter(case__pupil=pupil).select_related(
+        "recorded_by", "worker"
+    ):
+        worker = f": {involvement.worker.get_full_name()}" if involvement.worker else ""
+        ended = f"ended {involvement.ended_on:%d/%m/%Y}" if involvement.ended_on else ""
+        entries.append(
+            ChronologyEntry(
+                _at_start_of(involvement.started_on),
+                "involvement",
+                None,
+                f"{involvement.get_kind_display()}{worker}",
+                involvement.notes,
+                ended,
+                involvement.recorded_by,
+            )
+        )
+    return entries
+
+
+def _notification_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Who was told of each immediate concern, and when it was sent: one query."""
+    notifications = Notification.objects.filter(concern__pupil=pupil).select_related("recipient")
+    return [
+        ChronologyEntry(
+            note.created_at,
+            "notification",
+            note.concern_id,
+            f"{note.get_kind_display()}: {note.recipient.get_full_name()} notified",
+            "",
+            f"sent {timezone.localtime(note.sent_at):%d/%m/%Y %H:%M}"
+            if note.sent_at
+            else "not sent yet",
+            None,
+        )
+        for note in notifications
+    ]
