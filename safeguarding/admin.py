@@ -1,0 +1,18 @@
+"""School settings for safeguarding. Concerns themselves are never edited here: they are only
+handled through the DSL team's pages, where every step is recorded."""
+
+from django.contrib import admin
+
+from safeguarding.models import ConcernCategory, SafeguardingSettings
+
+
+@admin.register(SafeguardingSettings)
+class SafeguardingSettingsAdmin(admin.ModelAdmin):
+    list_display = ("school", "acknowledge_within_minutes", "long_absence_school_days")
+
+
+@admin.register(ConcernCategory)
+class ConcernCategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "school", "active")
+    list_filter = ("school", "active")
+    search_fields = ("name",)
