@@ -33,7 +33,6 @@ from cases.forms import (
 )
 from cases.models import Case, Party, Status
 from cases.permissions import (
-    CASE_READ_ROLES,
     can_list_cases,
     can_open_case_for,
     can_propose_cases,
@@ -56,7 +55,7 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
 from schools.models import Pupil
-from schools.permissions import can_view_pupil, memberships_of
+from schools.permissions import can_view_pupil
 
 CASES_PER_PAGE = 25
 CASE_SUBJECT = Case._meta.label_lower
@@ -520,7 +519,7 @@ def pupil_cases(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         {
             "pupil": pupil,
             "cases": cases,
-            "may_read_cases": any(m.role in CASE_READ_ROLES for m in memberships_of(request.user)),
+            "may_read_cases": can_list_cases(request.user),
             "may_propose": can_open_case_for(request.user, pupil)
             and not any(case.is_open for case in cases),
         },
