@@ -21,6 +21,7 @@ def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = 
 class ConcernForm(forms.Form):
     pupil = forms.IntegerField(widget=forms.HiddenInput)
     contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    session = forms.IntegerField(widget=forms.HiddenInput, required=False)
     category = forms.ModelChoiceField(
         queryset=ConcernCategory.objects.none(), empty_label="Choose a category"
     )

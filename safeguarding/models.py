@@ -6,6 +6,8 @@ submitted, and corrections and additions are addenda; actions, decisions and ref
 added, each with who and when.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -62,6 +64,14 @@ class Concern(models.Model):
     )
     contact = models.ForeignKey(
         ContactLog, on_delete=models.PROTECT, null=True, blank=True, related_name="concerns"
+    )
+    session = models.ForeignKey(
+        "VirtualSession",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="concerns",
+        help_text="The virtual session that was stopped for this concern.",
     )
     category = models.ForeignKey(ConcernCategory, on_delete=models.PROTECT, related_name="+")
     urgency = models.CharField(max_length=10, choices=Urgency.choices)
@@ -339,9 +349,149 @@ class SafeguardingSettings(models.Model):
         help_text="School days on remote education after which a pupil's social worker must "
         "have been informed.",
     )
+    max_session_minutes = models.PositiveSmallIntegerField(
+        default=60, help_text="The longest a virtual session may be planned for, in minutes."
+    )
 
     class Meta:
         verbose_name_plural = "safeguarding settings"
 
     def __str__(self) -> str:
         return f"Safeguarding settings for {self.school}"
+
+
+# --- Virtual sessions (Appendix 1) ----------------------------------------------------------
+
+
+class SessionKind(models.TextChoices):
+    LIVE = "live", "Live Teams session"
+    PRE_RECORDED = "recorded", "Pre-recorded lesson (fewer than two staff available)"
+
+
+class VirtualSession(models.Model):
+    """A Teams session for identified families, or the pre-recorded lesson offered instead."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="virtual_sessions")
+    kind = models.CharField(max_length=8, choices=SessionKind.choices, default=SessionKind.LIVE)
+    title = models.CharField(max_length=200)
+    starts_at = models.DateTimeField()
+    minutes = models.PositiveSmallIntegerField()
+    pupils = models.ManyToManyField(Pupil, related_name="virtual_sessions")
+    staff = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+")
+    meeting_link = models.URLField(
+        blank=True, max_length=500, help_text="Shown only to the staff present."
+    )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    planned_at = models.DateTimeField(auto_now_add=True)
+    stopped_at = models.DateTimeField(null=True, blank=True)
+    stopped_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(minutes__gt=0), name="sg_session_positive_length"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("safeguarding:session_detail", args=[self.pk])
+
+    @property
+    def ends_at(self) -> datetime.datetime:
+        return self.starts_at + datetime.timedelta(minutes=self.minutes)
+
+
+class SessionFamilyAgreement(models.Model):
+    """What a family agreed before their child's first session (Appendix 1, Parents)."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="session_agreements")
+    agreed_with = models.CharField("agreed with (parent or carer)", max_length=150)
+    agreed_on = models.DateField()
+    no_recordings = models.BooleanField("no recordings will be made", default=False)
+    confidentiality = models.BooleanField(
+        "content, password and invitation codes kept confidential", default=False
+    )
+    parent_present = models.BooleanField("a parent or carer will be present", default=False)
+    independent_access_agreed = models.BooleanField(
+        "the pupil may join independently (discussed and agreed)", default=False
+    )
+    independent_access_agreed_by = models.CharField(
+        "who agreed independent access", max_length=200, blank=True
+    )
+    dress_and_language = models.BooleanField("appropriate dress and language", default=False)
+    expectations_known = models.BooleanField("pupil expectations known", default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["pupil", "-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Session agreement for pupil {self.pupil_id}"
+
+
+class ChecklistItem(models.TextChoices):
+    WAITING_ROOM = "waiting_room", "Waiting room opened"
+    LOCKED = "locked", "Meeting locked once all expected participants signed in"
+    SCHOOL_EMAIL_ONLY = "school_email", "Pupils invited by school email only"
+    STAFF_SETTING = (
+        "staff_setting",
+        ("Staff dressed suitably; household not visible or audible; background appropriate"),
+    )
+    LANGUAGE = "language", "Staff used appropriate, professional language"
+    PUPILS_SETTING = "pupils_setting", "Pupils dressed appropriately, suitable background"
+    ATTENDANCE = "attendance", "Who attended recorded"
+
+
+class SessionChecklistEntry(models.Model):
+    """One item of the on-the-day checklist: done, or not done with the reason."""
+
+    session = models.ForeignKey(VirtualSession, on_delete=models.PROTECT, related_name="checklist")
+    item = models.CharField(max_length=14, choices=ChecklistItem.choices)
+    done = models.BooleanField()
+    reason = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["session", "id"]
+        verbose_name_plural = "session checklist entries"
+        constraints = [
+            models.UniqueConstraint(fields=["session", "item"], name="sg_checklist_once"),
+            models.CheckConstraint(
+                condition=Q(done=True) | ~Q(reason=""),
+                name="sg_checklist_reason_when_not_done",
+                violation_error_message="Give the reason it was not done.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_item_display()
+
+
+class SessionAttendance(models.Model):
+    """An invited pupil: the school address the invitation went to, and whether they came."""
+
+    session = models.ForeignKey(VirtualSession, on_delete=models.PROTECT, related_name="attendance")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    invited_at_email = models.EmailField(blank=True)
+    attended = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["session", "pupil__last_name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "pupil"], name="sg_attendance_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Pupil {self.pupil_id} at session {self.session_id}"

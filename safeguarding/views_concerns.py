@@ -20,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from contacts.models import ContactLog
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from safeguarding import services
+from safeguarding import services, services_sessions
 from safeguarding.forms import (
     ActionForm,
     AddendumForm,
@@ -30,7 +30,7 @@ from safeguarding.forms import (
     DecisionForm,
     ReferralForm,
 )
-from safeguarding.models import Concern, ConcernStatus
+from safeguarding.models import Concern, ConcernStatus, Urgency, VirtualSession
 from safeguarding.permissions import (
     SAFEGUARDING_ROLES,
     can_raise_concern_for,
@@ -185,11 +185,25 @@ def _pupil_and_contact(request: HttpRequest) -> tuple[Pupil | None, ContactLog |
     return None, None
 
 
+def _session_for(request: HttpRequest, pupil: Pupil | None) -> VirtualSession | None:
+    """The stopped virtual session a concern comes from (``?session=``), when the person runs
+    it and the pupil was invited; anything else is ignored."""
+    # The form posts back to its own address, so ``?session=`` is there on POST too.
+    session_id = request.POST.get("session") or request.GET.get("session", "")
+    if pupil is None or not session_id.isdigit():
+        return None
+    session = VirtualSession.objects.filter(pk=int(session_id), pupils=pupil).first()
+    if session is None or not services_sessions.can_run_session(request.user, session):
+        return None
+    return session
+
+
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def concern_new(request: HttpRequest) -> HttpResponse:
     pupil, contact = _pupil_and_contact(request)
     visible = pupil is not None and can_raise_concern_for(request.user, pupil)
+    session = _session_for(request, pupil) if visible and contact is None else None
     if request.method != "POST" and not visible:
         raise _not_found(
             request,
@@ -219,6 +233,21 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 
             def raise_it():
                 nonlocal concern
+                if session is not None:
+                    concern = services_sessions.concern_raise_from_session(
+                        by=request.user,
+                        session=session,
+                        pupil=pupil,
+                        category=data["category"],
+                        urgency=data["urgency"],
+                        what_happened=data["what_happened"],
+                        childs_words=data["childs_words"],
+                        happened_at=data["happened_at"],
+                        where=data["where"],
+                        others_told=data["others_told"],
+                        request=request,
+                    )
+                    return
                 concern = services.concern_raise(
                     by=request.user,
                     pupil=pupil,
@@ -240,7 +269,12 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 )
     else:
         form = ConcernForm(
-            initial={"pupil": pupil.pk, "contact": contact.pk if contact else None},
+            initial={
+                "pupil": pupil.pk,
+                "contact": contact.pk if contact else None,
+                "session": session.pk if session else None,
+                "urgency": Urgency.IMMEDIATE if session else None,
+            },
             categories=categories,
         )
     access_record(
@@ -253,7 +287,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "safeguarding/concern_new.html",
-        {"form": form, "pupil": pupil, "contact": contact},
+        {"form": form, "pupil": pupil, "contact": contact, "session": session},
     )
 
 

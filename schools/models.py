@@ -126,6 +126,11 @@ class Pupil(models.Model):
     on_roll = models.BooleanField(
         default=True, help_text="Untick when the pupil leaves; their records are kept."
     )
+    school_email = models.EmailField(
+        blank=True,
+        help_text="The pupil's school email address: the only address virtual session "
+        "invitations go to.",
+    )
 
     class Meta:
         ordering = ["last_name", "first_name", "id"]

@@ -1,0 +1,505 @@
+"""Virtual sessions (policy Appendix 1): who may plan, run and read them, and every write.
+
+Gates first (kept here with the services, since they are only about sessions): the teachers
+and class staff of the invited pupils' classes plan and run a session; SLT, the headteacher
+and the DSL team of the pupils' site read it; nobody else may know it exists.
+
+Writes are keyword-only, one transaction each, ``full_clean()`` before saving and an audit
+row in the same transaction. Bad input raises ``ValidationError`` keyed by the form field at
+fault, before anything is written.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from cases.models import Case, Provision, Status
+from cases.services import provision_record
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from safeguarding.models import (
+    ChecklistItem,
+    Concern,
+    ConcernCategory,
+    ConcernSource,
+    SafeguardingSettings,
+    SessionAttendance,
+    SessionChecklistEntry,
+    SessionFamilyAgreement,
+    SessionKind,
+    VirtualSession,
+)
+from safeguarding.services import concern_raise
+from schools.calendar import is_school_day, today
+from schools.models import Phase, Pupil, Role, School
+from schools.permissions import CLASS_ROLES, memberships_of, pupil_access, pupils_visible_to
+
+READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.DSL, Role.DEPUTY_DSL})
+SESSION_ROLES = CLASS_ROLES | READ_ROLES
+DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
+MIN_STAFF = 2
+TWO_STAFF_MESSAGE = (
+    "At least two members of staff must be present for a live session. With fewer, offer a "
+    "pre-recorded lesson instead: tick the box below."
+)
+
+
+# --- Gates -----------------------------------------------------------------------------------
+
+
+def _roles_over(user: object, pupils) -> frozenset[str]:
+    roles: set[str] = set()
+    for pupil in pupils:
+        roles |= pupil_access(user, pupil).roles
+    return frozenset(roles)
+
+
+def can_plan_sessions(user: object) -> bool:
+    return any(m.role in CLASS_ROLES and m.school_class_id for m in memberships_of(user))
+
+
+def can_run_session(user: object, session: VirtualSession) -> bool:
+    return bool(_roles_over(user, session.pupils.all()) & CLASS_ROLES)
+
+
+def can_read_session(user: object, session: VirtualSession) -> bool:
+    return bool(_roles_over(user, session.pupils.all()) & SESSION_ROLES)
+
+
+def can_invite(user: object, pupil: Pupil) -> bool:
+    return bool(pupil_access(user, pupil).roles & CLASS_ROLES)
+
+
+def can_oversee_sessions(user: object) -> bool:
+    return any(m.role in READ_ROLES for m in memberships_of(user))
+
+
+def invitable_pupils(user: object) -> QuerySet[Pupil]:
+    return pupils_visible_to(user, roles=CLASS_ROLES).filter(on_roll=True)
+
+
+def sessions_visible_to(user: object, *, roles: frozenset[str] = SESSION_ROLES):
+    """Sessions with a pupil this person sees through a session role: one SQL statement."""
+    return VirtualSession.objects.filter(
+        pk__in=VirtualSession.objects.filter(
+            pupils__in=pupils_visible_to(user, roles=roles)
+        ).values("pk")
+    )
+
+
+def sessions_with_gaps(user: object):
+    """Sessions whose checklist shows an item not done, for SLT and the DSL team."""
+    return sessions_visible_to(user, roles=READ_ROLES).filter(
+        pk__in=SessionChecklistEntry.objects.filter(done=False).values("session_id")
+    )
+
+
+def max_session_minutes(school: School) -> int:
+    found = SafeguardingSettings.objects.filter(school=school).values_list(
+        "max_session_minutes", flat=True
+    )
+    return next(iter(found), DEFAULT_MAX_MINUTES)
+
+
+def has_agreement(pupil: Pupil) -> bool:
+    return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
+
+
+def _audit(*, action: str, by: object, subject, pupil_id, request, detail: str = "") -> None:
+    access_record(
+        action=action, request=request, user=by, subject=subject, pupil_id=pupil_id, detail=detail
+    )
+
+
+# --- Family agreement ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_agreement_record(
+    *,
+    by: object,
+    pupil: Pupil,
+    agreed_with: str,
+    agreed_on: datetime.date,
+    no_recordings: bool,
+    confidentiality: bool,
+    parent_present: bool,
+    independent_access_agreed: bool,
+    independent_access_agreed_by: str = "",
+    dress_and_language: bool,
+    expectations_known: bool,
+    request: HttpRequest | None = None,
+) -> SessionFamilyAgreement:
+    if not can_invite(by, pupil):
+        raise ValidationError("You cannot record an agreement for this pupil.")
+    errors: dict[str, str] = {}
+    if not agreed_with.strip():
+        errors["agreed_with"] = "Name the parent or carer who agreed."
+    if agreed_on and agreed_on > today():
+        errors["agreed_on"] = "This date is in the future."
+    required = {
+        "no_recordings": "The family must agree not to make any recordings.",
+        "confidentiality": "The family must agree to keep content, password and codes "
+        "confidential.",
+        "dress_and_language": "The family must agree to appropriate dress and language.",
+        "expectations_known": "The family must know the pupil expectations.",
+    }
+    values = {
+        "no_recordings": no_recordings,
+        "confidentiality": confidentiality,
+        "dress_and_language": dress_and_language,
+        "expectations_known": expectations_known,
+    }
+    for field, message in required.items():
+        if not values[field]:
+            errors[field] = message
+    if pupil.school_class.phase == Phase.PRIMARY and not parent_present:
+        if not independent_access_agreed:
+            errors["parent_present"] = (
+                "A primary-phase pupil needs a parent or carer present, unless independent "
+                "access was discussed and agreed."
+            )
+        elif not independent_access_agreed_by.strip():
+            errors["independent_access_agreed_by"] = "Record who agreed independent access."
+    if errors:
+        raise ValidationError(errors)
+    agreement = SessionFamilyAgreement(
+        pupil=pupil,
+        agreed_with=agreed_with.strip(),
+        agreed_on=agreed_on,
+        no_recordings=no_recordings,
+        confidentiality=confidentiality,
+        parent_present=parent_present,
+        independent_access_agreed=independent_access_agreed,
+        independent_access_agreed_by=independent_access_agreed_by.strip(),
+        dress_and_language=dress_and_language,
+        expectations_known=expectations_known,
+        recorded_by=by,
+    )
+    agreement.full_clean()
+    agreement.save()
+    _audit(action=AccessAction.CREATE, by=by, subject=agreement, pupil_id=pupil.pk, request=request)
+    return agreement
+
+
+# --- Planning --------------------------------------------------------------------------------
+
+
+def _check_plan(
+    *,
+    by: object,
+    school: School,
+    date: datetime.date | None,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    pupils: list[Pupil],
+) -> tuple[datetime.datetime, int]:
+    errors: dict[str, str] = {}
+    if not pupils:
+        errors["pupils"] = "Choose the pupils to invite."
+    elif any(not can_invite(by, pupil) or pupil.school_id != school.pk for pupil in pupils):
+        errors["pupils"] = "You can invite only pupils of your classes."
+    if date is None:
+        errors["date"] = "Give the date."
+    if start_time is None:
+        errors["start_time"] = "Give the start time."
+    if end_time is None:
+        errors["end_time"] = "Give the end time."
+    if errors:
+        raise ValidationError(errors)
+    zone = timezone.get_current_timezone()
+    starts_at = datetime.datetime.combine(date, start_time, tzinfo=zone)
+    ends_at = datetime.datetime.combine(date, end_time, tzinfo=zone)
+    minutes = int((ends_at - starts_at).total_seconds() // 60)
+    limit = max_session_minutes(school)
+    if minutes <= 0:
+        raise ValidationError({"end_time": "The session must end after it starts."})
+    if minutes > limit:
+        raise ValidationError(
+            {"end_time": f"A session may last at most {limit} minutes; this is {minutes}."}
+        )
+    return starts_at, minutes
+
+
+@transaction.atomic
+def session_plan(
+    *,
+    by: object,
+    school: School,
+    title: str,
+    date: datetime.date | None,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    pupils: list[Pupil],
+    staff: list[object],
+    meeting_link: str = "",
+    request: HttpRequest | None = None,
+) -> VirtualSession:
+    """Plan a live session: two staff at least, each pupil with a school email address and
+    their family's agreement. Invitations go to the school address only."""
+    starts_at, minutes = _check_plan(
+        by=by, school=school, date=date, start_time=start_time, end_time=end_time, pupils=pupils
+    )
+    errors: dict[str, str] = {}
+    if len(set(staff)) < MIN_STAFF:
+        errors["staff"] = TWO_STAFF_MESSAGE
+    without_email = [p.display_name for p in pupils if not p.school_email]
+    without_agreement = [
+        p.display_name
+        for p in pupils
+        if not SessionFamilyAgreement.objects.filter(pupil=p).exists()
+    ]
+    pupil_errors = []
+    if without_email:
+        pupil_errors.append(
+            "No school email address, so they cannot be invited: " + ", ".join(without_email) + "."
+        )
+    if without_agreement:
+        pupil_errors.append(
+            "No family agreement recorded yet, so they cannot be invited: "
+            + ", ".join(without_agreement)
+            + "."
+        )
+    if pupil_errors:
+        errors["pupils"] = " ".join(pupil_errors)
+    if errors:
+        raise ValidationError(errors)
+    session = _create(
+        by=by,
+        school=school,
+        kind=SessionKind.LIVE,
+        title=title,
+        starts_at=starts_at,
+        minutes=minutes,
+        meeting_link=meeting_link,
+        pupils=pupils,
+        staff=staff,
+        request=request,
+    )
+    return session
+
+
+def _create(
+    *, by, school, kind, title, starts_at, minutes, meeting_link, pupils, staff, request
+) -> VirtualSession:
+    session = VirtualSession(
+        school=school,
+        kind=kind,
+        title=title.strip(),
+        starts_at=starts_at,
+        minutes=minutes,
+        meeting_link=meeting_link if kind == SessionKind.LIVE else "",
+        planned_by=by,
+    )
+    session.full_clean()
+    session.save()
+    session.pupils.set(pupils)
+    session.staff.set(staff)
+    SessionAttendance.objects.bulk_create(
+        [
+            SessionAttendance(
+                session=session,
+                pupil=pupil,
+                invited_at_email=pupil.school_email if kind == SessionKind.LIVE else "",
+            )
+            for pupil in pupils
+        ]
+    )
+    for pupil in pupils:
+        _audit(
+            action=AccessAction.CREATE,
+            by=by,
+            subject=session,
+            pupil_id=pupil.pk,
+            request=request,
+            detail=kind,
+        )
+    return session
+
+
+@transaction.atomic
+def session_record_prerecorded(
+    *,
+    by: object,
+    school: School,
+    title: str,
+    date: datetime.date | None,
+    start_time: datetime.time | None,
+    end_time: datetime.time | None,
+    pupils: list[Pupil],
+    staff: list[object],
+    request: HttpRequest | None = None,
+) -> VirtualSession:
+    """Fewer than two staff: a pre-recorded lesson is offered instead. It is recorded as
+    provision (sent to the home learning platform) on each pupil's active case when today is a
+    school day and nothing is recorded for today yet; otherwise only the session is kept."""
+    starts_at, minutes = _check_plan(
+        by=by, school=school, date=date, start_time=start_time, end_time=end_time, pupils=pupils
+    )
+    session = _create(
+        by=by,
+        school=school,
+        kind=SessionKind.PRE_RECORDED,
+        title=title,
+        starts_at=starts_at,
+        minutes=minutes,
+        meeting_link="",
+        pupils=pupils,
+        staff=staff,
+        request=request,
+    )
+    on = today()
+    if is_school_day(school, on):
+        cases = Case.objects.filter(
+            pupil__in=pupils,
+            status__in=(Status.ACTIVE, Status.REINTEGRATING),
+            start_date__lte=on,
+            end_date__gte=on,
+        ).exclude(pk__in=Provision.objects.filter(date=on).values("case_id"))
+        for case in cases:
+            provision_record(
+                by=by,
+                case=case,
+                date=on,
+                sent_to_platform=True,
+                feedback=f"Pre-recorded lesson offered instead of a live session: {title}"[:2000],
+                request=request,
+            )
+    return session
+
+
+# --- On the day ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def session_checklist_record(
+    *,
+    by: object,
+    session: VirtualSession,
+    answers: dict[str, tuple[bool | None, str]],
+    attended: list[Pupil],
+    request: HttpRequest | None = None,
+) -> list[SessionChecklistEntry]:
+    """Record the on-the-day checklist once: each item done, or not done with the reason; and
+    who of the invited pupils attended."""
+    session = VirtualSession.objects.select_for_update().get(pk=session.pk)
+    if not can_run_session(by, session):
+        raise ValidationError("You cannot record this session's checklist.")
+    if SessionChecklistEntry.objects.filter(session=session).exists():
+        raise ValidationError("The checklist for this session is already recorded.")
+    errors: dict[str, str] = {}
+    for item in ChecklistItem.values:
+        done, reason = answers.get(item, (None, ""))
+        if done is None:
+            errors[item] = "Say whether this was done."
+        elif not done and not reason.strip():
+            errors[f"{item}_reason"] = "Give the reason it was not done."
+    invited = set(session.pupils.values_list("pk", flat=True))
+    if any(pupil.pk not in invited for pupil in attended):
+        errors["attended"] = "Only invited pupils can attend."
+    if errors:
+        raise ValidationError(errors)
+    entries = []
+    for item in ChecklistItem.values:
+        done, reason = answers[item]
+        entry = SessionChecklistEntry(
+            session=session,
+            item=item,
+            done=bool(done),
+            reason="" if done else reason.strip(),
+            recorded_by=by,
+        )
+        entry.full_clean()
+        entries.append(entry)
+    SessionChecklistEntry.objects.bulk_create(entries)
+    came = {pupil.pk for pupil in attended}
+    for row in SessionAttendance.objects.filter(session=session):
+        row.attended = row.pupil_id in came
+        row.save(update_fields=["attended"])
+    for pupil_id in invited:
+        _audit(
+            action=AccessAction.CHANGE,
+            by=by,
+            subject=session,
+            pupil_id=pupil_id,
+            request=request,
+            detail="checklist",
+        )
+    return entries
+
+
+@transaction.atomic
+def session_stop(
+    *, by: object, session: VirtualSession, request: HttpRequest | None = None
+) -> VirtualSession:
+    """Stop a session for an immediate concern. The concern itself is raised next."""
+    session = VirtualSession.objects.select_for_update().get(pk=session.pk)
+    if not can_run_session(by, session):
+        raise ValidationError("You cannot stop this session.")
+    if session.kind != SessionKind.LIVE:
+        raise ValidationError("Only a live session can be stopped.")
+    if session.stopped_at is None:
+        session.stopped_at = timezone.now()
+        session.stopped_by = by
+        session.full_clean()
+        session.save(update_fields=["stopped_at", "stopped_by"])
+        for pupil_id in session.pupils.values_list("pk", flat=True):
+            _audit(
+                action=AccessAction.CHANGE,
+                by=by,
+                subject=session,
+                pupil_id=pupil_id,
+                request=request,
+                detail="stopped",
+            )
+    return session
+
+
+@transaction.atomic
+def concern_raise_from_session(
+    *,
+    by: object,
+    session: VirtualSession,
+    pupil: Pupil,
+    category: ConcernCategory | None,
+    urgency: str,
+    what_happened: str,
+    happened_at: datetime.datetime | None,
+    childs_words: str = "",
+    where: str = "",
+    others_told: str = "",
+    request: HttpRequest | None = None,
+) -> Concern:
+    """A concern raised from a virtual session: recorded as any concern is (an immediate one
+    notifies the site's DSL team), with the session attached."""
+    if not session.pupils.filter(pk=pupil.pk).exists():
+        raise ValidationError({"pupil": "This pupil was not invited to this session."})
+    concern = concern_raise(
+        by=by,
+        pupil=pupil,
+        category=category,
+        urgency=urgency,
+        what_happened=what_happened,
+        happened_at=happened_at,
+        childs_words=childs_words,
+        where=where or "Virtual session",
+        others_told=others_told,
+        request=request,
+    )
+    concern.source = ConcernSource.VIRTUAL_SESSION
+    concern.session = session
+    concern.full_clean()
+    concern.save(update_fields=["source", "session"])
+    _audit(
+        action=AccessAction.CHANGE,
+        by=by,
+        subject=concern,
+        pupil_id=pupil.pk,
+        request=request,
+        detail=f"raised from session {session.pk}",
+    )
+    return concern
