@@ -431,6 +431,15 @@ def _school_start(born: datetime.date) -> int:
     return born.year + (5 if born.month >= 9 else 4)
 
 
+def pupil_school_email(first_name: str, last_name: str) -> str:
+    """The pupil's school address, where virtual session invitations go (no two demo pupils
+    share a family name, so no two share an address)."""
+    local = ".".join(
+        "".join(ch for ch in part.lower() if ch.isalnum()) for part in (first_name, last_name)
+    )
+    return f"{local}@pupils.demo-school.example"
+
+
 def demo_pupils() -> list[DemoPupil]:
     """The demo pupils with their families: the same every time."""
     rng = random.Random(SEED)  # noqa: S311 (invented people, not secrets)
@@ -629,6 +638,7 @@ def demo_load() -> School:
                     "social_worker_authority": p.social_worker[1] if p.social_worker else "",
                     "social_worker_phone": p.social_worker[2] if p.social_worker else "",
                     "social_worker_email": p.social_worker[3] if p.social_worker else "",
+                    "school_email": pupil_school_email(p.first_name, p.last_name),
                 }
                 for p in plan
             ],
