@@ -14,7 +14,7 @@ from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
-from safeguarding.permissions import can_use_dashboard
+from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
 
@@ -39,6 +39,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Provision today", "cases:provision_today", can_record_provision),
     NavItem("Cases", "cases:case_list", can_list_cases),
     NavItem("Safeguarding", "safeguarding:dashboard", can_use_dashboard),
+    NavItem("Virtual sessions", "safeguarding:session_list", can_plan_sessions),
+    NavItem("Session checks", "safeguarding:session_gaps", can_oversee_sessions),
     NavItem("Closures", "cases:closure_list", can_list_closures),
     NavItem("Who to contact", "contacts:directory", can_view_directory),
     NavItem("Access log", "oversight:access_log", can_view_access_log),

@@ -9,9 +9,15 @@ governors and the DPO see nothing of a concern's content.
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from safeguarding.models import Concern
+from safeguarding.models import Concern, SessionChecklistEntry, VirtualSession
 from schools.models import Membership, Pupil, Role
-from schools.permissions import can_view_pupil, memberships_of, pupil_access, pupils_visible_to
+from schools.permissions import (
+    CLASS_ROLES,
+    can_view_pupil,
+    memberships_of,
+    pupil_access,
+    pupils_visible_to,
+)
 
 SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
 DSL_TEAM_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
@@ -54,3 +60,58 @@ def headteachers_for(pupil: Pupil) -> QuerySet[User]:
         memberships__role=Role.HEADTEACHER,
         memberships__school_id=pupil.school_id,
     ).distinct()
+
+
+# --- Virtual sessions (Appendix 1) ------------------------------------------------------------
+# The teachers and class staff of the invited pupils' classes plan and run a session; SLT, the
+# headteacher and the DSL team of the pupils' site read it; nobody else may know it exists.
+
+SESSION_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.DSL, Role.DEPUTY_DSL})
+SESSION_ROLES = CLASS_ROLES | SESSION_READ_ROLES
+
+
+def _roles_over(user: object, pupils) -> frozenset[str]:
+    roles: set[str] = set()
+    for pupil in pupils:
+        roles |= pupil_access(user, pupil).roles
+    return frozenset(roles)
+
+
+def can_plan_sessions(user: object) -> bool:
+    return any(m.role in CLASS_ROLES and m.school_class_id for m in memberships_of(user))
+
+
+def can_run_session(user: object, session: VirtualSession) -> bool:
+    return bool(_roles_over(user, session.pupils.all()) & CLASS_ROLES)
+
+
+def can_read_session(user: object, session: VirtualSession) -> bool:
+    return bool(_roles_over(user, session.pupils.all()) & SESSION_ROLES)
+
+
+def can_invite(user: object, pupil: Pupil) -> bool:
+    return bool(pupil_access(user, pupil).roles & CLASS_ROLES)
+
+
+def can_oversee_sessions(user: object) -> bool:
+    return any(m.role in SESSION_READ_ROLES for m in memberships_of(user))
+
+
+def invitable_pupils(user: object) -> QuerySet[Pupil]:
+    return pupils_visible_to(user, roles=CLASS_ROLES).filter(on_roll=True)
+
+
+def sessions_visible_to(user: object, *, roles: frozenset[str] = SESSION_ROLES):
+    """Sessions with a pupil this person sees through a session role: one SQL statement."""
+    return VirtualSession.objects.filter(
+        pk__in=VirtualSession.objects.filter(
+            pupils__in=pupils_visible_to(user, roles=roles)
+        ).values("pk")
+    )
+
+
+def sessions_with_gaps(user: object):
+    """Sessions whose checklist shows an item not done, for SLT and the DSL team."""
+    return sessions_visible_to(user, roles=SESSION_READ_ROLES).filter(
+        pk__in=SessionChecklistEntry.objects.filter(done=False).values("session_id")
+    )

@@ -1,8 +1,5 @@
-"""Virtual sessions (policy Appendix 1): who may plan, run and read them, and every write.
-
-Gates first (kept here with the services, since they are only about sessions): the teachers
-and class staff of the invited pupils' classes plan and run a session; SLT, the headteacher
-and the DSL team of the pupils' site read it; nobody else may know it exists.
+"""Virtual sessions (policy Appendix 1): every write. Who may plan, run and read them is in
+safeguarding.permissions.
 
 Writes are keyword-only, one transaction each, ``full_clean()`` before saving and an audit
 row in the same transaction. Bad input raises ``ValidationError`` keyed by the form field at
@@ -13,7 +10,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 
@@ -33,69 +29,17 @@ from safeguarding.models import (
     SessionKind,
     VirtualSession,
 )
+from safeguarding.permissions import can_invite, can_run_session
 from safeguarding.services import concern_raise
 from schools.calendar import is_school_day, today
-from schools.models import Phase, Pupil, Role, School
-from schools.permissions import CLASS_ROLES, memberships_of, pupil_access, pupils_visible_to
+from schools.models import Phase, Pupil, School
 
-READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.DSL, Role.DEPUTY_DSL})
-SESSION_ROLES = CLASS_ROLES | READ_ROLES
 DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
 MIN_STAFF = 2
 TWO_STAFF_MESSAGE = (
     "At least two members of staff must be present for a live session. With fewer, offer a "
     "pre-recorded lesson instead: tick the box below."
 )
-
-
-# --- Gates -----------------------------------------------------------------------------------
-
-
-def _roles_over(user: object, pupils) -> frozenset[str]:
-    roles: set[str] = set()
-    for pupil in pupils:
-        roles |= pupil_access(user, pupil).roles
-    return frozenset(roles)
-
-
-def can_plan_sessions(user: object) -> bool:
-    return any(m.role in CLASS_ROLES and m.school_class_id for m in memberships_of(user))
-
-
-def can_run_session(user: object, session: VirtualSession) -> bool:
-    return bool(_roles_over(user, session.pupils.all()) & CLASS_ROLES)
-
-
-def can_read_session(user: object, session: VirtualSession) -> bool:
-    return bool(_roles_over(user, session.pupils.all()) & SESSION_ROLES)
-
-
-def can_invite(user: object, pupil: Pupil) -> bool:
-    return bool(pupil_access(user, pupil).roles & CLASS_ROLES)
-
-
-def can_oversee_sessions(user: object) -> bool:
-    return any(m.role in READ_ROLES for m in memberships_of(user))
-
-
-def invitable_pupils(user: object) -> QuerySet[Pupil]:
-    return pupils_visible_to(user, roles=CLASS_ROLES).filter(on_roll=True)
-
-
-def sessions_visible_to(user: object, *, roles: frozenset[str] = SESSION_ROLES):
-    """Sessions with a pupil this person sees through a session role: one SQL statement."""
-    return VirtualSession.objects.filter(
-        pk__in=VirtualSession.objects.filter(
-            pupils__in=pupils_visible_to(user, roles=roles)
-        ).values("pk")
-    )
-
-
-def sessions_with_gaps(user: object):
-    """Sessions whose checklist shows an item not done, for SLT and the DSL team."""
-    return sessions_visible_to(user, roles=READ_ROLES).filter(
-        pk__in=SessionChecklistEntry.objects.filter(done=False).values("session_id")
-    )
 
 
 def max_session_minutes(school: School) -> int:

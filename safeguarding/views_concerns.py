@@ -34,6 +34,7 @@ from safeguarding.models import Concern, ConcernStatus, Urgency, VirtualSession
 from safeguarding.permissions import (
     SAFEGUARDING_ROLES,
     can_raise_concern_for,
+    can_run_session,
     can_see_receipt,
     can_triage_concern,
 )
@@ -193,7 +194,7 @@ def _session_for(request: HttpRequest, pupil: Pupil | None) -> VirtualSession | 
     if pupil is None or not session_id.isdigit():
         return None
     session = VirtualSession.objects.filter(pk=int(session_id), pupils=pupil).first()
-    if session is None or not services_sessions.can_run_session(request.user, session):
+    if session is None or not can_run_session(request.user, session):
         return None
     return session
 

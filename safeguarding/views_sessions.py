@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from safeguarding import permissions
 from safeguarding import services_sessions as services
 from safeguarding.forms_sessions import AgreementForm, ChecklistForm, SessionPlanForm, StopForm
 from safeguarding.models import SessionKind, VirtualSession
@@ -46,7 +47,7 @@ def _session_or_404(request: HttpRequest, pk: int) -> VirtualSession:
         .filter(pk=pk)
         .first()
     )
-    if session is None or not services.can_read_session(request.user, session):
+    if session is None or not permissions.can_read_session(request.user, session):
         raise _denied(
             request, subject_type=SESSION_SUBJECT, subject_id=pk, detail="session not visible"
         )
@@ -55,7 +56,7 @@ def _session_or_404(request: HttpRequest, pk: int) -> VirtualSession:
 
 def _runnable_or_403(request: HttpRequest, pk: int) -> VirtualSession:
     session = _session_or_404(request, pk)
-    if not services.can_run_session(request.user, session):
+    if not permissions.can_run_session(request.user, session):
         access_record(
             action=AccessAction.DENIED,
             request=request,
@@ -79,10 +80,10 @@ def _planner_school(user: object):
 @login_required
 @require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
-    if not services.can_plan_sessions(request.user):
+    if not permissions.can_plan_sessions(request.user):
         raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="list")
     sessions = list(
-        services.sessions_visible_to(request.user, roles=CLASS_ROLES)
+        permissions.sessions_visible_to(request.user, roles=CLASS_ROLES)
         .prefetch_related("pupils")
         .order_by("starts_at")
     )
@@ -101,10 +102,10 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def session_gaps(request: HttpRequest) -> HttpResponse:
-    if not services.can_oversee_sessions(request.user):
+    if not permissions.can_oversee_sessions(request.user):
         raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="gaps")
     sessions = (
-        services.sessions_with_gaps(request.user)
+        permissions.sessions_with_gaps(request.user)
         .prefetch_related("pupils", "checklist")
         .order_by("-starts_at")
     )
@@ -123,7 +124,7 @@ def session_plan(request: HttpRequest) -> HttpResponse:
     school = _planner_school(request.user)
     if school is None:
         raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="plan")
-    pupils = services.invitable_pupils(request.user)
+    pupils = permissions.invitable_pupils(request.user)
     staff = User.objects.filter(is_active=True, memberships__school=school).distinct()
     form = SessionPlanForm(request.POST or None, pupils=pupils, staff=staff)
     if request.method == "POST" and form.is_valid():
@@ -169,7 +170,7 @@ def session_plan(request: HttpRequest) -> HttpResponse:
 def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
     roles = pupil_access(request.user, pupil).roles if pupil else frozenset()
-    if not roles & services.SESSION_ROLES:
+    if not roles & permissions.SESSION_ROLES:
         raise _denied(
             request, subject_type=PUPIL_SUBJECT, subject_id=pupil_pk, detail="session agreement"
         )
@@ -212,7 +213,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
 def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> HttpResponse:
     pupils = session.pupils.all()
-    can_run = services.can_run_session(request.user, session)
+    can_run = permissions.can_run_session(request.user, session)
     context = {
         "session": session,
         "can_run": can_run,
