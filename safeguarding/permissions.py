@@ -70,9 +70,11 @@ SESSION_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.DSL, Role.DEPUT
 SESSION_ROLES = CLASS_ROLES | SESSION_READ_ROLES
 
 
-def _roles_over(user: object, pupils) -> frozenset[str]:
+def _roles_over(user: object, session: VirtualSession) -> frozenset[str]:
+    """The person's roles over any of the session's pupils: one query (the pupils with their
+    classes), whatever the number of pupils; memberships are cached for the request."""
     roles: set[str] = set()
-    for pupil in pupils:
+    for pupil in session.pupils.select_related("school_class"):
         roles |= pupil_access(user, pupil).roles
     return frozenset(roles)
 
@@ -82,11 +84,11 @@ def can_plan_sessions(user: object) -> bool:
 
 
 def can_run_session(user: object, session: VirtualSession) -> bool:
-    return bool(_roles_over(user, session.pupils.all()) & CLASS_ROLES)
+    return bool(_roles_over(user, session) & CLASS_ROLES)
 
 
 def can_read_session(user: object, session: VirtualSession) -> bool:
-    return bool(_roles_over(user, session.pupils.all()) & SESSION_ROLES)
+    return bool(_roles_over(user, session) & SESSION_ROLES)
 
 
 def can_invite(user: object, pupil: Pupil) -> bool:

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accounts.models import User
 from dataprotection.models import AccessAction
-from dataprotection.services import access_record
+from dataprotection.services import access_record, access_record_many
 from safeguarding import permissions
 from safeguarding import services_sessions as services
 from safeguarding.forms_sessions import AgreementForm, ChecklistForm, SessionPlanForm, StopForm
@@ -227,8 +227,12 @@ def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> Ht
             pupils=pupils, prefix="checklist"
         )
         context["stop_form"] = bound.get("stop_form") or StopForm(pupils=pupils, prefix="stop")
-    for pupil in pupils:
-        access_record(action=AccessAction.VIEW, request=request, subject=session, pupil_id=pupil.pk)
+    # One audit row per pupil, so each pupil's access log shows the view, in one INSERT.
+    access_record_many(
+        action=AccessAction.VIEW,
+        request=request,
+        subjects=[(session, pupil.pk) for pupil in pupils],
+    )
     return render(request, "safeguarding/session_detail.html", context)
 
 

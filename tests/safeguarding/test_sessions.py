@@ -426,3 +426,36 @@ def test_a_session_someone_does_not_run_is_not_attached_to_their_concern(
         reverse("safeguarding:concern_new") + f"?pupil={world.pupil.pk}&session={session.pk}"
     )
     assert page.context["session"] is None
+
+
+def test_the_session_page_costs_the_same_queries_for_two_or_eight_pupils(
+    world, at_school, teacher, with_email
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def pupils(count: int) -> list:
+        made = [
+            PupilFactory(
+                school_class=world.class_a, school_email=f"p{n}.{count}@pupils.heathergate.example"
+            )
+            for n in range(count)
+        ]
+        for pupil in made:
+            agree(world, pupil)
+        return made
+
+    def queries_for(session) -> int:
+        url = reverse("safeguarding:session_detail", args=[session.pk])
+        teacher.get(url)  # warm per-process caches
+        with CaptureQueriesContext(connection) as captured:
+            assert teacher.get(url).status_code == 200
+        return len(captured)
+
+    small = planned(world, pupils(2))
+    VirtualSession.objects.filter(pk=small.pk).update(title="first")
+    small_count = queries_for(small)
+    response = teacher.post(PLAN_URL, plan_data(world, pupils(8)))
+    assert response.status_code == 302
+    large = VirtualSession.objects.exclude(pk=small.pk).get()
+    assert queries_for(large) == small_count
