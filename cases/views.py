@@ -6,13 +6,10 @@ act (the DSL team) gets 403 on every POST. A rule the services refuse comes back
 at the field that caused it, on the case page, with nothing written.
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db import IntegrityError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -53,16 +50,13 @@ from cases.selectors import (
 )
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from remote_learning.forms import attempt
 from schools.calendar import today
 from schools.models import Pupil
 from schools.permissions import can_view_pupil
 
 CASES_PER_PAGE = 25
 CASE_SUBJECT = Case._meta.label_lower
-SAVED_TWICE = (
-    "This was not saved because the same record was saved a moment ago (perhaps by a second "
-    "click). Check the case page before trying again."
-)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -102,30 +96,6 @@ def workable_case_or_403(request: HttpRequest, pk: int) -> Case:
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """Put a service's refusal at the form's fields (or on the form when it names none)."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _attempt(form: Form, action: Callable[[], object]) -> bool:
-    """Run a service; on refusal, show why on the form and report False (nothing written)."""
-    try:
-        action()
-    except ValidationError as error:
-        _show_errors(form, error)
-        return False
-    except IntegrityError:
-        # Two submissions raced past the service's checks; the database kept only one.
-        form.add_error(None, SAVED_TWICE)
-        return False
-    return True
 
 
 def _back_to(case: Case, section: str = "") -> HttpResponseRedirect:
@@ -288,7 +258,7 @@ def case_propose(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = CaseProposeForm(request.POST, pupils=pupils)
         created: list[Case] = []
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             form,
             lambda: created.append(
                 services.case_propose(by=user, request=request, **form.cleaned_data)
@@ -348,7 +318,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = AgreementForm(request.POST, prefix="agreement")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.agreement_record(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -365,7 +335,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
 def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ActivateForm(request.POST, prefix="activate")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form, lambda: services.case_activate(by=request.user, case=case, request=request)
     ):
         messages.success(
@@ -380,7 +350,7 @@ def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
 def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ProvisionForm(request.POST, prefix="provision")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.provision_record(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -396,7 +366,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ReviewForm(request.POST, prefix="review")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.review_record(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -415,7 +385,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
 def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ReintegrationPlanForm(request.POST, prefix="plan")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_plan_save(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -431,7 +401,7 @@ def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
 def reintegration_step_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ReintegrationStepForm(request.POST, prefix="step")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_step_add(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -458,7 +428,7 @@ def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> Http
         )
         raise Http404
     form = StepDoneForm(request.POST, prefix=f"step{step.pk}")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_step_done(
             by=request.user, step=step, request=request, **form.cleaned_data
@@ -474,7 +444,7 @@ def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> Http
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = CloseForm(request.POST, prefix="close")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.case_close(
             by=request.user, case=case, request=request, **form.cleaned_data

@@ -9,9 +9,8 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -38,6 +37,7 @@ from contacts.selectors import (
 from contacts.services import AlreadyRecorded, contact_log_record, contact_plan_save
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from remote_learning.forms import show_service_errors
 from schools.calendar import today
 
 CASE_SUBJECT = Case._meta.label_lower
@@ -92,17 +92,6 @@ def _loggable_case_or_403(request: HttpRequest, pk: int) -> Case:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    """A service's refusal at the field that caused it, or above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for name, errors in error.message_dict.items():
-        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-        for message in errors:
-            form.add_error(target, message)
 
 
 def _new_form(row, pk: int) -> ContactLogForm:
@@ -203,7 +192,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
         except AlreadyRecorded as error:
             already = error.contact
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
     if logged is None and already is None:
         access_record(
             action=AccessAction.VIEW,
@@ -305,7 +294,7 @@ def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
                 request=request,
             )
         except ValidationError as error:
-            _show_errors(form, error)
+            show_service_errors(form, error)
         else:
             messages.success(request, "Contact plan saved.")
             return HttpResponseRedirect(reverse("contacts:case_contacts", args=[case.pk]) + "#plan")

@@ -1,3 +1,8 @@
+from collections.abc import Callable
+
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError
+from django.forms import Form
 from django.forms.renderers import TemplatesSetting
 
 
@@ -5,3 +10,34 @@ class SchoolFormRenderer(TemplatesSetting):
     """Render every form field with Bootstrap classes, its hint and its errors beside it."""
 
     field_template_name = "forms/field.html"
+
+
+def show_service_errors(form: Form, error: ValidationError) -> None:
+    """Put a service's refusal at the fields it names, or above the form when it names none
+    (or names a field the form does not have)."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for name, errors in error.error_dict.items():
+        target = name if name in form.fields and name != NON_FIELD_ERRORS else None
+        form.add_error(target, errors)
+
+
+SAVED_TWICE = (
+    "This was not saved because the same record was saved a moment ago (perhaps by a second "
+    "click). Check the page before trying again."
+)
+
+
+def attempt(form: Form, action: Callable[[], object]) -> bool:
+    """Run a service; on refusal show why on the form and return False (nothing was written)."""
+    try:
+        action()
+    except ValidationError as error:
+        show_service_errors(form, error)
+        return False
+    except IntegrityError:
+        # Two submissions raced past the service's checks; the database kept only one.
+        form.add_error(None, SAVED_TWICE)
+        return False
+    return True

@@ -6,11 +6,9 @@ actions they get 403 (they know it exists). Everyone else gets the same audited 
 concern that does not exist.
 """
 
-from collections.abc import Callable
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from contacts.models import ContactLog
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from remote_learning.forms import attempt
 from safeguarding import services, services_sessions
 from safeguarding.forms import (
     ActionForm,
@@ -96,24 +95,6 @@ def triage_concern_or_403(request: HttpRequest, pk: int) -> Concern:
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _show_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-            form.add_error(target, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _attempt(form: Form, action: Callable[[], object]) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        _show_errors(form, error)
-        return False
-    return True
 
 
 def _detail_forms(concern: Concern) -> dict[str, Form]:
@@ -263,7 +244,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     request=request,
                 )
 
-            if _attempt(form, raise_it):
+            if attempt(form, raise_it):
                 messages.success(request, "Your concern has been received by the DSL team.")
                 return HttpResponseRedirect(
                     reverse("safeguarding:concern_receipt", args=[concern.pk])
@@ -327,7 +308,7 @@ def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     form = AssignForm(request.POST, prefix="assign", owners=owner_choices(concern.pupil))
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.concern_assign(
             by=request.user, concern=concern, owner=form.cleaned_data["owner"], request=request
@@ -342,7 +323,7 @@ def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern.pupil))
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.action_add(
             by=request.user, concern=concern, request=request, **form.cleaned_data
@@ -374,7 +355,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     form = DecisionForm(request.POST, prefix="decision")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.decision_add(
             by=request.user, concern=concern, request=request, **form.cleaned_data
@@ -389,7 +370,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     form = ReferralForm(request.POST, prefix="referral")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.referral_add(
             by=request.user, concern=concern, request=request, **form.cleaned_data
@@ -405,7 +386,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = receipt_concern_or_404(request, pk)
     triage = can_triage_concern(request.user, concern)
     form = AddendumForm(request.POST, prefix="addendum")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.addendum_add(
             by=request.user, concern=concern, text=form.cleaned_data["text"], request=request
@@ -425,7 +406,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     form = CloseForm(request.POST, prefix="close")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.concern_close(
             by=request.user,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -20,6 +20,7 @@ from cases.models import Case
 from cases.permissions import can_view_case
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from remote_learning.forms import attempt
 from safeguarding import services_visits as services
 from safeguarding.forms_visits import (
     DashboardFilterForm,
@@ -128,20 +129,6 @@ def visit_or_403(request: HttpRequest, pk: int) -> tuple[HomeVisit, frozenset[st
 
 # ---------------------------------------------------------------------------------------------
 # Helpers
-
-
-def _attempt(form: Form, action) -> bool:
-    try:
-        action()
-    except ValidationError as error:
-        if hasattr(error, "error_dict"):
-            for name, errors in error.error_dict.items():
-                target = name if name in form.fields and name != NON_FIELD_ERRORS else None
-                form.add_error(target, errors)
-        else:
-            form.add_error(None, error)
-        return False
-    return True
 
 
 def _case_page_url(case: Case) -> str:
@@ -255,7 +242,7 @@ def case_safeguarding(request: HttpRequest, case_pk: int) -> HttpResponse:
 def social_worker_informed(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = safeguarding_case_or_403(request, case_pk)
     form = SocialWorkerInformedForm(request.POST, prefix="informed")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.social_worker_informed_record(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -271,7 +258,7 @@ def social_worker_informed(request: HttpRequest, case_pk: int) -> HttpResponse:
 def involvement_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = safeguarding_case_or_403(request, case_pk)
     form = InvolvementForm(request.POST, prefix="involvement", school_id=case.pupil.school_id)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.involvement_add(
             by=request.user, case=case, request=request, **form.cleaned_data
@@ -297,7 +284,7 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     case = safeguarding_case_or_403(request, involvement.case_id)
     form = InvolvementEndForm(request.POST, prefix=f"end{involvement.pk}")
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.involvement_end(
             by=request.user,
@@ -323,7 +310,7 @@ def visit_request(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = VisitRequestForm(request.POST or None, prefix="visit")
     if request.method == "POST":
         visit_holder: list[HomeVisit] = []
-        if form.is_valid() and _attempt(
+        if form.is_valid() and attempt(
             form,
             lambda: visit_holder.append(
                 services.visit_request(
@@ -391,7 +378,7 @@ def visit_agree(request: HttpRequest, pk: int) -> HttpResponse:
             detail=f"may not give the {which} agreement",
         )
         raise PermissionDenied
-    if _attempt(
+    if attempt(
         form,
         lambda: services.visit_agree(by=request.user, visit=visit, which=which, request=request),
     ):
@@ -409,7 +396,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         return _render_visit(request, visit, roles)
     form = VisitRecordForm(request.POST, prefix="record", school_id=visit.case.pupil.school_id)
-    if form.is_valid() and _attempt(
+    if form.is_valid() and attempt(
         form,
         lambda: services.visit_record(
             by=request.user,

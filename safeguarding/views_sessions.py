@@ -17,11 +17,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
+from remote_learning.forms import attempt
 from safeguarding import permissions
 from safeguarding import services_sessions as services
 from safeguarding.forms_sessions import AgreementForm, ChecklistForm, SessionPlanForm, StopForm
 from safeguarding.models import SessionKind, VirtualSession
-from safeguarding.views_concerns import _attempt
 from schools.models import Pupil
 from schools.permissions import CLASS_ROLES, memberships_of, pupil_access
 
@@ -150,7 +150,7 @@ def session_plan(request: HttpRequest) -> HttpResponse:
             else:
                 session = services.session_plan(**arguments, meeting_link=data["meeting_link"])
 
-        if _attempt(form, save):
+        if attempt(form, save):
             messages.success(
                 request,
                 "Pre-recorded lesson recorded."
@@ -191,7 +191,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
                 by=request.user, pupil=pupil, request=request, **form.cleaned_data
             )
 
-        if _attempt(form, save):
+        if attempt(form, save):
             messages.success(request, "The family's agreement is recorded.")
             return HttpResponseRedirect(reverse("safeguarding:session_list"))
     access_record(
@@ -258,7 +258,7 @@ def session_checklist(request: HttpRequest, pk: int) -> HttpResponse:
                 request=request,
             )
 
-        if _attempt(form, save):
+        if attempt(form, save):
             messages.success(request, "Checklist recorded.")
             return HttpResponseRedirect(session.get_absolute_url())
     return _render_detail(request, session, checklist_form=form)
