@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "cases",
     "contacts",
     "safeguarding",
+    "governance",
+    "dpo",
+    "itsupport",
     "oversight",
 ]
 

@@ -15,5 +15,11 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("oversight/", include("oversight.urls")),
+    path("governance/", include("governance.urls")),
+    path("data-protection/subject-access/", include("dpo.urls_sar")),
+    path("data-protection/", include("dpo.urls")),
+    path("declaration/", include("dataprotection.urls")),
+    path("it/device-declarations/", include("itsupport.urls_declarations")),
+    path("it/", include("itsupport.urls")),
     path("admin/", admin.site.urls),
 ]
