@@ -36,6 +36,9 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SCHOOL_NAME = env_str("SCHOOL_NAME", "Remote Learning")
 
+# Governors' figures show any count below this as "fewer than 3" (policy section 3.7).
+SMALL_NUMBER_THRESHOLD = 3
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
