@@ -8,6 +8,9 @@ urlpatterns = [
     path("pupils/", views.pupil_list, name="pupil_list"),
     path("pupils/<int:pk>/", views.pupil_detail, name="pupil_detail"),
     path("pupils/<int:pk>/sharing/", views.pupil_sharing, name="pupil_sharing"),
+    path(
+        "pupils/<int:pk>/carer-contacts/", views.pupil_carer_contacts, name="pupil_carer_contacts"
+    ),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_status, name="import_status"),
 ]

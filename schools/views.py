@@ -118,6 +118,31 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def pupil_carer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
+    """Carers' phone numbers, emails and addresses, shown on request to someone about to make
+    contact (policy 5.2: minimum data), and recorded in the access log each time."""
+    pupil, access = visible_pupil_or_404(request, pk)
+    if not access.can_view_carer_contacts:
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=pupil,
+            pupil_id=pupil.pk,
+            detail="may not see carers' contact details",
+        )
+        raise PermissionDenied
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail="carers' contact details",
+    )
+    return render(request, "schools/_carer_contacts.html", {"carers": carers_of(pupil)})
+
+
+@login_required
+@require_POST
 def pupil_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     pupil, access = visible_pupil_or_404(request, pk)
     if not access.can_manage_shares:

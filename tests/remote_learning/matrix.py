@@ -24,6 +24,12 @@ ROWS: dict[str, Rule] = {
     "healthz": Rule(allowed=EVERYONE, anonymous_status=200),
     "schools:pupil_list": Rule(allowed=LISTS_PUPILS),
     "schools:pupil_detail": Rule(allowed=SEES_THE_PUPIL, args=lambda world: [world.pupil.pk]),
+    "schools:pupil_carer_contacts": Rule(
+        allowed=SEES_THE_PUPIL - {"it_staff"},
+        forbidden=frozenset({"it_staff"}),
+        method="post",
+        args=lambda world: [world.pupil.pk],
+    ),
     "schools:pupil_sharing": Rule(
         allowed=MANAGES_SHARES,
         forbidden=SEES_THE_PUPIL - MANAGES_SHARES,

@@ -90,9 +90,40 @@ def test_it_staff_see_name_and_class_but_no_details_or_contacts(world):
 
 
 @pytest.mark.parametrize("persona", ["teacher", "dsl", "family_support_shared", "headteacher"])
-def test_roles_that_contact_families_see_carers_phone_numbers(world, persona):
+def test_the_profile_shows_carers_but_not_their_contact_details(world, persona):
     page = client_for(world.users[persona]).get(world.pupil.get_absolute_url()).content.decode()
+    assert "Dana Marsh" in page
+    assert "07700 900123" not in page
+    assert reverse("schools:pupil_carer_contacts", args=[world.pupil.pk]) in page
+
+
+@pytest.mark.parametrize("persona", ["teacher", "dsl", "family_support_shared", "headteacher"])
+def test_roles_that_contact_families_see_contact_details_on_request_and_it_is_recorded(
+    world, persona
+):
+    user = world.users[persona]
+    url = reverse("schools:pupil_carer_contacts", args=[world.pupil.pk])
+    page = client_for(user).post(url).content.decode()
     assert "07700 900123" in page
+    event = AccessEvent.objects.filter(user_id=user.pk, pupil_id=world.pupil.pk).latest("id")
+    assert (event.action, event.detail) == (AccessAction.VIEW, "carers' contact details")
+
+
+def test_it_staff_are_refused_carers_contact_details_and_the_refusal_is_recorded(world):
+    user = world.users["it_staff"]
+    url = reverse("schools:pupil_carer_contacts", args=[world.pupil.pk])
+    response = client_for(user).post(url)
+    assert response.status_code == 403
+    assert "07700 900123" not in response.content.decode()
+    assert AccessEvent.objects.filter(
+        user_id=user.pk, pupil_id=world.pupil.pk, action=AccessAction.DENIED
+    ).exists()
+
+
+def test_it_staff_are_not_offered_contact_details(world):
+    page = client_for(world.users["it_staff"]).get(world.pupil.get_absolute_url()).content.decode()
+    assert "pupil_carer_contacts" not in page
+    assert reverse("schools:pupil_carer_contacts", args=[world.pupil.pk]) not in page
 
 
 def test_access_levels_for_one_pupil(world):
