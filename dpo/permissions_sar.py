@@ -1,0 +1,44 @@
+"""Who may answer a subject access request, and for which pupils.
+
+Only the Data Protection Officer, for the pupils (on or off roll) of the school(s) where they
+hold that role. Everyone else is told the pages do not exist (404).
+
+Why not the headteacher, who already reads every pupil's records and the access log? The
+export gathers everything held about a child, safeguarding records included when the DPO
+records why that is safe, into a file that leaves the school. The right of access is the
+DPO's duty (policy section 5), so one accountable role decides what is disclosed and withheld,
+and the audit shows one kind of person producing these files. A headteacher who must answer a
+request in the DPO's absence is given the DPO role for that school.
+
+The rule exists twice, as for every gate: a queryset scope for the chooser and a predicate
+for a single pupil. Tests check that they agree.
+"""
+
+from django.db.models import QuerySet
+
+from schools.models import Pupil, Role
+from schools.permissions import memberships_of
+
+SUBJECT_ACCESS_ROLES = frozenset({Role.DPO})
+
+
+def subject_access_school_ids(user: object) -> set[int]:
+    """The schools whose pupils this person may produce subject access exports for."""
+    return {m.school_id for m in memberships_of(user) if m.role in SUBJECT_ACCESS_ROLES}
+
+
+def can_handle_subject_access(user: object) -> bool:
+    """Whether the subject access pages exist for this person at all."""
+    return bool(subject_access_school_ids(user))
+
+
+def subject_access_pupils_for(user: object) -> QuerySet[Pupil]:
+    """Pupils this person may export, on or off roll: one SQL statement."""
+    school_ids = subject_access_school_ids(user)
+    if not school_ids:
+        return Pupil.objects.none()
+    return Pupil.objects.filter(school_id__in=school_ids)
+
+
+def can_export_subject_access(user: object, pupil: Pupil) -> bool:
+    return pupil.school_id in subject_access_school_ids(user)

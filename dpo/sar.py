@@ -1,0 +1,896 @@
+"""Subject access (UK GDPR Article 15; policy section 5): one pupil's records, collected into a
+plain typed structure that the PDF and the JSON file are both drawn from.
+
+The structure holds text, dates and labels only (no model instances), so the two formats
+cannot disagree and a template cannot wander off into the database. Collection costs a fixed
+number of queries whatever the number of records.
+
+Child-protection records (concerns and their handling, home visits, social-worker notices,
+involvements) are included only when the DPO records why that is safe: they may be withheld
+where disclosure could cause serious harm to the child or someone else (KCSIE; the serious
+harm exemption in the Data Protection Act 2018, Schedule 3). When withheld, the export says so
+and why, and only how many are held is read.
+"""
+
+import calendar
+import datetime
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from django.db.models import Prefetch
+from django.utils import timezone
+
+from cases.models import Agreement, Case, PaperDelivery, Provision, Review, StatusChange
+from contacts.models import ContactLog
+from dataprotection.models import AccessEvent
+from safeguarding.models import (
+    Action,
+    Addendum,
+    Concern,
+    Decision,
+    HomeVisit,
+    Involvement,
+    Referral,
+    SessionAttendance,
+    SessionFamilyAgreement,
+    SocialWorkerInformed,
+    VirtualSession,
+)
+from schools.calendar import bank_holidays
+from schools.models import Pupil
+
+FORMAT = "subject-access/1"
+
+SAFEGUARDING_INCLUDED = "included"
+SAFEGUARDING_WITHHELD = "withheld"
+SAFEGUARDING_NONE_HELD = "none held"
+
+STANDARD_WITHHOLDING_REASON = (
+    "Child-protection records may be withheld where disclosure could cause serious harm to "
+    "the child or another person."
+)
+
+
+# --- The structure -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """What the DPO chose for one export, and the request it answers."""
+
+    include_safeguarding: bool = False
+    safeguarding_reason: str = ""
+    requested_by: str = ""
+    received_on: datetime.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RequestDetails:
+    requested_by: str
+    received_on: datetime.date | None
+    respond_by: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class PupilDetails:
+    id: int
+    upn: str
+    first_name: str
+    last_name: str
+    preferred_name: str
+    date_of_birth: datetime.date
+    school: str
+    site: str
+    school_class: str
+    pathway: str
+    on_roll: bool
+    school_email: str
+    has_ehc_plan: bool
+    has_social_worker: bool
+    social_worker_name: str
+    social_worker_authority: str
+
+
+@dataclass(frozen=True, slots=True)
+class CarerRow:
+    full_name: str
+    relationship: str
+    has_parental_responsibility: bool
+    phone: str
+    email: str
+    address: str
+    preferred_channel: str
+    priority: int
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementRow:
+    party: str
+    agreed_by: str
+    agreed_on: datetime.date
+    method: str
+    notes: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewRow:
+    held_on: datetime.date
+    attendees: str
+    progress: str
+    decision: str
+    new_time_limit: datetime.date | None
+    next_review_date: datetime.date | None
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    description: str
+    target_date: datetime.date
+    done_on: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReintegrationRow:
+    support: str
+    flexibilities: str
+    updated_by: str
+    updated_at: datetime.datetime
+    steps: list[StepRow]
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionRow:
+    date: datetime.date
+    sent: list[str]
+    visual_timetable_sent: bool
+    resources_signposted: bool
+    feedback: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class PaperDeliveryRow:
+    delivered_on: datetime.date
+    delivered_by: str
+    notes: str
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChangeRow:
+    changed_at: datetime.datetime
+    from_status: str
+    to_status: str
+    changed_by: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class ClosureCheckRow:
+    wellbeing: str
+    internet_access: str
+
+
+@dataclass(frozen=True, slots=True)
+class ContactPlanRow:
+    wellbeing_check_by: str
+    extra_calls_per_day: int
+    extra_call_weekdays: str
+    decided_by: str
+    decided_reason: str
+    decided_at: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ContactRow:
+    contacted_at: datetime.datetime
+    kind: str
+    channel: str
+    outcome: str
+    pupil_well: bool | None
+    wellbeing_notes: str
+    work_feedback: str
+    staff: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRecord:
+    id: int
+    basis: str
+    reason: str
+    status: str
+    summary: str
+    closure: str
+    start_date: datetime.date
+    time_limit: datetime.date
+    next_review_date: datetime.date | None
+    attendance_code: str
+    medical_agreement_not_needed: str
+    proposed_on: datetime.date
+    created_by: str
+    outcome: str
+    actual_return_date: datetime.date | None
+    closed_at: datetime.datetime | None
+    agreements: list[AgreementRow]
+    reviews: list[ReviewRow]
+    reintegration: ReintegrationRow | None
+    provision: list[ProvisionRow]
+    paper_deliveries: list[PaperDeliveryRow]
+    status_changes: list[StatusChangeRow]
+    closure_check: ClosureCheckRow | None
+    contact_plan: ContactPlanRow | None
+    contacts: list[ContactRow]
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRow:
+    title: str
+    kind: str
+    starts_at: datetime.datetime
+    minutes: int
+    attended: bool | None
+    stopped_at: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class SessionAgreementRow:
+    agreed_with: str
+    agreed_on: datetime.date
+    no_recordings: bool
+    confidentiality: bool
+    parent_present: bool
+    independent_access_agreed: bool
+    independent_access_agreed_by: str
+    dress_and_language: bool
+    expectations_known: bool
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddendumRow:
+    text: str
+    added_by: str
+    added_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    what: str
+    who: str
+    due_on: datetime.date | None
+    done_on: datetime.date | None
+    recorded_by: str
+    recorded_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    decision: str
+    reason: str
+    decided_by: str
+    decided_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralRow:
+    agency: str
+    reference: str
+    notes: str
+    made_by: str
+    made_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ConcernRecord:
+    id: int
+    category: str
+    urgency: str
+    source: str
+    status: str
+    happened_at: datetime.datetime
+    where: str
+    what_happened: str
+    childs_words: str
+    others_told: str
+    raised_by: str
+    raised_at: datetime.datetime
+    owner: str
+    acknowledged_by: str
+    acknowledged_at: datetime.datetime | None
+    outcome: str
+    closed_by: str
+    closed_at: datetime.datetime | None
+    addenda: list[AddendumRow]
+    actions: list[ActionRow]
+    decisions: list[DecisionRow]
+    referrals: list[ReferralRow]
+
+
+@dataclass(frozen=True, slots=True)
+class HomeVisitRow:
+    case_id: int
+    reason: str
+    requested_by: str
+    requested_at: datetime.datetime
+    slt_agreed_by: str
+    dsl_agreed_by: str
+    planned_for: datetime.date | None
+    staff: list[str]
+    visited_on: datetime.date | None
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
+class SocialWorkerNoticeRow:
+    case_id: int
+    informed_on: datetime.date
+    how: str
+    notes: str
+    recorded_by: str
+
+
+@dataclass(frozen=True, slots=True)
+class InvolvementRow:
+    case_id: int
+    kind: str
+    worker: str
+    notes: str
+    started_on: datetime.date
+    ended_on: datetime.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Safeguarding:
+    """Included in full, or withheld with the reason and how many records are held."""
+
+    status: str
+    reason: str
+    records_held: int
+    concerns: list[ConcernRecord] = field(default_factory=list)
+    home_visits: list[HomeVisitRow] = field(default_factory=list)
+    social_worker_notices: list[SocialWorkerNoticeRow] = field(default_factory=list)
+    involvements: list[InvolvementRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
+class AccessRow:
+    occurred_at: datetime.datetime
+    user_display: str
+    action: str
+    subject_type: str
+    route: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectAccessRecord:
+    format: str
+    produced_at: datetime.datetime
+    produced_by: str
+    request: RequestDetails
+    pupil: PupilDetails
+    carers: list[CarerRow]
+    cases: list[CaseRecord]
+    virtual_sessions: list[SessionRow]
+    session_agreements: list[SessionAgreementRow]
+    safeguarding: Safeguarding
+    access_events: list[AccessRow]
+
+    @property
+    def contact_count(self) -> int:
+        return sum(len(case.contacts) for case in self.cases)
+
+    @property
+    def parts(self) -> list[str]:
+        """Short names of what the export holds, for the audit line and the cover page."""
+        parts = ["pupil", "carers", "cases", "contacts", "sessions", "access log"]
+        if self.safeguarding.status == SAFEGUARDING_INCLUDED:
+            parts.append("safeguarding")
+        return parts
+
+
+# --- The one-month deadline --------------------------------------------------------------------
+
+
+def respond_by(received_on: datetime.date) -> datetime.date:
+    """The last day to respond: one calendar month from receipt (the same date next month, or
+    that month's last day when it has no such date), moved to the next working day when it
+    falls on a weekend or a bank holiday of England and Wales (ICO guidance)."""
+    year, month = (
+        (received_on.year + 1, 1)
+        if received_on.month == 12
+        else (
+            received_on.year,
+            received_on.month + 1,
+        )
+    )
+    last = calendar.monthrange(year, month)[1]
+    due = datetime.date(year, month, min(received_on.day, last))
+    holidays = bank_holidays([due.year, due.year + 1])
+    while due.weekday() >= 5 or due in holidays:
+        due += datetime.timedelta(days=1)
+    return due
+
+
+# --- Collecting --------------------------------------------------------------------------------
+
+
+def _name(user: object | None) -> str:
+    """A member of staff as recorded: their name, or their email when no name was given."""
+    if user is None:
+        return ""
+    return user.full_name or user.email
+
+
+def _pupil(pupil: Pupil) -> PupilDetails:
+    school_class = pupil.school_class
+    return PupilDetails(
+        id=pupil.pk,
+        upn=pupil.upn,
+        first_name=pupil.first_name,
+        last_name=pupil.last_name,
+        preferred_name=pupil.preferred_name,
+        date_of_birth=pupil.date_of_birth,
+        school=pupil.school.name,
+        site=school_class.site.name,
+        school_class=school_class.name,
+        pathway=school_class.pathway.name if school_class.pathway else "",
+        on_roll=pupil.on_roll,
+        school_email=pupil.school_email,
+        has_ehc_plan=pupil.has_ehc_plan,
+        has_social_worker=pupil.has_social_worker,
+        social_worker_name=pupil.social_worker_name,
+        social_worker_authority=pupil.social_worker_authority,
+    )
+
+
+def _provision_sent(provision: Provision) -> list[str]:
+    sent = []
+    if provision.sent_by_email:
+        sent.append("Emailed")
+    if provision.sent_as_work_pack:
+        sent.append("Work pack")
+    if provision.sent_to_platform:
+        sent.append("Home learning platform")
+    return sent
+
+
+def _reintegration(case: Case) -> ReintegrationRow | None:
+    plan = getattr(case, "reintegration", None)
+    if plan is None:
+        return None
+    return ReintegrationRow(
+        support=plan.support,
+        flexibilities=plan.flexibilities,
+        updated_by=_name(plan.updated_by),
+        updated_at=plan.updated_at,
+        steps=[
+            StepRow(description=s.description, target_date=s.target_date, done_on=s.done_on)
+            for s in plan.steps.all()
+        ],
+    )
+
+
+def _closure_check(case: Case) -> ClosureCheckRow | None:
+    check = getattr(case, "closure_check", None)
+    if check is None:
+        return None
+    return ClosureCheckRow(
+        wellbeing=check.get_wellbeing_display(),
+        internet_access=check.get_internet_access_display(),
+    )
+
+
+def _contact_plan(case: Case) -> ContactPlanRow | None:
+    plan = getattr(case, "contact_plan", None)
+    if plan is None:
+        return None
+    return ContactPlanRow(
+        wellbeing_check_by=_name(plan.wellbeing_check_by) or "The class teacher",
+        extra_calls_per_day=plan.extra_calls_per_day,
+        extra_call_weekdays=plan.extra_call_weekdays,
+        decided_by=_name(plan.decided_by),
+        decided_reason=plan.decided_reason,
+        decided_at=plan.decided_at,
+    )
+
+
+def _case(case: Case) -> CaseRecord:
+    return CaseRecord(
+        id=case.pk,
+        basis=case.get_basis_display(),
+        reason=case.get_reason_display(),
+        status=case.get_status_display(),
+        summary=case.summary,
+        closure=str(case.closure) if case.closure else "",
+        start_date=case.start_date,
+        time_limit=case.end_date,
+        next_review_date=case.next_review_date,
+        attendance_code=case.get_attendance_code_display(),
+        medical_agreement_not_needed=case.medical_agreement_not_needed,
+        proposed_on=case.proposed_on,
+        created_by=_name(case.created_by),
+        outcome=case.outcome,
+        actual_return_date=case.actual_return_date,
+        closed_at=case.closed_at,
+        agreements=[
+            AgreementRow(
+                party=a.get_party_display(),
+                agreed_by=a.agreed_by,
+                agreed_on=a.agreed_on,
+                method=a.get_method_display(),
+                notes=a.notes,
+                recorded_by=_name(a.recorded_by),
+            )
+            for a in case.agreements.all()
+        ],
+        reviews=[
+            ReviewRow(
+                held_on=r.held_on,
+                attendees=r.attendees,
+                progress=r.progress,
+                decision=r.get_decision_display(),
+                new_time_limit=r.new_end_date,
+                next_review_date=r.next_review_date,
+                recorded_by=_name(r.recorded_by),
+            )
+            for r in case.reviews.all()
+        ],
+        reintegration=_reintegration(case),
+        provision=[
+            ProvisionRow(
+                date=p.date,
+                sent=_provision_sent(p),
+                visual_timetable_sent=p.visual_timetable_sent,
+                resources_signposted=p.resources_signposted,
+                feedback=p.feedback,
+                recorded_by=_name(p.recorded_by),
+            )
+            for p in case.provisions.all()
+        ],
+        paper_deliveries=[
+            PaperDeliveryRow(
+                delivered_on=d.delivered_on, delivered_by=_name(d.delivered_by), notes=d.notes
+            )
+            for d in case.paper_deliveries.all()
+        ],
+        status_changes=[
+            StatusChangeRow(
+                changed_at=s.changed_at,
+                from_status=s.get_from_status_display() if s.from_status else "",
+                to_status=s.get_to_status_display(),
+                changed_by=_name(s.changed_by),
+                note=s.note,
+            )
+            for s in case.status_changes.all()
+        ],
+        closure_check=_closure_check(case),
+        contact_plan=_contact_plan(case),
+        contacts=[
+            ContactRow(
+                contacted_at=c.contacted_at,
+                kind=c.get_kind_display(),
+                channel=c.get_channel_display(),
+                outcome=c.get_outcome_display(),
+                pupil_well=c.pupil_well,
+                wellbeing_notes=c.wellbeing_notes,
+                work_feedback=c.work_feedback,
+                staff=_name(c.staff),
+            )
+            for c in case.contacts.all()
+        ],
+    )
+
+
+def _cases(pupil: Pupil) -> list[CaseRecord]:
+    cases = (
+        Case.objects.filter(pupil=pupil)
+        .select_related(
+            "closure__site",
+            "closure__school_class",
+            "created_by",
+            "reintegration__updated_by",
+            "closure_check",
+            "contact_plan__wellbeing_check_by",
+            "contact_plan__decided_by",
+        )
+        .prefetch_related(
+            Prefetch("agreements", Agreement.objects.select_related("recorded_by")),
+            Prefetch("reviews", Review.objects.select_related("recorded_by")),
+            "reintegration__steps",
+            Prefetch("provisions", Provision.objects.select_related("recorded_by")),
+            Prefetch("paper_deliveries", PaperDelivery.objects.select_related("delivered_by")),
+            Prefetch("status_changes", StatusChange.objects.select_related("changed_by")),
+            Prefetch(
+                "contacts",
+                ContactLog.objects.select_related("staff").order_by("contacted_at", "id"),
+            ),
+        )
+        .order_by("start_date", "id")
+    )
+    return [_case(case) for case in cases]
+
+
+def _sessions(pupil: Pupil) -> list[SessionRow]:
+    attended = dict(
+        SessionAttendance.objects.filter(pupil=pupil).values_list("session_id", "attended")
+    )
+    sessions = VirtualSession.objects.filter(pupils=pupil).order_by("starts_at", "id")
+    return [
+        SessionRow(
+            title=s.title,
+            kind=s.get_kind_display(),
+            starts_at=s.starts_at,
+            minutes=s.minutes,
+            attended=attended.get(s.pk),
+            stopped_at=s.stopped_at,
+        )
+        for s in sessions
+    ]
+
+
+def _session_agreements(pupil: Pupil) -> list[SessionAgreementRow]:
+    agreements = (
+        SessionFamilyAgreement.objects.filter(pupil=pupil)
+        .select_related("recorded_by")
+        .order_by("agreed_on", "id")
+    )
+    return [
+        SessionAgreementRow(
+            agreed_with=a.agreed_with,
+            agreed_on=a.agreed_on,
+            no_recordings=a.no_recordings,
+            confidentiality=a.confidentiality,
+            parent_present=a.parent_present,
+            independent_access_agreed=a.independent_access_agreed,
+            independent_access_agreed_by=a.independent_access_agreed_by,
+            dress_and_language=a.dress_and_language,
+            expectations_known=a.expectations_known,
+            recorded_by=_name(a.recorded_by),
+        )
+        for a in agreements
+    ]
+
+
+def _concern(c: Concern) -> ConcernRecord:
+    return ConcernRecord(
+        id=c.pk,
+        category=c.category.name,
+        urgency=c.get_urgency_display(),
+        source=c.get_source_display(),
+        status=c.get_status_display(),
+        happened_at=c.happened_at,
+        where=c.where,
+        what_happened=c.what_happened,
+        childs_words=c.childs_words,
+        others_told=c.others_told,
+        raised_by=_name(c.raised_by),
+        raised_at=c.raised_at,
+        owner=_name(c.owner),
+        acknowledged_by=_name(c.acknowledged_by),
+        acknowledged_at=c.acknowledged_at,
+        outcome=c.outcome,
+        closed_by=_name(c.closed_by),
+        closed_at=c.closed_at,
+        addenda=[
+            AddendumRow(text=a.text, added_by=_name(a.added_by), added_at=a.added_at)
+            for a in c.addenda.all()
+        ],
+        actions=[
+            ActionRow(
+                what=a.what,
+                who=_name(a.who),
+                due_on=a.due_on,
+                done_on=a.done_on,
+                recorded_by=_name(a.recorded_by),
+                recorded_at=a.recorded_at,
+            )
+            for a in c.actions.all()
+        ],
+        decisions=[
+            DecisionRow(
+                decision=d.decision,
+                reason=d.reason,
+                decided_by=_name(d.decided_by),
+                decided_at=d.decided_at,
+            )
+            for d in c.decisions.all()
+        ],
+        referrals=[
+            ReferralRow(
+                agency=r.get_agency_display(),
+                reference=r.reference,
+                notes=r.notes,
+                made_by=_name(r.made_by),
+                made_at=r.made_at,
+            )
+            for r in c.referrals.all()
+        ],
+    )
+
+
+def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
+    concerns = (
+        Concern.objects.filter(pupil=pupil)
+        .select_related("category", "raised_by", "owner", "acknowledged_by", "closed_by")
+        .prefetch_related(
+            Prefetch("addenda", Addendum.objects.select_related("added_by")),
+            Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
+            Prefetch("decisions", Decision.objects.select_related("decided_by")),
+            Prefetch("referrals", Referral.objects.select_related("made_by")),
+        )
+        .order_by("raised_at", "id")
+    )
+    visits = (
+        HomeVisit.objects.filter(case__pupil=pupil)
+        .select_related("requested_by", "slt_agreed_by", "dsl_agreed_by")
+        .prefetch_related("staff")
+        .order_by("requested_at", "id")
+    )
+    notices = (
+        SocialWorkerInformed.objects.filter(case__pupil=pupil)
+        .select_related("recorded_by")
+        .order_by("informed_on", "id")
+    )
+    involvements = (
+        Involvement.objects.filter(case__pupil=pupil)
+        .select_related("worker")
+        .order_by("started_on", "id")
+    )
+    concern_rows = [_concern(c) for c in concerns]
+    visit_rows = [
+        HomeVisitRow(
+            case_id=v.case_id,
+            reason=v.reason,
+            requested_by=_name(v.requested_by),
+            requested_at=v.requested_at,
+            slt_agreed_by=_name(v.slt_agreed_by),
+            dsl_agreed_by=_name(v.dsl_agreed_by),
+            planned_for=v.planned_for,
+            staff=sorted(_name(person) for person in v.staff.all()),
+            visited_on=v.visited_on,
+            outcome=v.outcome,
+        )
+        for v in visits
+    ]
+    notice_rows = [
+        SocialWorkerNoticeRow(
+            case_id=n.case_id,
+            informed_on=n.informed_on,
+            how=n.get_how_display(),
+            notes=n.notes,
+            recorded_by=_name(n.recorded_by),
+        )
+        for n in notices
+    ]
+    involvement_rows = [
+        InvolvementRow(
+            case_id=i.case_id,
+            kind=i.get_kind_display(),
+            worker=_name(i.worker),
+            notes=i.notes,
+            started_on=i.started_on,
+            ended_on=i.ended_on,
+        )
+        for i in involvements
+    ]
+    held = len(concern_rows) + len(visit_rows) + len(notice_rows) + len(involvement_rows)
+    if not held:
+        return Safeguarding(status=SAFEGUARDING_NONE_HELD, reason="", records_held=0)
+    return Safeguarding(
+        status=SAFEGUARDING_INCLUDED,
+        reason=reason,
+        records_held=held,
+        concerns=concern_rows,
+        home_visits=visit_rows,
+        social_worker_notices=notice_rows,
+        involvements=involvement_rows,
+    )
+
+
+def safeguarding_records_held(pupil: Pupil) -> int:
+    """How many safeguarding records exist for the pupil, reading nothing of their content."""
+    return (
+        Concern.objects.filter(pupil=pupil).count()
+        + HomeVisit.objects.filter(case__pupil=pupil).count()
+        + SocialWorkerInformed.objects.filter(case__pupil=pupil).count()
+        + Involvement.objects.filter(case__pupil=pupil).count()
+    )
+
+
+def _safeguarding(pupil: Pupil, options: Options) -> Safeguarding:
+    if options.include_safeguarding:
+        return _safeguarding_included(pupil, options.safeguarding_reason)
+    held = safeguarding_records_held(pupil)
+    if not held:
+        return Safeguarding(status=SAFEGUARDING_NONE_HELD, reason="", records_held=0)
+    return Safeguarding(
+        status=SAFEGUARDING_WITHHELD,
+        reason=options.safeguarding_reason or STANDARD_WITHHOLDING_REASON,
+        records_held=held,
+    )
+
+
+def _access_events(pupil: Pupil) -> list[AccessRow]:
+    events = AccessEvent.objects.filter(pupil_id=pupil.pk).order_by("occurred_at", "id")
+    return [
+        AccessRow(
+            occurred_at=e.occurred_at,
+            user_display=e.user_display,
+            action=e.get_action_display(),
+            subject_type=e.subject_type,
+            route=e.route,
+            detail=e.detail,
+        )
+        for e in events
+    ]
+
+
+def pupil_for_subject_access(pk: int) -> Pupil | None:
+    return (
+        Pupil.objects.select_related("school", "school_class__site", "school_class__pathway")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def subject_access_collect(
+    *, pupil: Pupil, options: Options, produced_by: object
+) -> SubjectAccessRecord:
+    """Everything held about one pupil, for a subject access request.
+
+    ``pupil`` should come from ``pupil_for_subject_access`` (its school, class, site and
+    pathway already loaded). The access audit read here is as it stood before this export was
+    recorded.
+    """
+    received = options.received_on
+    return SubjectAccessRecord(
+        format=FORMAT,
+        produced_at=timezone.now(),
+        produced_by=_name(produced_by),
+        request=RequestDetails(
+            requested_by=options.requested_by,
+            received_on=received,
+            respond_by=respond_by(received) if received else None,
+        ),
+        pupil=_pupil(pupil),
+        carers=[
+            CarerRow(
+                full_name=c.full_name,
+                relationship=c.get_relationship_display(),
+                has_parental_responsibility=c.has_parental_responsibility,
+                phone=c.phone,
+                email=c.email,
+                address=c.address,
+                preferred_channel=c.get_preferred_channel_display(),
+                priority=c.priority,
+            )
+            for c in pupil.carers.order_by("priority", "full_name", "id")
+        ],
+        cases=_cases(pupil),
+        virtual_sessions=_sessions(pupil),
+        session_agreements=_session_agreements(pupil),
+        safeguarding=_safeguarding(pupil, options),
+        access_events=_access_events(pupil),
+    )
+
+
+# --- The machine-readable file -----------------------------------------------------------------
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime.datetime):
+        return timezone.localtime(value).isoformat()
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def subject_access_json(record: SubjectAccessRecord) -> bytes:
+    """The record as UTF-8 JSON: keys in the structure's fixed order, dates as ISO 8601 and
+    times with their UK offset. Text stays exactly as typed (no HTML escaping)."""
+    return json.dumps(asdict(record), default=_json_default, ensure_ascii=False, indent=2).encode(
+        "utf-8"
+    )
