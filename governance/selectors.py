@@ -3,8 +3,10 @@ governance.permissions; these functions shape data and never check access themse
 """
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.urls import reverse
 
 from governance.models import (
     Coping,
@@ -16,6 +18,9 @@ from governance.models import (
     PulseResponse,
     Workload,
 )
+from schools.calendar import today
+from schools.models import Role
+from schools.permissions import memberships_of
 
 WEEK = datetime.timedelta(days=7)
 
@@ -156,3 +161,52 @@ def current_versions() -> QuerySet[PolicyVersion]:
         .values("pk")[:1]
     )
     return PolicyVersion.objects.filter(status=PolicyStatus.APPROVED, pk=Subquery(newest_approved))
+
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class PolicyReviewDue:
+    """A policy in force whose review is due within 30 days, or overdue."""
+
+    document_id: int
+    title: str
+    next_review_on: datetime.date
+    overdue: bool
+
+    @property
+    def url(self) -> str:
+        return reverse("governance:policy_detail", args=[self.document_id])
+
+    @property
+    def message(self) -> str:
+        if self.overdue:
+            return f"{self.title}: review overdue (was due on {self.next_review_on:%d/%m/%Y})"
+        return f"{self.title}: policy review due on {self.next_review_on:%d/%m/%Y}"
+
+
+def policy_reviews_due_for(user: object) -> list[PolicyReviewDue]:
+    """For the home page: the headteacher's and the chair's policies due for review within 30
+    days or overdue, soonest first. Nothing for anyone else. One query."""
+    school_ids = {
+        m.school_id
+        for m in memberships_of(user)
+        if m.role in (Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS)
+    }
+    if not school_ids:
+        return []
+    on = today()
+    rows = (
+        current_versions()
+        .filter(
+            document__school_id__in=school_ids,
+            next_review_on__lte=on + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .order_by("next_review_on", "document__title")
+        .values_list("document_id", "document__title", "next_review_on")
+    )
+    return [
+        PolicyReviewDue(document_id=doc, title=title, next_review_on=due, overdue=due < on)
+        for doc, title, due in rows
+    ]

@@ -1,0 +1,516 @@
+"""Governance pages: SLT monitoring, policy review and the staff wellbeing pulse. Thin:
+form → gate → service → redirect. The gates are in governance.permissions.
+"""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from accounts.models import User
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from governance import permissions, selectors, services
+from governance.forms import (
+    CorrectionForm,
+    FollowUpForm,
+    MonitoringFilterForm,
+    MonitoringForm,
+    PolicyDocumentForm,
+    PolicyVersionForm,
+    PulseForm,
+    scope_choices,
+)
+from governance.models import (
+    FollowUp,
+    MonitoringActivity,
+    PolicyDocument,
+    PolicyStatus,
+    PolicyVersion,
+    week_start_of,
+)
+from remote_learning.forms import attempt
+from remote_learning.suppression import is_suppressed, suppressed
+from schools.calendar import today
+from schools.models import Membership, School, SchoolClass, Site, Term
+
+ACTIVITIES_PER_PAGE = 25
+SUMMARY_WEEKS = 12
+
+
+# --- Monitoring --------------------------------------------------------------------------------
+
+
+def _listed_scopes(user: object) -> list[tuple[str, str]]:
+    """Scopes offered as list filters: what the person oversees, and governors' schools."""
+    schools, sites, classes = permissions.recordable_scopes(user)
+    governed = School.objects.filter(
+        pk__in=permissions._school_ids(user, permissions.GOVERNOR_ROLES)
+    )
+    all_schools = {s.pk: s for s in [*schools, *governed]}
+    governed_ids = set(all_schools) - {s.pk for s in schools}
+    sites = [*sites, *Site.objects.filter(school_id__in=governed_ids)]
+    classes = [
+        *classes,
+        *SchoolClass.objects.filter(site__school_id__in=governed_ids).select_related("site"),
+    ]
+    return scope_choices(all_schools.values(), sites, classes)
+
+
+def _apply_scope(activities, scope: str):
+    kind, _, raw_id = scope.partition(":")
+    if not raw_id.isdigit():
+        return activities
+    pk = int(raw_id)
+    if kind == "school":
+        return activities.filter(school_id=pk, site__isnull=True, school_class__isnull=True)
+    if kind == "site":
+        return activities.filter(site_id=pk) | activities.filter(school_class__site_id=pk)
+    if kind == "class":
+        return activities.filter(school_class_id=pk)
+    return activities
+
+
+@login_required
+@require_safe
+def monitoring_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_list_monitoring(user):
+        raise Http404
+    scopes = _listed_scopes(user)
+    filters = MonitoringFilterForm(request.GET or None, scopes=scopes)
+    activities = permissions.monitoring_listed_for(user)
+    if filters.is_valid():
+        if filters.cleaned_data["scope"]:
+            activities = _apply_scope(activities, filters.cleaned_data["scope"])
+        if filters.cleaned_data["kind"]:
+            activities = activities.filter(kind=filters.cleaned_data["kind"])
+    activities = selectors.monitoring_list(activities).order_by("-held_on", "-id")
+    page = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("page"))
+    on_page = [activity.pk for activity in page.object_list]
+    readable = set(
+        permissions.monitoring_visible_to(user).filter(pk__in=on_page).values_list("pk", flat=True)
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "governance/monitoring_list.html",
+        {
+            "page": page,
+            "readable": readable,
+            "filters": filters,
+            "can_record": permissions.can_record_monitoring(user),
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def monitoring_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_record_monitoring(user):
+        if permissions.can_list_monitoring(user):
+            raise PermissionDenied
+        raise Http404
+    schools, sites, classes = permissions.recordable_scopes(user)
+    schools, sites, classes = list(schools), list(sites), list(classes)
+    form = MonitoringForm(request.POST or None, scopes=scope_choices(schools, sites, classes))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        kind, _, raw_id = data["scope"].partition(":")
+        pk = int(raw_id)
+        site = next((s for s in sites if s.pk == pk), None) if kind == "site" else None
+        school_class = next((c for c in classes if c.pk == pk), None) if kind == "class" else None
+        if kind == "school":
+            school = next(s for s in schools if s.pk == pk)
+        elif site is not None:
+            school = site.school
+        else:
+            school = school_class.site.school
+        created: list[MonitoringActivity] = []
+
+        def save():
+            created.append(
+                services.monitoring_record(
+                    by=user,
+                    school=school,
+                    site=site,
+                    school_class=school_class,
+                    kind=data["kind"],
+                    held_on=data["held_on"],
+                    participants=data["participants"],
+                    focus=data["focus"],
+                    findings=data["findings"],
+                    request=request,
+                )
+            )
+
+        if attempt(form, save):
+            messages.success(request, "Monitoring recorded. Add any follow-ups below.")
+            return HttpResponseRedirect(created[0].get_absolute_url())
+    return render(request, "governance/monitoring_new.html", {"form": form})
+
+
+def _activity_for(request: HttpRequest, pk: int) -> MonitoringActivity:
+    """The activity if this person may read it in full; 403 for governors; else 404."""
+    activity = MonitoringActivity.objects.select_related("school_class").filter(pk=pk).first()
+    if activity is None or not permissions.can_know_monitoring(request.user, activity):
+        raise Http404
+    if not permissions.can_read_monitoring(request.user, activity):
+        raise PermissionDenied
+    return activity
+
+
+def _staff_of(school_id: int):
+    """Who may own a follow-up: anyone with a staff (non-governor) role at the school."""
+    staff_roles = Membership.objects.filter(school_id=school_id).exclude(
+        role__in=permissions.GOVERNOR_ROLES
+    )
+    return (
+        User.objects.filter(is_active=True, memberships__in=staff_roles)
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def _render_detail(
+    request: HttpRequest,
+    activity: MonitoringActivity,
+    *,
+    correction: CorrectionForm | None = None,
+    follow_up: FollowUpForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    activity = selectors.monitoring_detail(activity.pk)
+    return render(
+        request,
+        "governance/monitoring_detail.html",
+        {
+            "activity": activity,
+            "correction_form": correction or CorrectionForm(),
+            "follow_up_form": follow_up or FollowUpForm(staff=_staff_of(activity.school_id)),
+            "today": today(),
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_safe
+def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_for(request, pk)
+    return _render_detail(request, activity)
+
+
+@login_required
+@require_POST
+def monitoring_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_for(request, pk)
+    form = CorrectionForm(request.POST)
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.monitoring_correct(
+            by=request.user, activity=activity, text=form.cleaned_data["text"], request=request
+        ),
+    ):
+        messages.success(request, "Correction added.")
+        return HttpResponseRedirect(activity.get_absolute_url())
+    return _render_detail(request, activity, correction=form, status=400)
+
+
+@login_required
+@require_POST
+def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
+    activity = _activity_for(request, pk)
+    form = FollowUpForm(request.POST, staff=_staff_of(activity.school_id))
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.follow_up_add(
+            by=request.user, activity=activity, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Follow-up added.")
+        return HttpResponseRedirect(activity.get_absolute_url())
+    return _render_detail(request, activity, follow_up=form, status=400)
+
+
+@login_required
+@require_POST
+def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
+    follow_up = FollowUp.objects.filter(pk=pk).first()
+    if follow_up is None:
+        raise Http404
+    activity = _activity_for(request, follow_up.activity_id)
+    try:
+        services.follow_up_mark_done(by=request.user, follow_up=follow_up, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, "Follow-up marked done.")
+    return HttpResponseRedirect(activity.get_absolute_url())
+
+
+# --- Policy review ---------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def policy_list(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_list_policies(request.user):
+        raise Http404
+    documents = list(
+        permissions.policy_documents_visible_to(request.user)
+        .select_related("school")
+        .order_by("school__name", "title")
+    )
+    in_force = {
+        version.document_id: version
+        for version in selectors.current_versions().filter(document__in=documents)
+    }
+    rows = [(document, in_force.get(document.pk)) for document in documents]
+    return render(
+        request,
+        "governance/policy_list.html",
+        {
+            "rows": rows,
+            "can_add": permissions.can_add_policy(request.user),
+            "due": selectors.policy_reviews_due_for(request.user),
+            "today": today(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def policy_new(request: HttpRequest) -> HttpResponse:
+    school_ids = permissions.headteacher_school_ids(request.user)
+    if not school_ids:
+        if permissions.can_list_policies(request.user):
+            raise PermissionDenied
+        raise Http404
+    school = School.objects.filter(pk__in=school_ids).order_by("name").first()
+    form = PolicyDocumentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        created: list[PolicyDocument] = []
+        if attempt(
+            form,
+            lambda: created.append(
+                services.policy_document_create(
+                    by=request.user,
+                    school=school,
+                    title=form.cleaned_data["title"],
+                    request=request,
+                )
+            ),
+        ):
+            messages.success(request, "Policy added. Now add its first version.")
+            return HttpResponseRedirect(reverse("governance:version_new", args=[created[0].pk]))
+    return render(request, "governance/policy_new.html", {"form": form, "school": school})
+
+
+def _document_for(request: HttpRequest, pk: int) -> PolicyDocument:
+    document = PolicyDocument.objects.select_related("school").filter(pk=pk).first()
+    if document is None or not permissions.can_read_policy(request.user, document):
+        raise Http404
+    return document
+
+
+@login_required
+@require_safe
+def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_for(request, pk)
+    versions = list(
+        document.versions.select_related("drafted_by", "reviewed_by", "approved_by").order_by(
+            "-drafted_at", "-id"
+        )
+    )
+    current = selectors.current_version(document)
+    due = [d for d in selectors.policy_reviews_due_for(request.user) if d.document_id == pk]
+    return render(
+        request,
+        "governance/policy_detail.html",
+        {
+            "document": document,
+            "versions": versions,
+            "current": current,
+            "due": due,
+            "can_draft": permissions.can_draft_policy(request.user, document),
+            "is_head": permissions.is_headteacher_of(request.user, document.school_id),
+            "is_chair": permissions.is_chair_of(request.user, document.school_id),
+            "statuses": PolicyStatus,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def version_new(request: HttpRequest, pk: int) -> HttpResponse:
+    document = _document_for(request, pk)
+    if not permissions.can_draft_policy(request.user, document):
+        raise PermissionDenied
+    form = PolicyVersionForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: services.policy_version_draft(
+                by=request.user, document=document, request=request, **form.cleaned_data
+            ),
+        )
+    ):
+        messages.success(request, "Draft saved. Mark it reviewed when you have reviewed it.")
+        return HttpResponseRedirect(document.get_absolute_url())
+    return render(request, "governance/version_new.html", {"form": form, "document": document})
+
+
+def _version_for(request: HttpRequest, pk: int) -> PolicyVersion:
+    version = PolicyVersion.objects.select_related("document").filter(pk=pk).first()
+    if version is None or not permissions.can_read_policy(request.user, version.document):
+        raise Http404
+    return version
+
+
+def _step(request: HttpRequest, version: PolicyVersion, action, done: str) -> HttpResponse:
+    try:
+        action(by=request.user, version=version, request=request)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return HttpResponseRedirect(version.document.get_absolute_url())
+
+
+@login_required
+@require_POST
+def version_review(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version_for(request, pk)
+    if not permissions.can_review_policy(request.user, version):
+        raise PermissionDenied
+    return _step(
+        request,
+        version,
+        services.policy_version_review,
+        "Marked reviewed. The chair of governors can now approve it.",
+    )
+
+
+@login_required
+@require_POST
+def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    version = _version_for(request, pk)
+    if not permissions.can_approve_policy(request.user, version):
+        raise PermissionDenied
+    return _step(request, version, services.policy_version_approve, "Approved.")
+
+
+# --- Wellbeing pulse -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def pulse(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    school_ids = permissions.pulse_school_ids(user)
+    if not school_ids:
+        raise Http404
+    schools = list(School.objects.filter(pk__in=school_ids).order_by("name"))
+    answered = {s.pk for s in schools if services.has_answered_pulse(user=user, school_id=s.pk)}
+    open_schools = [s for s in schools if s.pk not in answered]
+    form = PulseForm(request.POST or None, schools=open_schools) if open_schools else None
+    if request.method == "POST" and form is not None and form.is_valid():
+        data = form.cleaned_data
+        school = next(s for s in open_schools if s.pk == data["school"])
+        if attempt(
+            form,
+            lambda: services.pulse_answer(
+                by=user, school=school, coping=data["coping"], workload=data["workload"]
+            ),
+        ):
+            return HttpResponseRedirect(reverse("governance:pulse"))
+    return render(
+        request,
+        "governance/pulse.html",
+        {
+            "form": form,
+            "answered": [s for s in schools if s.pk in answered],
+            "week_start": week_start_of(today()),
+        },
+    )
+
+
+def _suppressed_counts(counts: dict[str, int]) -> list[tuple[str, str]]:
+    return [(label, suppressed(count)) for label, count in counts.items()]
+
+
+@login_required
+@require_safe
+def pulse_summary(request: HttpRequest) -> HttpResponse:
+    """Counts only, each suppressed below the threshold; a week or term with fewer answers
+    than that in all shows nothing at all."""
+    school_ids = permissions.pulse_summary_school_ids(request.user)
+    if not school_ids:
+        raise Http404
+    on = today()
+    start = week_start_of(on) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
+    sections = []
+    for school in School.objects.filter(pk__in=school_ids).order_by("name"):
+        weeks = []
+        for row in selectors.wellbeing_weekly_rows(school_id=school.pk, start=start, end=on):
+            shown = not is_suppressed(row["total"])
+            weeks.append(
+                {
+                    "week_start": row["week_start"],
+                    "shown": shown,
+                    "total": suppressed(row["total"]) if shown else "",
+                    "coping": _suppressed_counts(row["coping"]) if shown else [],
+                    "workload": _suppressed_counts(row["workload"]) if shown else [],
+                }
+            )
+        terms = []
+        for term in Term.objects.filter(
+            school=school, first_day__lte=on, last_day__gte=on - datetime.timedelta(days=366)
+        ).order_by("-first_day"):
+            coping = selectors.wellbeing_pulse_counts(
+                school_id=school.pk, start=term.first_day, end=min(term.last_day, on)
+            )
+            total = sum(coping.values())
+            shown = not is_suppressed(total)
+            workload = (
+                selectors.wellbeing_workload_counts(
+                    school_id=school.pk, start=term.first_day, end=min(term.last_day, on)
+                )
+                if shown
+                else {}
+            )
+            terms.append(
+                {
+                    "term": term,
+                    "shown": shown,
+                    "total": suppressed(total) if shown else "",
+                    "coping": _suppressed_counts(coping) if shown else [],
+                    "workload": _suppressed_counts(workload),
+                }
+            )
+        sections.append({"school": school, "weeks": weeks, "terms": terms})
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject_type="governance.pulseresponse",
+        detail="wellbeing pulse summary",
+    )
+    return render(
+        request,
+        "governance/pulse_summary.html",
+        {"sections": sections, "since": start, "weeks": SUMMARY_WEEKS},
+    )
