@@ -1,0 +1,13 @@
+"""School settings for the DPO's registers: retention periods per school. Breaches and the
+retention queue are never edited here: they are handled through the DPO's pages, where every
+step is recorded."""
+
+from django.contrib import admin
+
+from dpo.models import RetentionRule
+
+
+@admin.register(RetentionRule)
+class RetentionRuleAdmin(admin.ModelAdmin):
+    list_display = ("school", "kind", "years")
+    list_filter = ("kind",)

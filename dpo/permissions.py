@@ -1,0 +1,102 @@
+"""Who may flag, read and handle breaches, and who reviews retention.
+
+- Anyone holding a membership at a school may flag a suspected breach there (policy section
+  3.5: IT staff flag breaches to the DPO; anyone else may too).
+- The person who flagged a breach sees what they wrote and its status, never the handling.
+- The school's DPO(s) handle breaches; the headteacher reads everything and acts on nothing
+  (403 on the DPO's actions). Everyone else: 404.
+- Retention: the DPO reviews and decides; the headteacher may read the queue (403 on its
+  actions). Everyone else: 404.
+
+Each rule exists as a predicate and as a queryset scope; tests check that they agree.
+"""
+
+from django.db.models import Q, QuerySet
+
+from accounts.models import User
+from dpo.models import Breach, RetentionReviewItem
+from schools.models import Role, School
+from schools.permissions import memberships_of
+
+HANDLER_ROLES = frozenset({Role.DPO})
+READER_ROLES = frozenset({Role.DPO, Role.HEADTEACHER})
+
+
+def _school_ids(user: object, roles: frozenset[str] | None = None) -> set[int]:
+    return {m.school_id for m in memberships_of(user) if roles is None or m.role in roles}
+
+
+def schools_to_report_for(user: object) -> QuerySet[School]:
+    return School.objects.filter(pk__in=_school_ids(user)).order_by("name", "pk")
+
+
+def can_report_breach(user: object) -> bool:
+    return bool(_school_ids(user))
+
+
+def can_use_breach_register(user: object) -> bool:
+    """The register page: the handlers' list, or the reporter's own reports."""
+    return can_report_breach(user)
+
+
+def can_oversee_breaches(user: object) -> bool:
+    return bool(_school_ids(user, READER_ROLES))
+
+
+def breaches_visible_to(user: object) -> QuerySet[Breach]:
+    """Breaches this person may know of: all of their schools' as DPO or headteacher, else
+    those they flagged themselves (while they still work at the school). One SQL statement."""
+    schools = _school_ids(user)
+    if not schools:
+        return Breach.objects.none()
+    return Breach.objects.filter(
+        Q(school_id__in=_school_ids(user, READER_ROLES))
+        | Q(school_id__in=schools, reported_by_id=user.pk)
+    )
+
+
+def can_read_breach(user: object, breach: Breach) -> bool:
+    """The full record and its handling."""
+    return breach.school_id in _school_ids(user, READER_ROLES)
+
+
+def can_see_breach(user: object, breach: Breach) -> bool:
+    if breach.school_id not in _school_ids(user):
+        return False
+    return breach.reported_by_id == user.pk or can_read_breach(user, breach)
+
+
+def can_handle_breach(user: object, breach: Breach) -> bool:
+    return breach.school_id in _school_ids(user, HANDLER_ROLES)
+
+
+def breach_handlers_for(school_id: int) -> QuerySet[User]:
+    """Who is told about a breach: the school's DPO(s), or its headteacher(s) when the school
+    has no DPO, so that a flag never goes nowhere."""
+    dpos = User.objects.filter(
+        is_active=True, memberships__role=Role.DPO, memberships__school_id=school_id
+    ).distinct()
+    if dpos.exists():
+        return dpos
+    return User.objects.filter(
+        is_active=True, memberships__role=Role.HEADTEACHER, memberships__school_id=school_id
+    ).distinct()
+
+
+# --- Retention ---------------------------------------------------------------------------------
+
+
+def can_view_retention(user: object) -> bool:
+    return can_oversee_breaches(user)
+
+
+def retention_items_visible_to(user: object) -> QuerySet[RetentionReviewItem]:
+    return RetentionReviewItem.objects.filter(school_id__in=_school_ids(user, READER_ROLES))
+
+
+def can_see_retention_item(user: object, item: RetentionReviewItem) -> bool:
+    return item.school_id in _school_ids(user, READER_ROLES)
+
+
+def can_decide_retention(user: object, item: RetentionReviewItem) -> bool:
+    return item.school_id in _school_ids(user, HANDLER_ROLES)

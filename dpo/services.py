@@ -1,0 +1,338 @@
+"""Every write to the breach register (policy sections 3.5 and 5).
+
+Keyword-only, one transaction each, ``full_clean()`` before saving, an audit row in the same
+transaction. A breach's account is fixed once flagged; the DPO's work is added as steps.
+Emails are written as outbox rows in the same transaction as what they are about, nudged
+after commit and swept every minute, so a broker outage delays but never drops them. They
+carry no personal data: only a link to sign in.
+"""
+
+import datetime
+import logging
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from dpo.models import (
+    MILESTONE_HOURS,
+    TEXT_LIMIT,
+    Breach,
+    BreachDecision,
+    BreachNotification,
+    BreachReminder,
+    BreachStep,
+    NotificationKind,
+    StepKind,
+)
+from dpo.permissions import breach_handlers_for, can_handle_breach, schools_to_report_for
+from schools.models import Membership, Role, School
+
+logger = logging.getLogger(__name__)
+
+SEND_BATCH = 100
+FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
+SUBJECTS = {
+    NotificationKind.FLAGGED: "A possible data breach has been flagged",
+    NotificationKind.HOURS_24: "Reminder: a data breach has no reporting decision (24 hours)",
+    NotificationKind.HOURS_48: "Reminder: a data breach has no reporting decision (48 hours)",
+    NotificationKind.HOURS_66: "Urgent: 6 hours left to report a data breach to the ICO",
+}
+
+
+def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
+    if not (value or "").strip():
+        raise ValidationError({field: f"Write {label}."})
+    if len(value) > limit:
+        raise ValidationError({field: f"Keep this under {limit:,} characters."})
+
+
+def _audit(*, action: str, by: object, subject, request, detail: str = "") -> None:
+    access_record(action=action, request=request, user=by, subject=subject, detail=detail)
+
+
+def _nudge_sender() -> None:
+    from dpo.tasks import send_pending_breach_notifications
+    from remote_learning.queue import enqueue_on_commit
+
+    enqueue_on_commit(send_pending_breach_notifications)
+
+
+# --- Flagging --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def breach_flag(
+    *,
+    by: object,
+    school: School | None,
+    what_happened: str,
+    discovered_at: datetime.datetime | None,
+    data_affected: str,
+    people_affected: int | None = None,
+    containment: str = "",
+    request: HttpRequest | None = None,
+) -> Breach:
+    """Record a suspected breach and write an email for each of the school's DPOs in this same
+    transaction; sending is nudged once it has committed."""
+    if school is None or not schools_to_report_for(by).filter(pk=school.pk).exists():
+        raise ValidationError({"school": "Choose a school you work at."})
+    _require_text("what_happened", what_happened, label="what happened")
+    if discovered_at is None:
+        raise ValidationError({"discovered_at": "Give the date and time it was discovered."})
+    if discovered_at > timezone.now() + FUTURE_TOLERANCE:
+        raise ValidationError(
+            {"discovered_at": "This time is in the future: give when it was discovered."}
+        )
+    _require_text("data_affected", data_affected, label="what data was involved")
+    breach = Breach(
+        school=school,
+        reported_by=by,
+        what_happened=what_happened,
+        discovered_at=discovered_at,
+        data_affected=data_affected,
+        people_affected=people_affected,
+        containment=containment,
+    )
+    breach.full_clean()
+    breach.save()
+    _audit(action=AccessAction.CREATE, by=by, subject=breach, request=request)
+    BreachNotification.objects.bulk_create(
+        [
+            BreachNotification(recipient=handler, breach=breach, kind=NotificationKind.FLAGGED)
+            for handler in breach_handlers_for(school.pk)
+        ],
+        ignore_conflicts=True,
+    )
+    _nudge_sender()
+    return breach
+
+
+# --- The DPO's steps -------------------------------------------------------------------------
+
+
+def _open_breach(by: object, breach: Breach) -> Breach:
+    locked = Breach.objects.select_for_update().get(pk=breach.pk)
+    if not can_handle_breach(by, locked):
+        raise ValidationError("Only the school's data protection officer can do this.")
+    if locked.is_closed:
+        raise ValidationError("This breach is closed.")
+    return locked
+
+
+def _add_step(*, by: object, breach: Breach, kind: str, request, **fields) -> BreachStep:
+    step = BreachStep(breach=breach, kind=kind, recorded_by=by, **fields)
+    step.full_clean()
+    step.save()
+    _audit(action=AccessAction.CHANGE, by=by, subject=breach, request=request, detail=kind)
+    return step
+
+
+@transaction.atomic
+def breach_assess(
+    *, by: object, breach: Breach, assessment: str, request: HttpRequest | None = None
+) -> BreachStep:
+    breach = _open_breach(by, breach)
+    _require_text("assessment", assessment, label="the risk assessment")
+    return _add_step(
+        by=by, breach=breach, kind=StepKind.ASSESSMENT, text=assessment, request=request
+    )
+
+
+@transaction.atomic
+def breach_decide(
+    *,
+    by: object,
+    breach: Breach,
+    decision: str,
+    reason: str,
+    request: HttpRequest | None = None,
+) -> BreachStep:
+    """Whether the breach must be reported to the ICO, with the reason. A decision not to
+    report is recorded just the same. A later decision is a new step that supersedes it."""
+    breach = _open_breach(by, breach)
+    if decision not in BreachDecision.values:
+        raise ValidationError({"decision": "Choose whether it is reportable."})
+    _require_text("reason", reason, label="the reason")
+    if decision == BreachDecision.NOT_REPORTABLE and breach.reported_to_ico_on:
+        raise ValidationError({"decision": "It has already been reported to the ICO."})
+    step = _add_step(
+        by=by,
+        breach=breach,
+        kind=StepKind.DECISION,
+        text=reason,
+        decision=decision,
+        request=request,
+    )
+    breach.decision = decision
+    breach.decided_at = step.recorded_at
+    breach.save(update_fields=["decision", "decided_at"])
+    return step
+
+
+@transaction.atomic
+def breach_report_to_ico(
+    *,
+    by: object,
+    breach: Breach,
+    reported_on: datetime.date | None,
+    ico_reference: str,
+    notes: str = "",
+    request: HttpRequest | None = None,
+) -> BreachStep:
+    breach = _open_breach(by, breach)
+    if breach.decision != BreachDecision.REPORTABLE:
+        raise ValidationError("Record the decision that it is reportable first.")
+    if reported_on is None:
+        raise ValidationError({"reported_on": "Give the date it was reported."})
+    if reported_on > timezone.localdate():
+        raise ValidationError({"reported_on": "This date is in the future."})
+    if reported_on < timezone.localtime(breach.discovered_at).date():
+        raise ValidationError({"reported_on": "This date is before the breach was discovered."})
+    if not ico_reference.strip():
+        raise ValidationError({"ico_reference": "Give the ICO's reference."})
+    step = _add_step(
+        by=by,
+        breach=breach,
+        kind=StepKind.ICO_REPORT,
+        text=notes or "Reported to the ICO.",
+        reported_on=reported_on,
+        ico_reference=ico_reference.strip(),
+        request=request,
+    )
+    breach.reported_to_ico_on = reported_on
+    breach.ico_reference = step.ico_reference
+    breach.save(update_fields=["reported_to_ico_on", "ico_reference"])
+    return step
+
+
+@transaction.atomic
+def breach_record_subjects_told(
+    *,
+    by: object,
+    breach: Breach,
+    told: bool | None,
+    notes: str,
+    request: HttpRequest | None = None,
+) -> BreachStep:
+    """Whether the people whose data it was have been told, and how or why not."""
+    breach = _open_breach(by, breach)
+    if told is None:
+        raise ValidationError({"told": "Say whether they have been told."})
+    _require_text("notes", notes, label="how they were told, or why not")
+    return _add_step(
+        by=by,
+        breach=breach,
+        kind=StepKind.SUBJECTS_TOLD,
+        text=notes,
+        subjects_told=told,
+        request=request,
+    )
+
+
+@transaction.atomic
+def breach_close(
+    *, by: object, breach: Breach, lessons: str, request: HttpRequest | None = None
+) -> BreachStep:
+    breach = _open_breach(by, breach)
+    if not breach.decision:
+        raise ValidationError("Record whether it is reportable to the ICO before closing it.")
+    if breach.decision == BreachDecision.REPORTABLE and not breach.reported_to_ico_on:
+        raise ValidationError("Record the report to the ICO before closing it.")
+    _require_text("lessons", lessons, label="the lessons learned")
+    step = _add_step(by=by, breach=breach, kind=StepKind.CLOSURE, text=lessons, request=request)
+    breach.closed_at = step.recorded_at
+    breach.save(update_fields=["closed_at"])
+    return step
+
+
+# --- Reminders and sending -------------------------------------------------------------------
+
+
+@transaction.atomic
+def breach_reminders_due(*, now: datetime.datetime | None = None) -> int:
+    """The 72-hour clock's milestones (24 h, 48 h, 66 h after discovery) reached by breaches
+    with no reporting decision: one reminder row per (breach, milestone), ever, and an email
+    to each of the school's DPOs (or headteachers when it has none).
+
+    Set-based: one query per milestone for the breaches, one for the people, two INSERTs;
+    running it again creates nothing (the unique constraints keep it so).
+    """
+    now = now or timezone.now()
+    due: list[tuple[int, int, str]] = []
+    for milestone, hours in MILESTONE_HOURS.items():
+        already = BreachReminder.objects.filter(milestone=milestone).values("breach_id")
+        due += [
+            (pk, school_id, milestone)
+            for pk, school_id in Breach.objects.filter(
+                decision="",
+                closed_at__isnull=True,
+                discovered_at__lte=now - datetime.timedelta(hours=hours),
+            )
+            .exclude(pk__in=already)
+            .values_list("pk", "school_id")
+        ]
+    if not due:
+        return 0
+    school_ids = {school_id for _, school_id, _ in due}
+    members = list(
+        Membership.objects.filter(
+            role__in=(Role.DPO, Role.HEADTEACHER), school_id__in=school_ids, user__is_active=True
+        ).values_list("user_id", "school_id", "role")
+    )
+    with_dpo = {school for _, school, role in members if role == Role.DPO}
+    recipients: dict[int, set[int]] = {}
+    for user_id, school_id, role in members:
+        if role == Role.DPO or school_id not in with_dpo:
+            recipients.setdefault(school_id, set()).add(user_id)
+    BreachReminder.objects.bulk_create(
+        [BreachReminder(breach_id=pk, milestone=milestone) for pk, _, milestone in due],
+        ignore_conflicts=True,
+    )
+    BreachNotification.objects.bulk_create(
+        [
+            BreachNotification(recipient_id=user_id, breach_id=pk, kind=milestone)
+            for pk, school_id, milestone in due
+            for user_id in sorted(recipients.get(school_id, ()))
+        ],
+        ignore_conflicts=True,
+    )
+    _nudge_sender()
+    return len(due)
+
+
+def breach_notifications_send_pending(*, batch: int = SEND_BATCH) -> int:
+    """Send unsent breach emails and mark them sent. Safe to run concurrently and again: rows
+    are claimed with SKIP LOCKED and a sent row is never sent again."""
+    sent = 0
+    with transaction.atomic():
+        pending = list(
+            BreachNotification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(sent_at__isnull=True)
+            .select_related("recipient")
+            .order_by("created_at", "id")[:batch]
+        )
+        for notification in pending:
+            path = reverse("dpo:breach_detail", args=[notification.breach_id])
+            notification.attempts += 1
+            try:
+                send_mail(
+                    SUBJECTS[notification.kind],
+                    "Please sign in and open this breach report:\n\n"
+                    f"{path}\n\nThis message does not contain any details of the breach.",
+                    None,
+                    [notification.recipient.email],
+                )
+            except Exception as error:
+                notification.last_error = type(error).__name__[:300]
+                logger.warning("Breach notification %s not sent; will retry.", notification.pk)
+            else:
+                notification.sent_at = timezone.now()
+                sent += 1
+        BreachNotification.objects.bulk_update(pending, ["sent_at", "attempts", "last_error"])
+    return sent

@@ -1,0 +1,26 @@
+"""Scheduled and nudged work on the breach register and retention. Tasks take ids (or
+nothing), call a service and are idempotent: running one twice sends or creates nothing new."""
+
+from celery import shared_task
+
+from dpo.retention import retention_reviews_due
+from dpo.services import breach_notifications_send_pending, breach_reminders_due
+
+
+@shared_task
+def send_pending_breach_notifications() -> int:
+    """Send every unsent breach email (nudged after a breach commits, and every minute)."""
+    return breach_notifications_send_pending()
+
+
+@shared_task
+def check_breach_clocks() -> int:
+    """Every 15 minutes: remind the DPO at 24 h, 48 h and 66 h after discovery, once each,
+    while no reporting decision is recorded."""
+    return breach_reminders_due()
+
+
+@shared_task
+def check_retention() -> int:
+    """Nightly: queue records whose retention period has run out for the DPO's review."""
+    return retention_reviews_due()

@@ -1,0 +1,210 @@
+"""Breach register pages. Thin: form → gate → service → redirect.
+
+Anyone working at a school may flag a breach. The school's DPO and headteacher read every
+breach; the DPO acts on it (the headteacher gets 403 on the actions). The person who flagged a
+breach sees what they wrote and its status only, and 403 on the actions. Everyone else gets
+the same audited 404 as for a breach that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from dpo import services
+from dpo.clock import clock_for
+from dpo.forms import (
+    AssessmentForm,
+    BreachForm,
+    CloseForm,
+    DecisionForm,
+    IcoReportForm,
+    SubjectsToldForm,
+)
+from dpo.models import Breach
+from dpo.permissions import (
+    can_handle_breach,
+    can_oversee_breaches,
+    can_read_breach,
+    can_report_breach,
+    can_see_breach,
+    schools_to_report_for,
+)
+from dpo.selectors import breach_for_page, breaches_for_list, with_clocks
+from remote_learning.forms import attempt
+
+BREACH_SUBJECT = Breach._meta.label_lower
+PAGE_SIZE = 25
+
+
+def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject_type=BREACH_SUBJECT,
+        subject_id=subject_id,
+        detail=detail,
+    )
+    return Http404()
+
+
+def _member_or_404(request: HttpRequest) -> None:
+    if not can_report_breach(request.user):
+        raise _not_found(request, subject_id="", detail="no membership at any school")
+
+
+def breach_or_404(request: HttpRequest, pk: int) -> Breach:
+    breach = breach_for_page(pk)
+    if breach is None or not can_see_breach(request.user, breach):
+        raise _not_found(request, subject_id=pk, detail="breach not visible to this person")
+    return breach
+
+
+def handled_breach_or_403(request: HttpRequest, pk: int) -> Breach:
+    """404 for those who may not know of it; 403 for the reporter and the headteacher."""
+    breach = breach_or_404(request, pk)
+    if not can_handle_breach(request.user, breach):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=breach,
+            detail="only the DPO acts on a breach",
+        )
+        raise PermissionDenied
+    return breach
+
+
+# --- Register --------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def breach_list(request: HttpRequest) -> HttpResponse:
+    _member_or_404(request)
+    page = Paginator(breaches_for_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    breaches = with_clocks(page.object_list)
+    access_record(
+        action=AccessAction.LIST,
+        request=request,
+        subject_type=BREACH_SUBJECT,
+        detail=f"{len(breaches)} breaches",
+    )
+    return render(
+        request,
+        "dpo/breach_list.html",
+        {
+            "page": page,
+            "breaches": breaches,
+            "oversees": can_oversee_breaches(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def breach_new(request: HttpRequest) -> HttpResponse:
+    _member_or_404(request)
+    schools = schools_to_report_for(request.user)
+    form = BreachForm(request.POST or None, schools=schools)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        created: list[Breach] = []
+        if attempt(
+            form,
+            lambda: created.append(
+                services.breach_flag(
+                    by=request.user,
+                    school=data["school"],
+                    what_happened=data["what_happened"],
+                    discovered_at=data["discovered_at"],
+                    data_affected=data["data_affected"],
+                    people_affected=data["people_affected"],
+                    containment=data["containment"],
+                    request=request,
+                )
+            ),
+        ):
+            messages.success(request, "Thank you. The data protection officer has been told.")
+            return HttpResponseRedirect(created[0].get_absolute_url())
+    return render(request, "dpo/breach_new.html", {"form": form})
+
+
+def _step_forms(breach: Breach) -> dict[str, Form]:
+    if breach.is_closed:
+        return {}
+    return {
+        "assessment_form": AssessmentForm(prefix="assessment"),
+        "decision_form": DecisionForm(prefix="decision"),
+        "ico_form": IcoReportForm(prefix="ico"),
+        "told_form": SubjectsToldForm(prefix="told"),
+        "close_form": CloseForm(prefix="close"),
+    }
+
+
+def _render_detail(request: HttpRequest, breach: Breach, **bound: Form) -> HttpResponse:
+    if bound:
+        breach = breach_for_page(breach.pk)
+    full = can_read_breach(request.user, breach)
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=breach,
+        detail="" if full else "reporter's receipt",
+    )
+    context = {"breach": breach, "clock": clock_for(breach), "full": full}
+    if can_handle_breach(request.user, breach):
+        context.update(_step_forms(breach))
+        context.update(bound)
+    return render(
+        request,
+        "dpo/breach_detail.html" if full else "dpo/breach_receipt.html",
+        context,
+        status=400 if bound else 200,
+    )
+
+
+@login_required
+@require_safe
+def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, breach_or_404(request, pk))
+
+
+def _step_view(form_class, prefix: str, context_name: str, act, done: str):
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        breach = handled_breach_or_403(request, pk)
+        form = form_class(request.POST, prefix=prefix)
+        if form.is_valid() and attempt(
+            form, lambda: act(by=request.user, breach=breach, request=request, **form.cleaned_data)
+        ):
+            messages.success(request, done)
+            return HttpResponseRedirect(breach.get_absolute_url())
+        return _render_detail(request, breach, **{context_name: form})
+
+    return view
+
+
+breach_assess = _step_view(
+    AssessmentForm, "assessment", "assessment_form", services.breach_assess, "Assessment recorded."
+)
+breach_decide = _step_view(
+    DecisionForm, "decision", "decision_form", services.breach_decide, "Decision recorded."
+)
+breach_report = _step_view(
+    IcoReportForm, "ico", "ico_form", services.breach_report_to_ico, "Report to the ICO recorded."
+)
+breach_subjects_told = _step_view(
+    SubjectsToldForm,
+    "told",
+    "told_form",
+    services.breach_record_subjects_told,
+    "Recorded.",
+)
+breach_close = _step_view(CloseForm, "close", "close_form", services.breach_close, "Closed.")
