@@ -7,6 +7,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from cases.models import Case
 from schools.models import School, Site
@@ -236,3 +237,84 @@ class DirectoryEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_concern_display()}: {self.name}"
+
+
+class MessageScope(models.TextChoices):
+    CLASS = "class", "A class"
+    SITE = "site", "A site"
+    SCHOOL = "school", "The whole school"
+
+
+class FamilyMessage(models.Model):
+    """A notice emailed to every family in a class, site or school (a closure, a change to
+    the timetable). Each family gets its own message (policy 5.2); the text is kept."""
+
+    school = models.ForeignKey(
+        "schools.School", on_delete=models.PROTECT, related_name="family_messages"
+    )
+    scope = models.CharField(max_length=10, choices=MessageScope.choices)
+    site = models.ForeignKey(
+        "schools.Site", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "schools.SchoolClass", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    subject = models.CharField(max_length=120)
+    body = models.TextField(max_length=3000)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="family_messages"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    families_without_email = models.PositiveIntegerField(
+        default=0, help_text="Families in the group with no email address, to reach another way."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(scope="class", school_class__isnull=False, site__isnull=True)
+                    | models.Q(scope="site", site__isnull=False, school_class__isnull=True)
+                    | models.Q(scope="school", site__isnull=True, school_class__isnull=True)
+                ),
+                name="contacts_familymessage_scope_matches",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to send"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Could not be sent"
+
+
+class FamilyMessageDelivery(models.Model):
+    """One family's copy of a message. The address is read from the carer when it is sent and
+    is not copied here: the record says who was sent what, not where they live online."""
+
+    message = models.ForeignKey(FamilyMessage, on_delete=models.CASCADE, related_name="deliveries")
+    carer = models.ForeignKey(
+        "schools.Carer", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    pupil_id = models.BigIntegerField(help_text="The child whose family this is, for the audit.")
+    status = models.CharField(
+        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["message", "carer"], name="contacts_delivery_one_per_carer"
+            )
+        ]
+        indexes = [models.Index(fields=["status", "message"])]
+
+    def __str__(self) -> str:
+        return f"{self.message_id}: {self.get_status_display()}"
