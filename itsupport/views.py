@@ -1,0 +1,229 @@
+"""Support request pages (policy section 3.5). Thin: form → gate → service → redirect.
+
+Any member of staff raises a request and follows their own; IT staff work the queue of their
+school or site; SLT and the headteacher read it (403 when they try to act); everyone else gets
+the same audited 404 as for a request that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record, access_record_many
+from itsupport import permissions, selectors, services
+from itsupport.forms import NoteForm, RequestFilterForm, RequestForm, ResolveForm
+from itsupport.models import SupportRequest
+from remote_learning.forms import attempt
+
+REQUEST_SUBJECT = SupportRequest._meta.label_lower
+REQUESTS_PER_PAGE = 25
+
+
+def denied(request: HttpRequest, *, subject_type: str, subject_id="", detail: str) -> Http404:
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail,
+    )
+    return Http404()
+
+
+def forbidden(request: HttpRequest, subject, pupil_id, detail: str) -> PermissionDenied:
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject=subject,
+        pupil_id=pupil_id,
+        detail=detail,
+    )
+    return PermissionDenied()
+
+
+def _request_or_404(request: HttpRequest, pk: int) -> SupportRequest:
+    support_request = selectors.request_for_page(pk)
+    if support_request is None or not permissions.can_view_request(request.user, support_request):
+        raise denied(request, subject_type=REQUEST_SUBJECT, subject_id=pk, detail="not visible")
+    return support_request
+
+
+def _workable_or_403(request: HttpRequest, pk: int) -> SupportRequest:
+    support_request = _request_or_404(request, pk)
+    if not permissions.can_work_on_request(request.user, support_request):
+        raise forbidden(
+            request, support_request, support_request.pupil_id, "may read, may not work on"
+        )
+    return support_request
+
+
+# --- The list --------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def request_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_list_requests(user):
+        raise denied(request, subject_type=REQUEST_SUBJECT, detail="list: not staff")
+    form = RequestFilterForm(request.GET)
+    show = (
+        form.cleaned_data.get("show") if form.is_valid() else ""
+    ) or selectors.RequestFilter.OPEN
+    page = Paginator(selectors.request_list_for(user, show=show), REQUESTS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    rows = list(page.object_list)
+    shown = permissions.visible_pupil_ids(user, {r.pupil_id for r in rows if r.pupil_id})
+    # Audit each request whose pupil is named on the page, in one INSERT.
+    access_record_many(
+        action=AccessAction.LIST,
+        request=request,
+        subjects=[(r, r.pupil_id) for r in rows if r.pupil_id in shown],
+        detail=f"IT requests: {show}",
+    )
+    return render(
+        request,
+        "itsupport/request_list.html",
+        {
+            "form": form,
+            "show": show,
+            "page": page,
+            "rows": [(r, r.pupil_id in shown) for r in rows],
+            "is_it": permissions.is_it_staff(user),
+        },
+    )
+
+
+# --- Raising a request -----------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def request_new(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not permissions.can_raise_request(user):
+        raise denied(request, subject_type=REQUEST_SUBJECT, detail="raise: not staff")
+    form = RequestForm(
+        request.POST or None,
+        schools=permissions.request_schools(user),
+        pupils=permissions.pupils_for_requests(user),
+    )
+    if request.method == "POST" and form.is_valid():
+        created = None
+
+        def save():
+            nonlocal created
+            created = services.request_raise(by=user, request=request, **form.cleaned_data)
+
+        if attempt(form, save):
+            messages.success(
+                request,
+                "Recorded: IT and SLT can see it."
+                if created.resolved_at
+                else "Request sent to IT. You can follow it here.",
+            )
+            return HttpResponseRedirect(reverse("itsupport:request_detail", args=[created.pk]))
+    return render(request, "itsupport/request_new.html", {"form": form})
+
+
+# --- One request -----------------------------------------------------------------------------
+
+
+def _render_detail(
+    request: HttpRequest, support_request: SupportRequest, **bound: object
+) -> HttpResponse:
+    user = request.user
+    pupil_shown = support_request.pupil_id is not None and bool(
+        permissions.visible_pupil_ids(user, {support_request.pupil_id})
+    )
+    can_work = permissions.can_work_on_request(user, support_request)
+    can_note = permissions.can_add_note(user, support_request)
+    context = {
+        "req": support_request,
+        "pupil_shown": pupil_shown,
+        "notes": list(support_request.notes.all()),
+        "can_work": can_work and support_request.is_open,
+        "can_note": can_note,
+        "note_form": bound.get("note_form") or NoteForm(),
+        "resolve_form": bound.get("resolve_form") or ResolveForm(),
+    }
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=support_request,
+        pupil_id=support_request.pupil_id if pupil_shown else None,
+    )
+    status = 400 if bound else 200
+    return render(request, "itsupport/request_detail.html", context, status=status)
+
+
+@login_required
+@require_safe
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, _request_or_404(request, pk))
+
+
+@login_required
+@require_POST
+def request_note(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = _request_or_404(request, pk)
+    if not permissions.can_add_note(request.user, support_request):
+        raise forbidden(request, support_request, support_request.pupil_id, "may not add notes")
+    form = NoteForm(request.POST)
+    if form.is_valid():
+
+        def save():
+            services.request_note_add(
+                by=request.user,
+                support_request=support_request,
+                text=form.cleaned_data["text"],
+                request=request,
+            )
+
+        if attempt(form, save):
+            messages.success(request, "Note added.")
+            return HttpResponseRedirect(reverse("itsupport:request_detail", args=[pk]))
+    return _render_detail(request, support_request, note_form=form)
+
+
+@login_required
+@require_POST
+def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = _workable_or_403(request, pk)
+    try:
+        services.request_assign(by=request.user, support_request=support_request, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "The request is yours.")
+    return HttpResponseRedirect(reverse("itsupport:request_detail", args=[pk]))
+
+
+@login_required
+@require_POST
+def request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    support_request = _workable_or_403(request, pk)
+    form = ResolveForm(request.POST)
+    if form.is_valid():
+
+        def save():
+            services.request_resolve(
+                by=request.user,
+                support_request=support_request,
+                resolution=form.cleaned_data["resolution"],
+                request=request,
+            )
+
+        if attempt(form, save):
+            messages.success(
+                request, "Request resolved. The person who raised it can see what was done."
+            )
+            return HttpResponseRedirect(reverse("itsupport:request_detail", args=[pk]))
+    return _render_detail(request, support_request, resolve_form=form)
