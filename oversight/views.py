@@ -8,7 +8,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from dataprotection.models import AccessAction, AccessEvent
-from dataprotection.selectors import access_events_for
+from dataprotection.selectors import access_events_for, latest_seal
 from dataprotection.services import access_record
 from oversight.forms import AccessLogFilterForm
 from oversight.permissions import (
@@ -86,5 +86,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
             "page_obj": page,
             "rows": rows,
             "filtered": any(value is not None for value in filters.values()),
+            # Tamper evidence: the latest seal over the audit and the latest check (one query).
+            "seal": latest_seal(),
         },
     )

@@ -218,6 +218,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "schools.tasks.mis_imports_sweep_task",
         "schedule": crontab(minute="*/10"),
     },
+    # Tamper evidence for the access audit (section 5): seal new events every 15 minutes,
+    # and recompute every seal at night.
+    "dataprotection-seal-access-events": {
+        "task": "dataprotection.tasks.seal_access_events",
+        "schedule": crontab(minute="*/15"),
+    },
+    "dataprotection-verify-audit-chain": {
+        "task": "dataprotection.tasks.verify_audit_chain",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
 
 # --- Accounts, allauth and MFA -------------------------------------------------------------

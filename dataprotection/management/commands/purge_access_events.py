@@ -2,7 +2,9 @@
 
 The only way rows leave the access audit: the table's triggers refuse every other DELETE. In
 one transaction this opens a purge window (a RetentionPurge row), deletes what is older than
-its cutoff, closes the window again and records the purge in the audit itself.
+its cutoff, closes the window again, records a PurgeCheckpoint (so verify_audit_chain knows
+the sealed events before the cutoff were purged, not tampered with) and records the purge in
+the audit itself.
 """
 
 import datetime
@@ -14,6 +16,7 @@ from django.utils import timezone
 
 from dataprotection.models import AccessAction, AccessEvent, RetentionPurge
 from dataprotection.selectors import LONDON, local_midnight
+from dataprotection.services_seal import purge_checkpoint_record
 
 DEFAULT_RETENTION_DAYS = 6 * 365
 COMMAND_NAME = "purge_access_events"
@@ -39,6 +42,8 @@ def access_events_purge(*, before: datetime.datetime, reason: str) -> int:
     window.save()
     deleted, _ = AccessEvent.objects.filter(occurred_at__lt=before).delete()
     window.delete()
+    # Sealed events from before the cutoff are now gone on purpose: tell verification so.
+    purge_checkpoint_record(before=before, deleted=deleted)
     cutoff_date = timezone.localtime(before, LONDON).date()
     detail = (
         f"retention purge: {deleted} events older than {cutoff_date:%d/%m/%Y}; reason: {reason}"
