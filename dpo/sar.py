@@ -17,6 +17,7 @@ import datetime
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -41,6 +42,8 @@ from schools.calendar import bank_holidays
 from schools.models import Pupil
 
 FORMAT = "subject-access/1"
+# Times in the file are the school's: UK time, with the offset that applied (GMT or BST).
+LONDON = ZoneInfo("Europe/London")
 
 SAFEGUARDING_INCLUDED = "included"
 SAFEGUARDING_WITHHELD = "withheld"
@@ -882,7 +885,7 @@ def subject_access_collect(
 
 def _json_default(value: Any) -> str:
     if isinstance(value, datetime.datetime):
-        return timezone.localtime(value).isoformat()
+        return value.astimezone(LONDON).isoformat()
     if isinstance(value, datetime.date):
         return value.isoformat()
     raise TypeError(f"{type(value).__name__} is not JSON serialisable")

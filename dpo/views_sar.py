@@ -9,7 +9,6 @@ never the reasons or names typed into the form.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -22,6 +21,7 @@ from dpo.permissions_sar import (
     subject_access_pupils_for,
 )
 from dpo.sar import (
+    LONDON,
     Options,
     SubjectAccessRecord,
     pupil_for_subject_access,
@@ -55,13 +55,15 @@ def _gate(request: HttpRequest) -> None:
 def exportable_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
     """The pupil, if this person is the DPO of the pupil's school; else an audited 404 that
     looks exactly like a pupil that does not exist."""
-    _gate(request)
     pupil = pupil_for_subject_access(pk)
+    pupil_id = pupil.pk if pupil is not None else None
+    if not can_handle_subject_access(request.user):
+        raise _not_found(request, pk=pk, pupil_id=pupil_id, detail="subject access: not the DPO")
     if pupil is None or not can_export_subject_access(request.user, pupil):
         raise _not_found(
             request,
             pk=pk,
-            pupil_id=pupil.pk if pupil is not None else None,
+            pupil_id=pupil_id,
             detail="subject access: pupil not at this person's school",
         )
     return pupil
@@ -123,7 +125,7 @@ def _audit_detail(record: SubjectAccessRecord, file_format: str) -> str:
 
 
 def _file_name(record: SubjectAccessRecord, extension: str) -> str:
-    produced = timezone.localtime(record.produced_at)
+    produced = record.produced_at.astimezone(LONDON)
     return f"subject-access-pupil-{record.pupil.id}-{produced:%Y-%m-%d}.{extension}"
 
 
