@@ -126,7 +126,7 @@ def can_record_monitoring_for(
 
 
 def recordable_scopes(user: object) -> tuple[QuerySet, QuerySet, QuerySet]:
-    """The schools, sites and classes this person may record monitoring for."""
+    """The whole schools, sites and classes this person may record monitoring for."""
     from schools.models import School
 
     whole_schools: set[int] = set()
@@ -139,13 +139,13 @@ def recordable_scopes(user: object) -> tuple[QuerySet, QuerySet, QuerySet]:
             class_ids.add(m.school_class_id)
         else:
             site_ids.add(m.site_id)
-    schools = School.objects.filter(
-        Q(pk__in=whole_schools) | Q(sites__pk__in=site_ids) | Q(sites__classes__pk__in=class_ids)
-    ).distinct()
-    sites = Site.objects.filter(Q(school_id__in=whole_schools) | Q(pk__in=site_ids))
+    schools = School.objects.filter(pk__in=whole_schools)
+    sites = Site.objects.filter(Q(school_id__in=whole_schools) | Q(pk__in=site_ids)).select_related(
+        "school"
+    )
     classes = SchoolClass.objects.filter(
         Q(site__school_id__in=whole_schools) | Q(site_id__in=site_ids) | Q(pk__in=class_ids)
-    ).select_related("site")
+    ).select_related("site__school")
     return schools, sites, classes
 
 

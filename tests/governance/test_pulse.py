@@ -1,0 +1,154 @@
+"""The staff wellbeing pulse (policy section 3.7): anonymous, once a week, and governors see
+only counts of three or more."""
+
+import datetime
+import zoneinfo
+
+import pytest
+import time_machine
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from governance import services
+from governance.models import Coping, PulseReceipt, PulseResponse, Workload
+from governance.selectors import wellbeing_pulse_counts
+from tests.conftest import client_for
+
+LONDON = zoneinfo.ZoneInfo("Europe/London")
+PULSE = reverse("governance:pulse")
+SUMMARY = reverse("governance:pulse_summary")
+WEDNESDAY = datetime.datetime(2026, 11, 25, 10, 0, tzinfo=LONDON)
+MONDAY = datetime.date(2026, 11, 23)
+
+
+def _answer(world, persona, coping=Coping.WELL, workload=""):
+    services.pulse_answer(
+        by=world.users[persona], school=world.school, coping=coping, workload=workload
+    )
+
+
+def test_staff_answer_once_a_week_and_are_thanked(world):
+    client = client_for(world.users["teacher"])
+    with time_machine.travel(WEDNESDAY, tick=False):
+        form = client.get(PULSE).context["form"]
+        assert form is not None
+        response = client.post(
+            PULSE, {"school": world.school.pk, "coping": Coping.HARD, "workload": "heavy"}
+        )
+        assert response.status_code == 302
+        page = client.get(PULSE)
+        assert "Thank you, you've told us this week" in page.content.decode()
+        assert page.context["form"] is None
+        client.post(PULSE, {"school": world.school.pk, "coping": Coping.WELL})
+    assert PulseResponse.objects.count() == 1
+    saved = PulseResponse.objects.get()
+    assert (saved.week_start, saved.coping, saved.workload) == (MONDAY, Coping.HARD, "heavy")
+    receipt = PulseReceipt.objects.get()
+    assert (receipt.user, receipt.week_start) == (world.users["teacher"], MONDAY)
+    with pytest.raises(ValidationError, match="already told us"), time_machine.travel(WEDNESDAY):
+        _answer(world, "teacher")
+    with time_machine.travel(WEDNESDAY + datetime.timedelta(days=5), tick=False):
+        assert client_for(world.users["teacher"]).get(PULSE).context["form"] is not None
+        _answer(world, "teacher")
+    assert PulseResponse.objects.count() == 2
+
+
+def test_the_week_follows_london_time_across_the_clock_change():
+    # 23:30 UTC on Sunday 29 March 2026 is 00:30 BST on Monday 30 March: a new week.
+    with time_machine.travel(datetime.datetime(2026, 3, 29, 23, 30, tzinfo=datetime.UTC)):
+        from governance.models import week_start_of
+        from schools.calendar import today
+
+        assert week_start_of(today()) == datetime.date(2026, 3, 30)
+
+
+def test_an_answer_row_holds_no_person_no_time_and_a_random_key():
+    fields = {f.name: f for f in PulseResponse._meta.get_fields()}
+    assert set(fields) == {"id", "school", "week_start", "coping", "workload"}
+    assert isinstance(fields["id"], models.UUIDField)
+    assert not any(isinstance(f, models.DateTimeField) for f in fields.values())
+    relations = {f.related_model._meta.label for f in fields.values() if f.is_relation}
+    assert relations == {"schools.School"}
+    receipt_fields = {f.name for f in PulseReceipt._meta.get_fields()}
+    assert receipt_fields == {"id", "user", "school", "week_start"}
+
+
+def test_governors_do_not_answer_and_cannot_post(world):
+    for persona in ("governor", "chair", "no_role"):
+        assert client_for(world.users[persona]).post(PULSE, {"coping": 1}).status_code == 404
+    with pytest.raises(ValidationError):
+        _answer(world, "governor")
+    assert not PulseResponse.objects.exists()
+
+
+def test_a_bad_answer_is_a_field_error(world):
+    response = client_for(world.users["teacher"]).post(
+        PULSE, {"school": world.school.pk, "coping": "9"}
+    )
+    assert "coping" in response.context["form"].errors
+    assert not PulseReceipt.objects.exists()
+
+
+def test_counts_have_every_label_in_scale_order(world):
+    with time_machine.travel(WEDNESDAY, tick=False):
+        _answer(world, "teacher", Coping.STRUGGLING)
+        _answer(world, "class_staff", Coping.WELL)
+        _answer(world, "dsl", Coping.WELL)
+    counts = wellbeing_pulse_counts(
+        school_id=world.school.pk,
+        start=datetime.date(2026, 11, 25),
+        end=datetime.date(2026, 11, 30),
+    )
+    assert list(counts.items()) == [
+        ("Coping well", 2),
+        ("Mostly coping", 0),
+        ("Getting by", 0),
+        ("Finding it hard", 0),
+        ("Struggling", 1),
+    ]
+    assert (
+        sum(
+            wellbeing_pulse_counts(
+                school_id=world.school.pk,
+                start=datetime.date(2026, 12, 1),
+                end=datetime.date(2026, 12, 31),
+            ).values()
+        )
+        == 0
+    )
+
+
+def test_the_summary_hides_small_weeks_and_suppresses_small_counts(world):
+    with time_machine.travel(WEDNESDAY - datetime.timedelta(days=7), tick=False):
+        _answer(world, "teacher", Coping.STRUGGLING)
+        _answer(world, "class_staff", Coping.STRUGGLING)
+    with time_machine.travel(WEDNESDAY, tick=False):
+        for persona in ("teacher", "class_staff", "dsl", "it_staff"):
+            _answer(world, persona, Coping.WELL, Workload.HEAVY)
+        _answer(world, "dpo", Coping.STRUGGLING)
+        response = client_for(world.users["governor"]).get(SUMMARY)
+    body = response.content.decode()
+    weeks = response.context["sections"][0]["weeks"]
+    assert [(w["week_start"], w["shown"]) for w in weeks] == [
+        (MONDAY, True),
+        (MONDAY - datetime.timedelta(days=7), False),
+    ]
+    assert weeks[0]["total"] == "5"
+    assert dict(weeks[0]["coping"]) == {
+        "Coping well": "4",
+        "Mostly coping": "fewer than 3",
+        "Getting by": "fewer than 3",
+        "Finding it hard": "fewer than 3",
+        "Struggling": "fewer than 3",
+    }
+    assert weeks[1]["coping"] == []
+    assert "Not shown: fewer than 3 answers this week." in body
+    assert "Struggling: 1" not in body and "Struggling: 2" not in body
+
+
+def test_only_governors_the_chair_and_the_head_read_the_summary(world):
+    assert client_for(world.users["chair"]).get(SUMMARY).status_code == 200
+    assert client_for(world.users["headteacher"]).get(SUMMARY).status_code == 200
+    assert client_for(world.users["slt_class"]).get(SUMMARY).status_code == 404
+    assert client_for(world.users["teacher"]).get(SUMMARY).status_code == 404
