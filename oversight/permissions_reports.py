@@ -1,0 +1,131 @@
+"""Who may ask for, and read, oversight reports and the governors' summary.
+
+SLT oversight reports (policy section 3.3) carry pupil-level figures, so they follow the same
+scopes as pupils do (``schools.permissions``): the headteacher covers the whole school; an SLT
+membership covers what it names (the school, one site or one class). A person may ask for a
+report on any scope their memberships cover, and read any report whose scope one of their
+memberships covers, whoever asked for it. Anyone else is told the report does not exist
+(404). A person who no longer holds the role loses access to the reports they asked for.
+
+The governors' summary (section 3.7) holds aggregates only; governors, the chair and the
+headteacher read it for their school.
+"""
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from oversight.models import OversightReport
+from schools.models import Membership, Role, SchoolClass, Site
+from schools.permissions import memberships_of
+
+REPORT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
+GOVERNOR_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
+
+
+def _report_memberships(user: object) -> list[Membership]:
+    return [m for m in memberships_of(user) if m.role in REPORT_ROLES]
+
+
+def can_request_reports(user: object) -> bool:
+    return bool(_report_memberships(user))
+
+
+def _grant(membership: Membership) -> Q:
+    """The reports one membership covers, as a filter on OversightReport."""
+    if membership.role == Role.SLT and membership.school_class_id is not None:
+        return Q(school_class_id=membership.school_class_id)
+    if membership.role == Role.SLT and membership.site_id is not None:
+        return Q(school_class__isnull=True, site_id=membership.site_id) | Q(
+            school_class__site_id=membership.site_id
+        )
+    return Q(school_id=membership.school_id)
+
+
+def reports_visible_to(user: object) -> QuerySet[OversightReport]:
+    """Every report whose scope this person's SLT or headteacher memberships cover."""
+    memberships = _report_memberships(user)
+    if not memberships:
+        return OversightReport.objects.none()
+    combined = _grant(memberships[0])
+    for membership in memberships[1:]:
+        combined |= _grant(membership)
+    return OversightReport.objects.filter(combined)
+
+
+def _covers(membership: Membership, report: OversightReport) -> bool:
+    if membership.school_id != report.school_id:
+        return False
+    if membership.role == Role.SLT and membership.school_class_id is not None:
+        return report.school_class_id == membership.school_class_id
+    if membership.role == Role.SLT and membership.site_id is not None:
+        if report.school_class_id is not None:
+            return report.school_class.site_id == membership.site_id
+        return report.site_id == membership.site_id
+    return True
+
+
+def can_view_report(user: object, report: OversightReport) -> bool:
+    """The predicate matching ``reports_visible_to``."""
+    return any(_covers(m, report) for m in _report_memberships(user))
+
+
+@dataclass(frozen=True, slots=True)
+class ReportScope:
+    """A scope offered on the form: its value in the form, its label, and its ids."""
+
+    value: str
+    label: str
+    school_id: int
+    site_id: int | None = None
+    class_id: int | None = None
+
+
+def report_scopes_for(user: object) -> list[ReportScope]:
+    """Every scope this person may ask a report for: what their memberships name, and the
+    sites and classes inside it. Two queries at most, whatever their memberships."""
+    memberships = _report_memberships(user)
+    whole_schools = {
+        m.school_id: m.school
+        for m in memberships
+        if m.site_id is None and m.school_class_id is None
+    }
+    site_ids = {m.site_id for m in memberships if m.site_id is not None}
+    class_ids = {m.school_class_id for m in memberships if m.school_class_id is not None}
+    scopes: dict[str, ReportScope] = {}
+    for school in sorted(whole_schools.values(), key=lambda s: (s.name, s.pk)):
+        value = f"school-{school.pk}"
+        scopes[value] = ReportScope(value, f"Whole school: {school.name}", school.pk)
+    if not memberships:
+        return []
+    sites = Site.objects.filter(Q(school_id__in=whole_schools) | Q(pk__in=site_ids)).select_related(
+        "school"
+    )
+    for site in sites.order_by("school__name", "name"):
+        value = f"site-{site.pk}"
+        scopes[value] = ReportScope(value, f"Site: {site.name}", site.school_id, site_id=site.pk)
+    classes = SchoolClass.objects.filter(
+        Q(site__school_id__in=whole_schools) | Q(site_id__in=site_ids) | Q(pk__in=class_ids)
+    ).select_related("site")
+    for school_class in classes.order_by("site__school__name", "site__name", "name"):
+        value = f"class-{school_class.pk}"
+        scopes[value] = ReportScope(
+            value,
+            f"Class: {school_class.name} ({school_class.site.name})",
+            school_class.site.school_id,
+            site_id=school_class.site_id,
+            class_id=school_class.pk,
+        )
+    return list(scopes.values())
+
+
+# --- The governors' summary -------------------------------------------------------------------
+
+
+def governor_school_ids(user: object) -> list[int]:
+    """The schools whose governors' summary this person reads, in a stable order."""
+    return sorted({m.school_id for m in memberships_of(user) if m.role in GOVERNOR_SUMMARY_ROLES})
+
+
+def can_view_governors_summary(user: object) -> bool:
+    return bool(governor_school_ids(user))
