@@ -210,6 +210,9 @@ def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = _workable_or_403(request, pk)
+    if not support_request.is_open:
+        messages.error(request, "This request is already resolved; nothing changed.")
+        return HttpResponseRedirect(reverse("itsupport:request_detail", args=[pk]))
     form = ResolveForm(request.POST)
     if form.is_valid():
 

@@ -48,3 +48,29 @@ def make_need(world: World, pupil=None, need: str = NeedKind.INTERNET, **fields)
     return services.need_record(
         by=world.users["teacher"], pupil=pupil or world.pupil, need=need, **fields
     )
+
+
+def page_queries(client, url: str) -> int:
+    """How many queries one GET of ``url`` costs, once the session's one-off work is done."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def it_staff_for_site(world: World, site) -> object:
+    """An IT technician whose membership is narrowed to one site, signed up for MFA."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from schools.models import Role
+    from tests.conftest import TEST_TOTP_SECRET
+    from tests.factories import MembershipFactory, UserFactory
+
+    user = UserFactory(full_name=f"IT {site.name}")
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    MembershipFactory(user=user, school=world.school, role=Role.IT_STAFF, site=site)
+    return user
