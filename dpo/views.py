@@ -161,6 +161,8 @@ def _render_detail(request: HttpRequest, breach: Breach, **bound: Form) -> HttpR
     if can_handle_breach(request.user, breach):
         context.update(_step_forms(breach))
         context.update(bound)
+        # A refusal on a closed breach has no form left on the page to show it beside.
+        context["refusals"] = [e for form in bound.values() for e in form.non_field_errors()]
     return render(
         request,
         "dpo/breach_detail.html" if full else "dpo/breach_receipt.html",

@@ -45,7 +45,7 @@ def _approved(world: World) -> list:
     return [retention_item_for(world, status="approved").pk]
 
 
-def _post(view: str, args, data) -> Rule:
+def _post(args, data) -> Rule:
     return Rule(
         allowed=HANDLES,
         forbidden=WATCHES,
@@ -61,15 +61,13 @@ ROWS = {
     "dpo:breach_new": Rule(allowed=MEMBERS),
     "dpo:breach_detail": Rule(allowed=READS, args=_breach),
     "dpo:breach_assess": _post(
-        "assess", _breach, lambda world: {"assessment-assessment": "Low risk: one family."}
+        _breach, lambda world: {"assessment-assessment": "Low risk: one family."}
     ),
     "dpo:breach_decide": _post(
-        "decide",
         _breach,
         lambda world: {"decision-decision": "not_reportable", "decision-reason": "Low risk."},
     ),
     "dpo:breach_report": _post(
-        "report",
         _reportable,
         lambda world: {
             "ico-reported_on": timezone.localdate().isoformat(),
@@ -77,10 +75,10 @@ ROWS = {
         },
     ),
     "dpo:breach_subjects_told": _post(
-        "told", _breach, lambda world: {"told-told": "yes", "told-notes": "Phoned both."}
+        _breach, lambda world: {"told-told": "yes", "told-notes": "Phoned both."}
     ),
     "dpo:breach_close": _post(
-        "close", _not_reportable, lambda world: {"close-lessons": "BCC every group email."}
+        _not_reportable, lambda world: {"close-lessons": "BCC every group email."}
     ),
     "dpo:retention_list": Rule(allowed=RETENTION_READERS),
     "dpo:retention_item": Rule(allowed=frozenset({"dpo", "headteacher"}), args=_item),

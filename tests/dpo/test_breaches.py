@@ -342,3 +342,24 @@ def test_a_user_with_no_school_cannot_flag(world):
 
     TOTP.activate(stranger, TEST_TOTP_SECRET)
     assert client_for(stranger).get(NEW_URL).status_code == 404
+
+
+def test_the_reporter_is_not_shown_the_decision(world):
+    breach = decided(breach_for(world))
+    receipt = client_for(world.users["it_staff"]).get(breach.get_absolute_url()).content.decode()
+    listed = client_for(world.users["it_staff"]).get(LIST_URL).content.decode()
+    for html in (receipt, listed):
+        assert "not reportable" not in html
+        assert "Decided by the data protection officer" in html
+
+
+def test_a_step_on_a_closed_breach_is_refused_with_a_message(world):
+    breach = decided(breach_for(world))
+    breach_close(by=world.users["dpo"], breach=breach, lessons="Done.")
+    response = client_for(world.users["dpo"]).post(
+        reverse("dpo:breach_decide", args=[breach.pk]),
+        {"decision-decision": "reportable", "decision-reason": "Changed my mind."},
+    )
+    assert response.status_code == 400
+    assert "This breach is closed." in response.content.decode()
+    assert breach.steps.count() == 1
