@@ -333,3 +333,21 @@ def test_the_job_is_set_based(world, django_assert_max_num_queries):
         closed_case(world, pupil=pupil)
     with django_assert_max_num_queries(10):
         assert retention_reviews_due() == 10
+
+
+def test_the_dpo_keeps_a_child_protection_file_from_its_page(world):
+    item = retention_item_for(world, kind=RetentionKind.CHILD_PROTECTION)
+    client = client_for(world.users["dpo"])
+    html = client.get(reverse("dpo:retention_item", args=[item.pk])).content.decode()
+    assert "Approve for anonymisation" not in html
+    assert "never anonymised or deleted" in html
+    refused = client.post(reverse("dpo:retention_approve", args=[item.pk]))
+    assert refused.status_code == 400
+    assert "Child-protection files are never anonymised or deleted" in refused.content.decode()
+    kept = client.post(
+        reverse("dpo:retention_keep", args=[item.pk]),
+        {"keep-reason": "Reviewed: still needed.", "keep-review_again_on": "02/11/2027"},
+    )
+    assert kept.status_code == 302
+    item.refresh_from_db()
+    assert (item.status, item.decided_by) == (ItemStatus.KEEP, world.users["dpo"])
