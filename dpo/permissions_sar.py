@@ -10,6 +10,9 @@ DPO's duty (policy section 5), so one accountable role decides what is disclosed
 and the audit shows one kind of person producing these files. A headteacher who must answer a
 request in the DPO's absence is given the DPO role for that school.
 
+A DPO membership covers the whole school even if it names a site or a class: the right of
+access is owed by the school as controller, not by one site.
+
 The rule exists twice, as for every gate: a queryset scope for the chooser and a predicate
 for a single pupil. Tests check that they agree.
 """

@@ -59,9 +59,10 @@ from safeguarding.models import (
 from safeguarding.models import Decision as ConcernDecision
 from safeguarding.services import concern_categories_ensure
 from schools.calendar import today
+from schools.models import Role
 from tests.cases.matrix import open_case_for
 from tests.conftest import client_for
-from tests.factories import CarerFactory, PupilFactory
+from tests.factories import CarerFactory, MembershipFactory, PupilFactory
 from tests.pdf import pdf_text
 from tests.world import PERSONAS
 
@@ -660,6 +661,17 @@ def test_the_scope_and_the_predicate_agree_for_every_persona(world):
         assert scope & {p.pk for p in pupils} == allowed, persona
         expected = {p.pk for p in pupils[:4]} if persona == "dpo" else set()
         assert allowed == expected, persona
+
+
+def test_a_dpo_for_two_schools_may_export_pupils_of_both(world, dpo):
+    elsewhere = PupilFactory(first_name="Ellis", last_name="Brook")
+    MembershipFactory(user=world.users["dpo"], school=elsewhere.school, role=Role.DPO)
+
+    found = dpo.post(START, {"query": "Ellis"}).context["results"]
+    assert [p.pk for p in found] == [elsewhere.pk, world.pupil.pk]
+    response = dpo.post(json_url(elsewhere), choices())
+    assert json.loads(response.content)["pupil"]["school"] == elsewhere.school.name
+    assert len(exports(elsewhere)) == 1
 
 
 def test_the_menu_offers_subject_access_to_the_dpo_only(world):
