@@ -1,5 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from dataprotection import views
 
 app_name = "dataprotection"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.declare, name="declare"),
+]

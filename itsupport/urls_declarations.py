@@ -1,5 +1,13 @@
-from django.urls import path  # noqa: F401
+"""Staff's device security declarations, by site, and the IT tasks they raise (policy
+sections 5.1, 5.3 and 3.5). Only ids go in these addresses."""
+
+from django.urls import path
+
+from itsupport import views_declarations
 
 app_name = "device_declarations"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_declarations.compliance, name="compliance"),
+    path("issues/<int:pk>/resolve/", views_declarations.issue_resolve, name="issue_resolve"),
+]

@@ -13,4 +13,6 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "school_name": next(iter(schools.values())) if len(schools) == 1 else settings.SCHOOL_NAME,
         "navigation": navigation_for(request),
+        # Set by DeviceDeclarationMiddleware for staff without a current declaration.
+        "device_declaration_due": getattr(request, "device_declaration_due", None),
     }

@@ -1,4 +1,5 @@
-"""Project-wide middleware: request ids for logs, and no caching of signed-in pages."""
+"""Project-wide middleware: request ids for logs, no caching of signed-in pages, and the
+device security declaration gate."""
 
 import contextvars
 import logging
@@ -6,7 +7,11 @@ import re
 import uuid
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.cache import patch_cache_control
 
 _request_id: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
@@ -51,3 +56,90 @@ class NoStoreForSignedInMiddleware:
         if request.user.is_authenticated:
             patch_cache_control(response, no_store=True, private=True, max_age=0)
         return response
+
+
+# --- Device security declarations (policy sections 5.1 and 5.3) -----------------------------
+# The rule of who must declare lives here, above dataprotection (which cannot know roles):
+# settings.DEVICE_DECLARATION_REQUIRED_FOR names ``must_declare``.
+
+# Governors see no pupil data, so have no device to declare.
+DECLARATION_EXEMPT_ROLES = frozenset({"governor", "chair"})
+# Pages reachable with an overdue declaration: the declaration itself, signing out, and the
+# sign-in settings (a second factor, password).
+DECLARATION_GATE_OPEN_NAMESPACES = frozenset({"dataprotection"})
+DECLARATION_GATE_OPEN_URL_NAMES = frozenset({"healthz", "account_logout"})
+DECLARATION_GATE_OPEN_PREFIXES = ("account_", "mfa_")
+DECLARATION_REMINDED_KEY = "rl_declaration_reminded"
+
+
+def must_declare(user: object) -> bool:
+    """Staff who may see pupil data: anyone with a membership in a role other than governor
+    or chair of governors."""
+    from schools.permissions import memberships_of
+
+    return any(m.role not in DECLARATION_EXEMPT_ROLES for m in memberships_of(user))
+
+
+def _declaration_gate_open(request: HttpRequest) -> bool:
+    match = request.resolver_match
+    if match is None:
+        return True
+    if DECLARATION_GATE_OPEN_NAMESPACES & set(match.namespaces):
+        return True
+    name = match.url_name or ""
+    return name in DECLARATION_GATE_OPEN_URL_NAMES or name.startswith(
+        DECLARATION_GATE_OPEN_PREFIXES
+    )
+
+
+class DeviceDeclarationMiddleware:
+    """Staff without a current device declaration see a reminder on every page (and a message
+    when they sign in); once DEVICE_DECLARATION_GRACE_DAYS have passed they can only reach the
+    declaration page, their sign-in settings and sign out. Goes after the authentication and
+    MFA middleware, so the second factor comes first."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
+    ) -> HttpResponse | None:
+        # Imported here: this module is loaded with the settings (its log filter), before
+        # the apps and their models are ready.
+        from dataprotection.services_declarations import declaration_gate_state
+
+        user = getattr(request, "user", None)
+        if (
+            user is None
+            or not user.is_authenticated
+            or not settings.DEVICE_DECLARATION_REQUIRED
+            or _declaration_gate_open(request)
+            or not must_declare(user)
+        ):
+            return None
+        state = declaration_gate_state(user=user)
+        if state.current:
+            return None
+        request.device_declaration_due = state
+        if not request.session.get(DECLARATION_REMINDED_KEY):
+            request.session[DECLARATION_REMINDED_KEY] = True
+            messages.warning(
+                request,
+                "Please make your device security declaration"
+                + (
+                    " now."
+                    if state.overdue
+                    else f" by {timezone.localtime(state.grace_ends):%d/%m/%Y}."
+                ),
+            )
+        if not state.overdue:
+            return None
+        url = reverse("dataprotection:declare")
+        if request.headers.get("HX-Request") == "true":
+            response = HttpResponse(status=204)
+            response["HX-Redirect"] = url
+            return response
+        return HttpResponseRedirect(url)

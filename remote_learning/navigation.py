@@ -14,6 +14,7 @@ from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
+from itsupport.permissions_declarations import can_view_declarations
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
@@ -45,6 +46,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Who to contact", "contacts:directory", can_view_directory),
     NavItem("Access log", "oversight:access_log", can_view_access_log),
     NavItem("MIS import", "schools:import_upload", can_import_mis),
+    NavItem("Declarations", "device_declarations:compliance", can_view_declarations),
 )
 
 

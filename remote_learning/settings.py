@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # After sign-in and the second factor: staff without a current device declaration.
+    "remote_learning.middleware.DeviceDeclarationMiddleware",
 ]
 
 ROOT_URLCONF = "remote_learning.urls"
@@ -273,6 +275,15 @@ MFA_TOTP_TOLERANCE = 1
 MFA_RECOVERY_CODE_COUNT = 10
 # Staff cannot use the service until they have set up a second factor (policy section 5).
 MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
+
+# Device security declarations (policy sections 5.1 and 5.3): staff declare at first use and
+# then every DEVICE_DECLARATION_VALID_DAYS; DEVICE_DECLARATION_GRACE_DAYS after it falls due,
+# only the declaration page, sign-in settings and sign-out stay open.
+DEVICE_DECLARATION_REQUIRED = env_bool("DEVICE_DECLARATION_REQUIRED", default=True)
+DEVICE_DECLARATION_VALID_DAYS = env_int("DEVICE_DECLARATION_VALID_DAYS", 365)
+DEVICE_DECLARATION_GRACE_DAYS = env_int("DEVICE_DECLARATION_GRACE_DAYS", 5)
+# Who must declare: a rule above dataprotection, which cannot know roles.
+DEVICE_DECLARATION_REQUIRED_FOR = "remote_learning.middleware.must_declare"
 
 # django-guardian: no anonymous user; object permissions are only ever granted to staff.
 ANONYMOUS_USER_NAME = None

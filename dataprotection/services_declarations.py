@@ -1,0 +1,144 @@
+"""Device security declarations (policy sections 5.1 and 5.3): staff declare, at first use and
+then yearly, how the device they use keeps pupils' data safe. Anything they cannot confirm
+becomes a task for IT staff (section 3.5).
+
+Who must declare is decided above this app (it cannot know roles): see
+``remote_learning.middleware.must_declare`` and the DEVICE_DECLARATION_REQUIRED_FOR setting.
+"""
+
+import datetime
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from dataprotection.models import (
+    DeclarationAnswer,
+    DeclarationDue,
+    DeclarationIssue,
+    DeclarationItem,
+    DeviceDeclaration,
+    IssueStatus,
+)
+from dataprotection.selectors import DeclarationState, declaration_state_from, latest_declaration
+
+REASON_REQUIRED = "Say why you cannot confirm this, so IT staff can help."
+ANSWER_REQUIRED = "Answer yes, or that you cannot confirm this."
+DESCRIPTION_REQUIRED = 'Describe the device, for example "school laptop" or "own phone".'
+
+
+def must_declare(user: object) -> bool:
+    """Whether this person must make a declaration (DEVICE_DECLARATION_REQUIRED_FOR)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    rule: Callable[[object], bool] = import_string(settings.DEVICE_DECLARATION_REQUIRED_FOR)
+    return rule(user)
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    confirmed: bool | None
+    reason: str = ""
+
+
+def reason_field(item: str) -> str:
+    """The form field holding the reason for ``item`` (errors are keyed by it)."""
+    return f"{item}_reason"
+
+
+@transaction.atomic
+def declaration_submit(
+    *,
+    user: object,
+    device_description: str,
+    answers: dict[str, Answer],
+    at: datetime.datetime | None = None,
+) -> DeviceDeclaration:
+    """Record a declaration; every item not confirmed raises an open issue for IT.
+
+    Refuses (ValidationError keyed by form field, nothing written) an unanswered item, a
+    "cannot confirm" without a reason, or no device description.
+    """
+    at = at or timezone.now()
+    device_description = device_description.strip()
+    errors: dict[str, str] = {}
+    if not device_description:
+        errors["device_description"] = DESCRIPTION_REQUIRED
+    cleaned: dict[str, Answer] = {}
+    for item in DeclarationItem.values:
+        answer = answers.get(item)
+        if answer is None or answer.confirmed is None:
+            errors[item] = ANSWER_REQUIRED
+            continue
+        reason = "" if answer.confirmed else answer.reason.strip()
+        if not answer.confirmed and not reason:
+            errors[reason_field(item)] = REASON_REQUIRED
+        cleaned[item] = Answer(confirmed=answer.confirmed, reason=reason)
+    if errors:
+        raise ValidationError(errors)
+
+    declaration = DeviceDeclaration(
+        user=user, declared_at=at, device_description=device_description
+    )
+    declaration.full_clean()
+    declaration.save()
+    rows = [
+        DeclarationAnswer(
+            declaration=declaration, item=item, confirmed=answer.confirmed, reason=answer.reason
+        )
+        for item, answer in cleaned.items()
+    ]
+    for row in rows:
+        row.full_clean(exclude=["declaration"])
+    DeclarationAnswer.objects.bulk_create(rows)
+    issues = [
+        DeclarationIssue(
+            declaration=declaration, user=user, item=row.item, reason=row.reason, raised_at=at
+        )
+        for row in rows
+        if not row.confirmed
+    ]
+    DeclarationIssue.objects.bulk_create(issues)
+    return declaration
+
+
+@transaction.atomic
+def declaration_issue_resolve(
+    *, issue: DeclarationIssue, resolved_by: object, note: str
+) -> DeclarationIssue:
+    """IT staff close a task, saying what was done."""
+    note = note.strip()
+    if not note:
+        raise ValidationError({"note": "Say what was done, for the record."})
+    issue = DeclarationIssue.objects.select_for_update().get(pk=issue.pk)
+    if issue.status != IssueStatus.OPEN:
+        raise ValidationError("This task was already resolved.")
+    issue.status = IssueStatus.RESOLVED
+    issue.resolved_by = resolved_by
+    issue.resolved_at = timezone.now()
+    issue.resolution_note = note
+    issue.full_clean()
+    issue.save()
+    return issue
+
+
+def declaration_gate_state(
+    *, user: object, at: datetime.datetime | None = None
+) -> DeclarationState:
+    """Where this person stands, for the gate; notes when they were first seen without a
+    current declaration (the grace period counts from then). One query when they have a
+    current declaration; two otherwise (three the very first time)."""
+    at = at or timezone.now()
+    latest = latest_declaration(user_id=user.pk)
+    latest_at = latest.declared_at if latest is not None else None
+    state = declaration_state_from(latest_at=latest_at, first_seen_at=None, at=at, latest=latest)
+    if state.current:
+        return state
+    due, _ = DeclarationDue.objects.get_or_create(user=user, defaults={"first_seen_at": at})
+    return declaration_state_from(
+        latest_at=latest_at, first_seen_at=due.first_seen_at, at=at, latest=latest
+    )

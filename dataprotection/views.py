@@ -1,0 +1,56 @@
+"""The device security declaration page (policy sections 5.1 and 5.3): staff declare how
+the device they use keeps pupils' data safe, at first use and then yearly."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from dataprotection.forms import DeclarationForm
+from dataprotection.selectors import open_declaration_issues
+from dataprotection.services_declarations import (
+    declaration_gate_state,
+    declaration_submit,
+    must_declare,
+)
+from remote_learning.forms import attempt
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def declare(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not must_declare(user):
+        raise Http404
+    form = DeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        made = []
+        if attempt(
+            form,
+            lambda: made.append(
+                declaration_submit(
+                    user=user,
+                    device_description=form.cleaned_data["device_description"],
+                    answers=form.answers(),
+                )
+            ),
+        ):
+            issues = made[0].issues.count()
+            text = "Thank you: your device declaration is recorded."
+            if issues:
+                text += (
+                    f" IT staff have been asked to help with the {issues} "
+                    f"item{'s' if issues != 1 else ''} you could not confirm."
+                )
+            messages.success(request, text)
+            return redirect("home")
+    return render(
+        request,
+        "dataprotection/declare.html",
+        {
+            "form": form,
+            "state": declaration_gate_state(user=user),
+            "open_issues": list(open_declaration_issues(user_ids=[user.pk])[:20]),
+        },
+    )

@@ -1,0 +1,117 @@
+"""Device security declarations by site, for IT staff and SLT (policy sections 5.1, 5.3 and
+3.5): who has a current declaration, whose is due or overdue, and the items staff could not
+confirm, which IT staff resolve. Under /it/device-declarations/ in the "device_declarations"
+namespace."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import F
+from django.db.models.functions import Coalesce
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods, require_safe
+
+from dataprotection.models import DeclarationIssue, IssueStatus
+from dataprotection.selectors import (
+    declaration_grace_days,
+    declaration_statuses,
+    declaration_valid_days,
+    open_declaration_issues,
+)
+from dataprotection.services_declarations import declaration_issue_resolve
+from itsupport.permissions_declarations import (
+    DECLARATION_RESOLVER_ROLES,
+    can_resolve_issue,
+    can_see_issue,
+    can_view_declarations,
+    staff_ids_visible_to,
+    staff_memberships_visible_to,
+)
+from remote_learning.forms import attempt
+from schools.permissions import roles_of
+
+STAFF_PAGE_SIZE = 50
+ISSUES_PAGE_SIZE = 20
+
+
+class ResolveForm(forms.Form):
+    note = forms.CharField(
+        label="What was done",
+        max_length=DeclarationIssue._meta.get_field("resolution_note").max_length,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="For the record, for example: encryption turned on, checked in person.",
+        error_messages={"required": "Say what was done, for the record."},
+    )
+
+
+def _staff_rows(user: object):
+    """One row per person and site, sites in name order (school-wide staff first)."""
+    return (
+        staff_memberships_visible_to(user)
+        .annotate(
+            site_key=Coalesce("site_id", "school_class__site_id"),
+            site_name=Coalesce("site__name", "school_class__site__name"),
+        )
+        .values("user_id", "user__full_name", "user__email", "site_key", "site_name")
+        .distinct()
+        .order_by(F("site_name").asc(nulls_first=True), "user__full_name", "user_id")
+    )
+
+
+@login_required
+@require_safe
+def compliance(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if not can_view_declarations(user):
+        raise Http404
+    staff_page = Paginator(_staff_rows(user), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = list(staff_page.object_list)
+    statuses = declaration_statuses(user_ids=[row["user_id"] for row in rows])
+    for row in rows:
+        row.update(statuses[row["user_id"]])
+    issues_page = Paginator(
+        open_declaration_issues(user_ids=staff_ids_visible_to(user)), ISSUES_PAGE_SIZE
+    ).get_page(request.GET.get("issues_page"))
+    return render(
+        request,
+        "itsupport/declarations_compliance.html",
+        {
+            "rows": rows,
+            "staff_page": staff_page,
+            "issues_page": issues_page,
+            "can_resolve": bool(DECLARATION_RESOLVER_ROLES & roles_of(user)),
+            "resolve_form": ResolveForm(),
+            "valid_days": declaration_valid_days(),
+            "grace_days": declaration_grace_days(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request.user
+    issue = get_object_or_404(DeclarationIssue.objects.select_related("user", "declaration"), pk=pk)
+    if not can_see_issue(user, issue):
+        raise Http404
+    if not can_resolve_issue(user, issue):
+        raise PermissionDenied
+    form = ResolveForm(request.POST or None)
+    if issue.status != IssueStatus.OPEN:
+        form.add_error(None, "This task was already resolved.")
+    elif (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(
+            form,
+            lambda: declaration_issue_resolve(
+                issue=issue, resolved_by=user, note=form.cleaned_data["note"]
+            ),
+        )
+    ):
+        messages.success(request, "Task resolved.")
+        return redirect("device_declarations:compliance")
+    return render(request, "itsupport/declarations_resolve.html", {"issue": issue, "form": form})
