@@ -248,3 +248,13 @@ def test_it_records_help_given_to_a_family(world):
     )
     assert future.context["form"].errors["given_on"] == ["This date is in the future."]
     assert FamilyAssistance.objects.count() == 1
+
+
+def test_the_loan_predicate_and_scope_agree_for_everyone(world):
+    from itsupport.permissions import can_view_loan, loans_visible_to
+
+    loans = [make_loan(world, pupil=p) for p in (world.pupil, world.other_pupil, world.south_pupil)]
+    for persona, user in world.users.items():
+        scope = set(loans_visible_to(user))
+        for loan in loans:
+            assert (loan in scope) == can_view_loan(user, loan), persona

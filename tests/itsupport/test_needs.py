@@ -167,3 +167,13 @@ def test_class_staff_see_only_their_classes_needs(world):
     make_need(world, pupil=world.other_pupil)
     needs = client_for(world.users["class_staff"]).get(LIST).context["needs"]
     assert [n.pupil for n in needs] == [world.pupil]
+
+
+def test_the_need_list_scope_and_the_marking_predicate_agree_for_everyone(world):
+    from itsupport.permissions import can_meet_need, needs_visible_to
+
+    needs = [make_need(world, pupil=p) for p in (world.pupil, world.other_pupil, world.south_pupil)]
+    for persona, user in world.users.items():
+        scope = set(needs_visible_to(user))
+        for need in needs:
+            assert (need in scope) == can_meet_need(user, need), persona
