@@ -97,6 +97,11 @@ def is_it_staff(user: object) -> bool:
     return any(m.role in IT_ROLES for m in memberships_of(user))
 
 
+def sees_demand(user: object) -> bool:
+    """IT, SLT and the headteacher see how much help each system needs."""
+    return any(m.role in QUEUE_ROLES for m in memberships_of(user))
+
+
 def requests_visible_to(user: object) -> QuerySet[SupportRequest]:
     """Every request this person may read: one SQL statement."""
     if not getattr(user, "is_authenticated", False):

@@ -5,6 +5,8 @@ school or site; SLT and the headteacher read it (403 when they try to act); ever
 the same audited 404 as for a request that does not exist.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dataprotection.models import AccessAction
@@ -23,6 +26,7 @@ from remote_learning.forms import attempt
 
 REQUEST_SUBJECT = SupportRequest._meta.label_lower
 REQUESTS_PER_PAGE = 25
+DEMAND_DAYS = 30
 
 
 def denied(request: HttpRequest, *, subject_type: str, subject_id="", detail: str) -> Http404:
@@ -97,6 +101,12 @@ def request_list(request: HttpRequest) -> HttpResponse:
             "page": page,
             "rows": [(r, r.pupil_id in shown) for r in rows],
             "is_it": permissions.is_it_staff(user),
+            "demand": selectors.demand_by_system(
+                user, since=timezone.now() - datetime.timedelta(days=DEMAND_DAYS)
+            )
+            if permissions.sees_demand(user)
+            else None,
+            "demand_days": DEMAND_DAYS,
         },
     )
 

@@ -254,3 +254,23 @@ def test_the_list_is_paginated(world):
     assert "Page 1 of 2" in first.text
     second = client.get(LIST, {"page": 2})
     assert len(second.context["rows"]) == 2
+
+
+def test_it_and_slt_see_the_demand_by_system(world):
+    make_request(world, system="teams")
+    make_request(world, system="teams")
+    make_request(
+        world,
+        system="weduc",
+        kind=RequestKind.FAMILY_HELP,
+        pupil=world.pupil,
+        help_given="Reset the app.",
+    )
+    demand = client_for(world.users["headteacher"]).get(LIST).context["demand"]
+    assert demand == [
+        {"system": "Microsoft Teams", "issues": 2, "help": 0},
+        {"system": "WEDUC", "issues": 0, "help": 1},
+    ]
+    assert client_for(world.users["teacher"]).get(LIST).context["demand"] is None
+    slt_other = client_for(world.users["slt_other_site"]).get(LIST).context["demand"]
+    assert slt_other == []  # all three are North's
