@@ -172,7 +172,7 @@ def follow_up_mark_done(
     request: HttpRequest | None = None,
 ) -> FollowUp:
     follow_up = (
-        FollowUp.objects.select_for_update()
+        FollowUp.objects.select_for_update(of=("self",))
         .select_related("activity__school_class")
         .get(pk=follow_up.pk)
     )
@@ -257,7 +257,11 @@ def policy_version_draft(
 
 
 def _locked(version: PolicyVersion) -> PolicyVersion:
-    return PolicyVersion.objects.select_for_update().select_related("document").get(pk=version.pk)
+    return (
+        PolicyVersion.objects.select_for_update(of=("self",))
+        .select_related("document")
+        .get(pk=version.pk)
+    )
 
 
 @transaction.atomic
