@@ -401,14 +401,9 @@ def respond_by(received_on: datetime.date) -> datetime.date:
     """The last day to respond: one calendar month from receipt (the same date next month, or
     that month's last day when it has no such date), moved to the next working day when it
     falls on a weekend or a bank holiday of England and Wales (ICO guidance)."""
-    year, month = (
-        (received_on.year + 1, 1)
-        if received_on.month == 12
-        else (
-            received_on.year,
-            received_on.month + 1,
-        )
-    )
+    # Months counted from zero: this month is year * 12 + month - 1, so the next is one more.
+    year, month_index = divmod(received_on.year * 12 + received_on.month, 12)
+    month = month_index + 1
     last = calendar.monthrange(year, month)[1]
     due = datetime.date(year, month, min(received_on.day, last))
     holidays = bank_holidays([due.year, due.year + 1])
@@ -894,6 +889,5 @@ def _json_default(value: Any) -> str:
 def subject_access_json(record: SubjectAccessRecord) -> bytes:
     """The record as UTF-8 JSON: keys in the structure's fixed order, dates as ISO 8601 and
     times with their UK offset. Text stays exactly as typed (no HTML escaping)."""
-    return json.dumps(asdict(record), default=_json_default, ensure_ascii=False, indent=2).encode(
-        "utf-8"
-    )
+    text = json.dumps(asdict(record), default=_json_default, ensure_ascii=False, indent=2)
+    return text.encode("utf-8")
