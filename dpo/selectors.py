@@ -1,6 +1,6 @@
 """Reads for the breach register and the retention queue, shaped for pages and the home page."""
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
 from dpo.clock import clock_for
 from dpo.models import Breach, ItemStatus, RetentionReviewItem
@@ -62,3 +62,29 @@ def retention_item_for_page(pk: int) -> RetentionReviewItem | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def case_facts(item: RetentionReviewItem) -> dict[str, object] | None:
+    """What anonymising a closed case would touch, in dates and counts only (the DPO sees no
+    pupil's records): enough to decide without opening the case."""
+    from cases.models import Case
+
+    case = (
+        Case.objects.filter(pk=item.record_id)
+        .annotate(
+            contact_count=Count("contacts", distinct=True),
+            agreement_count=Count("agreements", distinct=True),
+            review_count=Count("reviews", distinct=True),
+        )
+        .first()
+    )
+    if case is None:
+        return None
+    return {
+        "reason": case.get_reason_display(),
+        "started": case.start_date,
+        "closed": case.closed_at,
+        "contacts": case.contact_count,
+        "agreements": case.agreement_count,
+        "reviews": case.review_count,
+    }

@@ -17,7 +17,7 @@ from dpo import retention
 from dpo.forms import KeepForm
 from dpo.models import ItemStatus, RetentionReviewItem
 from dpo.permissions import can_decide_retention, can_see_retention_item, can_view_retention
-from dpo.selectors import retention_item_for_page, retention_queue
+from dpo.selectors import case_facts, retention_item_for_page, retention_queue
 from remote_learning.forms import attempt, show_service_errors
 
 ITEM_SUBJECT = RetentionReviewItem._meta.label_lower
@@ -81,7 +81,11 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 def _render_item(request: HttpRequest, item: RetentionReviewItem, **bound: Form) -> HttpResponse:
     access_record(action=AccessAction.VIEW, request=request, subject=item, pupil_id=item.pupil_id)
     decides = can_decide_retention(request.user, item)
-    context = {"item": item, "decides": decides}
+    context = {
+        "item": item,
+        "decides": decides,
+        "facts": None if item.is_safeguarding else case_facts(item),
+    }
     if decides and item.status in (ItemStatus.DUE, ItemStatus.APPROVED):
         context["keep_form"] = bound.get("keep_form") or KeepForm(prefix="keep")
     context["error"] = bound.get("error")

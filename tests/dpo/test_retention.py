@@ -190,6 +190,10 @@ def test_anonymising_blanks_the_cases_free_text_and_is_audited(world):
     dpo = world.users["dpo"]
     client = client_for(dpo)
 
+    page = client.get(reverse("dpo:retention_item", args=[item.pk])).content.decode()
+    assert "closed 20/07/2018. 1 contact with the family, 1 agreement, 1 review." in page
+    assert "Dana" not in page and "Broken leg" not in page
+
     refused = client.post(reverse("dpo:retention_anonymise", args=[item.pk]))
     assert refused.status_code == 400
     assert "must approve this item for anonymisation first" in refused.content.decode()
