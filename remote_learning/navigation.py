@@ -15,6 +15,7 @@ from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
 from itsupport.permissions_declarations import can_view_declarations
+from oversight.permissions_reports import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 
@@ -46,6 +47,8 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Who to contact", "contacts:directory", can_view_directory),
     NavItem("Access log", "oversight:access_log", can_view_access_log),
     NavItem("MIS import", "schools:import_upload", can_import_mis),
+    NavItem("Reports", "oversight:report_list", can_request_reports),
+    NavItem("Governors", "oversight:governors_summary", can_view_governors_summary),
     NavItem("Declarations", "device_declarations:compliance", can_view_declarations),
 )
 

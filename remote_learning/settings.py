@@ -230,6 +230,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dataprotection.tasks.verify_audit_chain",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Oversight reports: delete expired ones, send again any whose task was lost.
+    "oversight-reports-sweep": {
+        "task": "oversight.tasks.oversight_reports_sweep_task",
+        "schedule": crontab(minute="*/10"),
+    },
 }
 
 # --- Accounts, allauth and MFA -------------------------------------------------------------
@@ -393,6 +398,11 @@ if SMTP_HOST:
 else:
     # Development: emails (password resets) are printed where `make run` is running.
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# --- Oversight reports -----------------------------------------------------------------------
+# SLT oversight reports (PDFs with pupil data) are deleted this many days after they are asked
+# for; the sweep in CELERY_BEAT_SCHEDULE deletes them.
+OVERSIGHT_REPORT_RETENTION_DAYS = env_int("OVERSIGHT_REPORT_RETENTION_DAYS", 30)
 
 # --- Logging --------------------------------------------------------------------------------
 # Log lines carry the request id, never personal data: no emails, names or query strings.
