@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dataprotection.models import AccessAction, AccessEvent
-from governance import services
+from governance import permissions, services
 from governance.models import FollowUp, MonitoringActivity, MonitoringKind
 from governance.selectors import monitoring_for_report
 from tests.conftest import client_for
@@ -249,3 +249,20 @@ def test_the_report_selector_takes_the_period_and_site_with_follow_ups(
     assert found[1].get_kind_display() == "Meeting with teachers and class staff"
     every_site = monitoring_for_report(school_id=world.school.pk, site_id=None, start=day, end=day)
     assert len(every_site) == 3
+
+
+def test_the_predicate_and_the_scope_agree_for_every_persona(world):
+    activities = [
+        activity(world, scope={}),
+        activity(world, scope={"site": world.north}),
+        activity(world, scope={"site": world.south}),
+        activity(world),
+        activity(world, scope={"school_class": world.class_b}),
+        activity(world, scope={"school_class": world.class_south}),
+    ]
+    for persona, user in world.users.items():
+        scoped = set(permissions.monitoring_visible_to(user).values_list("pk", flat=True))
+        predicate = {a.pk for a in activities if permissions.can_read_monitoring(user, a)}
+        assert scoped == predicate, persona
+    assert permissions.monitoring_visible_to(world.users["slt_class"]).get() == activities[3]
+    assert permissions.monitoring_visible_to(world.users["headteacher"]).count() == 6
