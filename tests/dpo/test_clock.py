@@ -167,3 +167,23 @@ def test_reminders_are_set_based(world, django_assert_num_queries):
         # savepoint pair of the transaction.
         with django_assert_num_queries(8):
             assert breach_reminders_due() == 45
+
+
+def test_a_breach_discovered_before_the_clocks_go_forward_shows_its_deadline_in_bst(world):
+    # Saturday 27/03/2027 12:00 GMT; the clocks go forward on Sunday 28/03/2027.
+    discovered = datetime.datetime(2027, 3, 27, 12, 0, tzinfo=LONDON)
+    with time_machine.travel(discovered + HOUR, tick=False):
+        breach = breach_for(world, discovered_at=discovered)
+        assert breach.deadline == datetime.datetime(2027, 3, 30, 12, 0, tzinfo=datetime.UTC)
+        assert clock_for(breach).text == "Report to the ICO by Tue 30/03/2027 13:00 — 71 h left"
+
+
+def test_reminders_go_to_the_headteacher_when_the_school_has_no_dpo(world):
+    world.users["dpo"].memberships.all().delete()
+    discovered = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
+    with time_machine.travel(discovered + 25 * HOUR, tick=False):
+        breach_for(world, discovered_at=discovered)
+        assert check_breach_clocks() == 1
+    assert list(BreachNotification.objects.values_list("recipient", "kind")) == [
+        (world.users["headteacher"].pk, "24h")
+    ]
