@@ -79,10 +79,10 @@ class OversightReport(models.Model):
     @property
     def scope_label(self) -> str:
         if self.school_class_id:
-            return f"Class {self.school_class}"
+            return f"Class: {self.school_class}"
         if self.site_id:
-            return f"Site {self.site}"
-        return f"Whole school ({self.school})"
+            return f"Site: {self.site}"
+        return f"Whole school: {self.school}"
 
     @property
     def is_finished(self) -> bool:

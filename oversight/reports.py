@@ -224,7 +224,7 @@ def slt_report_context(
     )
     progress(70)
     return {
-        "title": f"Remote education oversight report: {report.scope_label}",
+        "title": f"Remote education oversight report, {report.scope_label}",
         "school_name": report.school.name,
         "report": report,
         "figures": figures,
@@ -345,4 +345,5 @@ def describe_seal(seal: object | None) -> str:
 def governors_summary_pdf(*, school: School, now: datetime.datetime, user: object) -> bytes:
     context = governors_summary_context(school=school, now=now)
     context["generated_by"] = getattr(user, "full_name", "") or getattr(user, "email", "")
+    context["pdf"] = True  # captions for screen readers only: print.css cannot hide them
     return render_pdf("oversight/pdf/governors_summary.html", context)

@@ -48,7 +48,7 @@ def test_the_north_sites_report_for_march_prints_each_sections_figures(world, ma
     text = rendered_text(report_for(world, site=world.north))
 
     # Cover: scope, period, who and when (Europe/London, UK format).
-    assert "Covers Site North" in text
+    assert "Covers Site: North" in text
     assert "Period 01/03/2026 to 31/03/2026" in text
     assert "School days in the period 20" in text
     assert "Asked for by Headteacher" in text
@@ -107,7 +107,7 @@ def test_the_north_sites_report_for_march_prints_each_sections_figures(world, ma
 def test_a_class_report_counts_only_that_class(world, march):
     text = rendered_text(report_for(world, by="slt_class", school_class=world.class_a))
 
-    assert "Covers Class Ash" in text
+    assert "Covers Class: Ash" in text
     assert "Daily contacts made: 5 of 20 due (25%)" in text
     assert "Birch" not in text
     assert "Jude" not in text
@@ -118,7 +118,7 @@ def test_a_class_report_counts_only_that_class(world, march):
 def test_the_whole_school_report_counts_both_sites(world, march):
     text = rendered_text(report_for(world))
 
-    assert "Covers Whole school (Heathergate School)" in text
+    assert "Covers Whole school: Heathergate School" in text
     # North's 25 plus Rowan's 20 school days at the South site; 8 + 7 made.
     assert "Daily contacts made: 15 of 45 due (33%)" in text
     assert "Concerns raised in the period: 3." in text

@@ -76,7 +76,7 @@ def test_slt_asks_for_a_site_report_for_a_month_watches_it_and_downloads_it(
         f'attachment; filename="oversight-report-{report.pk}.pdf"'
     )
     text = " ".join(pdf_text(download.content).split())
-    assert "Covers Site South" in text
+    assert "Covers Site: South" in text
     assert "Daily contacts made: 7 of 20 due (35%)" in text
     assert "Ellis" not in text  # a North pupil
     event = AccessEvent.objects.get(action=AccessAction.PRINT)
@@ -277,7 +277,7 @@ def test_the_list_costs_the_same_queries_for_one_report_as_for_a_page_of_them(wo
 
     assert _list_queries(client) == one
     page = client.get(LIST).content.decode()
-    assert "Class Ash" in page and "Page 1 of 2" in page
+    assert "Class: Ash" in page and "Page 1 of 2" in page
     assert page.count('<a href="/oversight/reports/') == 20
 
 
