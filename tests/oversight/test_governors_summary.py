@@ -167,3 +167,75 @@ def test_a_headteacher_reads_only_their_own_schools_summary(world, march):
     assert own.status_code == 200 and own.context["school"].name == "Elsewhere"
     assert other.status_code == 404
     assert client.get(PAGE, {"school": "x"}).status_code == 404
+
+
+def test_the_latest_audit_seal_is_described_in_words():
+    from types import SimpleNamespace
+
+    from oversight.reports import describe_seal
+    from tests.oversight.factories import london
+
+    sealed = SimpleNamespace(sequence=4, sealed_at=london(2026, 4, 14, 23, 15))
+    checked = SimpleNamespace(
+        sequence=4,
+        sealed_at=london(2026, 4, 14, 23, 15),
+        verified_at=london(2026, 4, 15, 3, 30),
+        verified_ok=True,
+    )
+    broken = SimpleNamespace(**{**vars(checked), "verified_ok": False})
+
+    assert describe_seal(None) == "Not sealed yet"
+    assert describe_seal(sealed) == "Seal 4, made 14/04/2026 23:15; not yet checked"
+    assert (
+        describe_seal(checked)
+        == "Seal 4, made 14/04/2026 23:15; checked 15/04/2026: the audit is intact"
+    )
+    assert describe_seal(broken).endswith("THE CHECK FAILED, ask the DPO")
+
+
+def test_sections_whose_selectors_do_not_exist_are_left_out(world, march, monkeypatch):
+    from oversight import reports
+
+    monkeypatch.setattr(reports, "optional_selector", lambda module, name: None)
+
+    response = client_for(world.users["governor"]).get(PAGE)
+
+    assert response.status_code == 200
+    assert response.context["pulse"] is None and response.context["seal"] is None
+    assert [label for label, _ in response.context["security"]] == [
+        "Staff with a second sign-in factor (MFA)",
+        "Access audit: events recorded this term (since 13/04/2026)",
+    ]
+    assert "Staff wellbeing pulse" not in response.content.decode()
+    report = report_for(world, site=world.north)
+    assert reports.monitoring_activities(report, report.end) is None
+
+
+def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
+    import datetime as dt
+
+    from dataprotection.models import DeviceDeclaration
+    from dataprotection.services_seal import audit_seal
+
+    declared = ["teacher", "class_staff", "other_teacher", "slt_class", "slt_other_site"]
+    declared += ["headteacher", "dsl", "deputy_dsl_other_site", "it_staff", "dpo"]
+    DeviceDeclaration.objects.bulk_create(
+        DeviceDeclaration(
+            user=world.users[key],
+            declared_at=AFTER_MARCH - dt.timedelta(days=1),
+            device_description="School laptop",
+        )
+        for key in declared
+    )
+    client = client_for(world.users["governor"])
+
+    first = client.get(PAGE)
+    assert dict(first.context["security"])["Staff device declarations made"] == "10 of 15 (67%)"
+    assert first.context["seal"] == "Not sealed yet"
+
+    client.get(PDF)  # an access event to seal
+    with time_machine.travel(AFTER_MARCH + dt.timedelta(hours=1), tick=False):
+        assert audit_seal() is not None
+        later = client_for(world.users["governor"]).get(PAGE)  # a new session: time has passed
+    assert later.context["seal"] == "Seal 1, made 15/04/2026 11:00; not yet checked"
+    assert "Latest seal of the access audit" in later.content.decode()
