@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from oversight import charts
 from oversight.measures import (
+    ATTENTION_ROWS,
     Scope,
     governor_figures,
     recent_terms,
@@ -229,6 +230,7 @@ def slt_report_context(
         "report": report,
         "figures": figures,
         "figures_to": end,
+        "attention_limit": ATTENTION_ROWS,
         "monitoring": monitoring,
         "weekly_chart": weekly_chart if figures.contacts.by_week else None,
         "generated_at": now,
