@@ -28,9 +28,10 @@ class OversightReportForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.today = today
-        self.fields["scope"].choices = [(scope.value, scope.label) for scope in scopes]
+        choices = [(scope.value, scope.label) for scope in scopes]
         if len(scopes) > 1:
-            self.fields["scope"].choices.insert(0, ("", "Choose…"))
+            choices.insert(0, ("", "Choose…"))
+        self.fields["scope"].choices = choices
 
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
