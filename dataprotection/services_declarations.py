@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -25,6 +26,10 @@ from dataprotection.models import (
     IssueStatus,
 )
 from dataprotection.selectors import DeclarationState, declaration_state_from, latest_declaration
+
+# Where the gate (remote_learning.middleware) keeps its last answer in the session; cleared
+# when the person declares, so the next page asks again.
+DECLARATION_SESSION_KEY = "rl_device_declaration"
 
 REASON_REQUIRED = "Say why you cannot confirm this, so IT staff can help."
 ANSWER_REQUIRED = "Answer yes, or that you cannot confirm this."
@@ -131,14 +136,39 @@ def declaration_gate_state(
 ) -> DeclarationState:
     """Where this person stands, for the gate; notes when they were first seen without a
     current declaration (the grace period counts from then). One query when they have a
-    current declaration; two otherwise (three the very first time)."""
+    current declaration; three otherwise."""
     at = at or timezone.now()
     latest = latest_declaration(user_id=user.pk)
     latest_at = latest.declared_at if latest is not None else None
     state = declaration_state_from(latest_at=latest_at, first_seen_at=None, at=at, latest=latest)
     if state.current:
         return state
-    due, _ = DeclarationDue.objects.get_or_create(user=user, defaults={"first_seen_at": at})
+    # One INSERT that does nothing when the row exists, then one read: the same two queries
+    # whether or not this is the first time (pages keep a fixed query count).
+    DeclarationDue.objects.bulk_create(
+        [DeclarationDue(user=user, first_seen_at=at)], ignore_conflicts=True
+    )
+    due = DeclarationDue.objects.get(user=user)
     return declaration_state_from(
         latest_at=latest_at, first_seen_at=due.first_seen_at, at=at, latest=latest
     )
+
+
+def declaration_sign_in_reminder(
+    sender: object, request: object, user: object, **kwargs: object
+) -> None:
+    """At sign-in (the user_logged_in signal): remind a person who must declare and has no
+    current declaration, and note when they were first seen without one.
+
+    Only for a sign-in through the pages, which can show a message: a sign-in without the
+    messages middleware (a test's force_login, a script) is left alone, at no cost.
+    """
+    if request is None or not hasattr(request, "_messages"):
+        return
+    if not settings.DEVICE_DECLARATION_REQUIRED or not must_declare(user):
+        return
+    state = declaration_gate_state(user=user)
+    if state.current:
+        return
+    when = "now" if state.overdue else f"by {timezone.localtime(state.grace_ends):%d/%m/%Y}"
+    messages.warning(request, f"Please make your device security declaration {when}.")

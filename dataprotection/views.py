@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from dataprotection.forms import DeclarationForm
 from dataprotection.selectors import open_declaration_issues
 from dataprotection.services_declarations import (
+    DECLARATION_SESSION_KEY,
     declaration_gate_state,
     declaration_submit,
     must_declare,
@@ -36,6 +37,8 @@ def declare(request: HttpRequest) -> HttpResponse:
                 )
             ),
         ):
+            # The gate asks again on the next page, instead of trusting its last answer.
+            request.session.pop(DECLARATION_SESSION_KEY, None)
             issues = made[0].issues.count()
             text = "Thank you: your device declaration is recorded."
             if issues:

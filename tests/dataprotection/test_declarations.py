@@ -4,7 +4,11 @@ the grace period, the form's refusals, the tasks raised for IT, and governors' c
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from dataprotection.models import (
@@ -17,9 +21,18 @@ from dataprotection.models import (
 )
 from dataprotection.selectors import declaration_coverage
 from dataprotection.services_declarations import REASON_REQUIRED, Answer, declaration_submit
+from tests.accounts.test_sign_in import sign_in
 from tests.conftest import client_for
 
 LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def _declaration_gate_on(settings):
+    # On whatever the rest of the suite does: these tests are about the gate.
+    settings.DEVICE_DECLARATION_REQUIRED = True
+
+
 DAY0 = datetime.datetime(2026, 3, 2, 9, 0, tzinfo=LONDON)
 HOME = reverse("home")
 DECLARE = reverse("dataprotection:declare")
@@ -62,8 +75,7 @@ def test_staff_are_reminded_from_their_first_page_and_blocked_after_five_days(wo
     first = get(teacher, HOME, at(0))
     assert first.status_code == 200
     page = first.content.decode()
-    assert BANNER in page
-    assert "Please make your device security declaration by 07/03/2026." in page
+    assert BANNER in page and "07/03/2026" in page
     assert DeclarationDue.objects.get(user=teacher).first_seen_at == at(0)
 
     late_in_grace = get(teacher, HOME, at(4, 23))
@@ -86,6 +98,42 @@ def test_staff_are_reminded_from_their_first_page_and_blocked_after_five_days(wo
     restored = get(teacher, HOME, at(6, 1))
     assert restored.status_code == 200
     assert BANNER not in restored.content.decode()
+
+
+def test_staff_are_reminded_as_they_sign_in(world):
+    teacher = world.users["teacher"]
+    client = Client()
+
+    with time_machine.travel(at(0), tick=False):
+        signed_in = sign_in(client, teacher)
+        page = client.get(signed_in["Location"]).content.decode()
+
+    assert "Please make your device security declaration by 07/03/2026." in page
+    assert DeclarationDue.objects.get(user=teacher).first_seen_at == at(0)
+
+
+def test_the_sign_in_reminder_is_not_given_to_those_with_a_current_declaration(world):
+    teacher = world.users["teacher"]
+    declare_yes(teacher, at(0))
+    client = Client()
+
+    with time_machine.travel(at(1), tick=False):
+        signed_in = sign_in(client, teacher)
+        page = client.get(signed_in["Location"]).content.decode()
+
+    assert "device security declaration" not in page
+
+
+def test_the_gate_answers_from_the_session_between_checks(world, django_assert_num_queries):
+    teacher = world.users["teacher"]
+    declare_yes(teacher, at(0))
+    with time_machine.travel(at(1), tick=False):
+        client = client_for(teacher)
+        client.get(HOME)
+        with CaptureQueriesContext(connection) as warm:
+            client.get(HOME)
+    assert not [q for q in warm.captured_queries if "devicedeclaration" in q["sql"]]
+    assert not [q for q in warm.captured_queries if "declarationdue" in q["sql"]]
 
 
 def test_htmx_requests_are_sent_to_the_declaration_page(world):

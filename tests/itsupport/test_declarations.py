@@ -4,6 +4,7 @@ them, and a fixed cost per page."""
 import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,14 @@ from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
 
 LONDON = ZoneInfo("Europe/London")
+
+
+@pytest.fixture(autouse=True)
+def _declaration_gate_on(settings):
+    # On whatever the rest of the suite does: these tests are about the gate.
+    settings.DEVICE_DECLARATION_REQUIRED = True
+
+
 NOW = datetime.datetime(2026, 5, 11, 10, 0, tzinfo=LONDON)
 URL = reverse("device_declarations:compliance")
 
