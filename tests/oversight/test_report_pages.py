@@ -295,3 +295,33 @@ def test_the_list_has_an_empty_state(world):
     page = client_for(world.users["headteacher"]).get(LIST).content.decode()
 
     assert "No reports yet." in page
+
+
+def test_with_the_broker_down_the_report_waits_for_the_sweep(
+    world, after_march, monkeypatch, django_capture_on_commit_callbacks
+):
+    from oversight.tasks import oversight_report_render_task
+
+    sent = []
+
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("[Errno 111] Connection refused")
+
+    monkeypatch.setattr(oversight_report_render_task, "apply_async", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world.users["headteacher"]).post(
+            NEW, month(f"school-{world.school.pk}")
+        )
+
+    assert response.status_code == 302
+    report = OversightReport.objects.get()
+    assert report.status == ReportStatus.QUEUED
+
+    monkeypatch.setattr(
+        oversight_report_render_task, "apply_async", lambda args, **kw: sent.append(args)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        counts = oversight_reports_sweep(now=london(2026, 4, 15, 10, 10))
+
+    assert counts["sent_again"] == 1
+    assert sent == [(report.pk,)]
