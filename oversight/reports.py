@@ -321,7 +321,10 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
         "seal": seal,
         "pulse": pulse,
         "current_term": current,
-        "chart": chart if figures.compliance_chart and figures.terms else None,
+        # Drawn only when at least one bar may be shown.
+        "chart": chart
+        if any(value is not None for _, bars in figures.compliance_chart for _, value, _ in bars)
+        else None,
         "generated_at": now,
         "threshold": settings.SMALL_NUMBER_THRESHOLD,
     }

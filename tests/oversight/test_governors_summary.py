@@ -66,6 +66,12 @@ def test_the_summary_shows_school_and_site_figures_with_no_pupil_or_class(world,
     contacts = school.rows[3]
     assert contacts.label == "Daily contacts made, of those due"
     assert contacts.values[1] == "15 of 45 (33%)"
+    # The chart draws a bar only where the share may be shown: North and South in spring.
+    drawn = [
+        (site, term) for site, bars in figures.compliance_chart for term, value, _ in bars if value
+    ]
+    assert drawn == [("North", "Spring 2026"), ("South", "Spring 2026")]
+    assert "<svg" in html
     assert "fewer than 3" in html
 
 
