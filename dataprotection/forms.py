@@ -36,6 +36,10 @@ class DeclarationForm(forms.Form):
                 help_text="Required when you cannot confirm it. IT staff will follow it up.",
             )
 
+    def items(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        """Each item's answer and reason fields, for the page to show together."""
+        return [(self[item], self[reason_field(item)]) for item in DeclarationItem.values]
+
     def answers(self) -> dict[str, Answer]:
         return {
             item: Answer(

@@ -218,6 +218,8 @@ def declaration_statuses(
                 latest=declaration,
             ),
             "open_issues": open_issues.get(user_id, 0),
+            # Not yet signed in since declarations began: the grace period has not started.
+            "not_yet_seen": declaration is None and user_id not in first_seen,
         }
     return result
 

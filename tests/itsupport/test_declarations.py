@@ -65,6 +65,9 @@ def test_it_staff_see_every_site_with_each_persons_status(world):
     assert rows["Dsl"]["state"].status == "due"
     assert rows["Class Staff"]["state"].status == "overdue"
     assert rows["Other Teacher"]["open_issues"] == 1
+    assert rows["Dsl"]["not_yet_seen"] is False
+    assert rows["Headteacher"]["not_yet_seen"] is True
+    assert rows["Teacher"]["not_yet_seen"] is False
     assert rows["Teacher"]["site_name"] == "North"
     assert rows["Slt Other Site"]["site_name"] == "South"
     assert rows["Headteacher"]["site_name"] is None
