@@ -7,12 +7,13 @@ rights could; the test's rollback puts it back.
 
 import datetime
 import io
+import threading
 
 import pytest
 import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, connection, connections, transaction
 from django.urls import reverse
 
 from dataprotection.management.commands.purge_access_events import access_events_purge
@@ -304,3 +305,32 @@ def test_the_tasks_seal_and_verify():
     assert seal_access_events() == 1
     assert seal_access_events() == 0
     assert verify_audit_chain() is True
+
+
+def test_two_runs_at_once_make_one_seal(transactional_db):
+    # Real concurrency needs real transactions and a server: PostgreSQL only (SQLite lets one
+    # writer in at a time anyway, and its test flush could not empty the append-only seals).
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent sealing is checked on PostgreSQL")
+    events_at(T0, 5)
+    barrier = threading.Barrier(2)
+    results: list[object] = []
+
+    def run() -> None:
+        try:
+            barrier.wait(timeout=10)
+            results.append(audit_seal())
+        except Exception as error:  # reported below, not lost in the thread
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert AuditSeal.objects.count() == 1
+    assert AuditEventHash.objects.count() == 5
+    assert sorted(result is None for result in results) == [False, True], results
