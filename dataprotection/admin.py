@@ -8,7 +8,13 @@ only the purge_access_events command may do.
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
-from dataprotection.models import AccessAction, AccessEvent
+from dataprotection.models import (
+    AccessAction,
+    AccessEvent,
+    AuditSeal,
+    AuditVerification,
+    DeviceDeclaration,
+)
 from dataprotection.services import access_record
 
 
@@ -68,3 +74,37 @@ class AccessEventAdmin(admin.ModelAdmin):
                 subject_id=object_id,
             )
         return response
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records that are only ever added by the service (and, for seals, refused any change by
+    the database): administrators may read them, nothing more."""
+
+    actions = None
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(AuditSeal)
+class AuditSealAdmin(ReadOnlyAdmin):
+    list_display = ("sequence", "sealed_at", "first_event_id", "last_event_id", "event_count")
+
+
+@admin.register(AuditVerification)
+class AuditVerificationAdmin(ReadOnlyAdmin):
+    list_display = ("verified_at", "ok", "last_seal_sequence", "first_bad_event_id", "message")
+    list_filter = ("ok",)
+
+
+@admin.register(DeviceDeclaration)
+class DeviceDeclarationAdmin(ReadOnlyAdmin):
+    list_display = ("user", "declared_at", "device_description")
+    list_select_related = ("user",)
+    search_fields = ("user__email", "user__full_name")
