@@ -12,7 +12,6 @@ render, and so needs neither a queue nor storage.
 """
 
 import datetime
-import importlib
 import logging
 import traceback
 from collections.abc import Callable
@@ -23,6 +22,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from dataprotection.selectors import declaration_coverage, latest_seal
+from governance.selectors import monitoring_for_report, wellbeing_pulse_counts
 from oversight import charts
 from oversight.measures import (
     ATTENTION_ROWS,
@@ -36,7 +37,7 @@ from oversight.models import OversightReport, ReportStatus
 from oversight.permissions_reports import ReportScope, report_scopes_for
 from remote_learning.pdf import render_pdf
 from remote_learning.queue import enqueue_on_commit
-from remote_learning.suppression import suppressed, suppressed_share
+from remote_learning.suppression import share_of, suppressed
 from schools.calendar import today as school_today
 from schools.models import School
 
@@ -73,15 +74,6 @@ def period_errors(
     elif (end - start).days >= LONGEST_PERIOD_DAYS:
         errors["end"] = "A report covers at most a year: choose a shorter period."
     return errors
-
-
-def optional_selector(module: str, name: str) -> Callable[..., Any] | None:
-    """A selector another app provides, or None while it does not exist: the report leaves
-    out the section rather than failing."""
-    try:
-        return getattr(importlib.import_module(module), name, None)
-    except ImportError:
-        return None
 
 
 # --- The SLT report -----------------------------------------------------------------------------
@@ -180,15 +172,16 @@ def oversight_report_render(*, report_id: int) -> OversightReport | None:
     return report
 
 
-def monitoring_activities(report: OversightReport, end: datetime.date) -> list | None:
-    """SLT monitoring activities from governance, or None while governance has none."""
-    selector = optional_selector("governance.selectors", "monitoring_for_report")
-    if selector is None:
-        return None
+def monitoring_activities(report: OversightReport, end: datetime.date) -> list:
+    """SLT monitoring activities recorded in governance for the report's scope and period."""
     site_id = report.site_id
     if report.school_class_id is not None:
         site_id = report.school_class.site_id
-    return list(selector(school_id=report.school_id, site_id=site_id, start=report.start, end=end))
+    return list(
+        monitoring_for_report(
+            school_id=report.school_id, site_id=site_id, start=report.start, end=end
+        )
+    )
 
 
 def slt_report_context(
@@ -282,7 +275,8 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
     security = security_figures(school.pk, current.first_day if current else None)
     staff = len(security.staff_ids)
     measures: list[tuple[str, str]] = [
-        ("Staff with a second sign-in factor (MFA)", suppressed_share(security.with_mfa, staff)),
+        # Staff figures are about the school's safeguards, not about children: shown in full.
+        ("Staff with a second sign-in factor (MFA)", share_of(security.with_mfa, staff)),
     ]
     if current is not None:
         measures.append(
@@ -291,18 +285,12 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
                 suppressed(security.audit_events),
             )
         )
-    seal = None
-    latest_seal = optional_selector("dataprotection.selectors", "latest_seal")
-    if latest_seal is not None:
-        seal = describe_seal(latest_seal())
-    coverage = optional_selector("dataprotection.selectors", "declaration_coverage")
-    if coverage is not None:
-        declared, total = coverage(user_ids=security.staff_ids)
-        measures.append(("Staff device declarations made", suppressed_share(declared, total)))
+    seal = describe_seal(latest_seal())
+    declared, total = declaration_coverage(user_ids=security.staff_ids)
+    measures.append(("Staff with a current device declaration", share_of(declared, total)))
     pulse = None
-    pulse_counts = optional_selector("governance.selectors", "wellbeing_pulse_counts")
-    if pulse_counts is not None and current is not None:
-        counted = pulse_counts(school_id=school.pk, start=current.first_day, end=today)
+    if current is not None:
+        counted = wellbeing_pulse_counts(school_id=school.pk, start=current.first_day, end=today)
         pulse = [(str(label), suppressed(int(n))) for label, n in counted.items()]
     chart = charts.bar_chart(
         [

@@ -32,3 +32,11 @@ def suppressed_share(part: int, whole: int) -> str:
     if is_suppressed(part) or is_suppressed(whole - part):
         return f"not shown (too few to show safely) of {whole:,}"
     return f"{part:,} of {whole:,} ({round(100 * part / whole)}%)"
+
+
+def share_of(part: int, whole: int) -> str:
+    """A part of a whole in full, for figures about staff and the school's safeguards (MFA,
+    device declarations) rather than about children: governors need to see "31 of 32"."""
+    if whole == 0:
+        return "none to count"
+    return f"{part:,} of {whole:,} ({round(100 * part / whole)}%)"

@@ -38,3 +38,10 @@ def test_template_filter_and_tag():
         "{% load figures %}{{ a|suppressed }} / {% suppressed_share b c %}"
     )
     assert template.render({"a": 1, "b": 6, "c": 12}) == "fewer than 3 / 6 of 12 (50%)"
+
+
+def test_staff_figures_are_shown_in_full():
+    from remote_learning.suppression import share_of
+
+    assert share_of(31, 32) == "31 of 32 (97%)"
+    assert share_of(0, 0) == "none to count"
