@@ -218,7 +218,10 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
     client = client_for(world.users["governor"])
 
     first = client.get(PAGE)
-    assert dict(first.context["security"])["Staff with a current device declaration"] == "10 of 15 (67%)"
+    assert (
+        dict(first.context["security"])["Staff with a current device declaration"]
+        == "10 of 15 (67%)"
+    )
     assert first.context["seal"] == "Not sealed yet"
 
     client.get(PDF)  # an access event to seal
