@@ -123,6 +123,16 @@ def open_loans_of(pupils: QuerySet[Pupil]) -> QuerySet[DeviceLoan]:
     )
 
 
+def latest_paper_delivery(pupil: Pupil) -> PaperDelivery | None:
+    """The last paper copies the pupil's cases record as delivered (cases keeps them)."""
+    return (
+        PaperDelivery.objects.filter(case__pupil=pupil)
+        .select_related("delivered_by")
+        .order_by("-delivered_on", "-id")
+        .first()
+    )
+
+
 def pupil_panel(pupil: Pupil) -> dict[str, object]:
     """What the pupil's record and case show about devices, connectivity and paper copies:
     four queries."""
@@ -137,12 +147,7 @@ def pupil_panel(pupil: Pupil) -> dict[str, object]:
         .order_by("returned_on", "-lent_on", "-id")[:20]
     )
     assistance = list(FamilyAssistance.objects.filter(pupil=pupil).select_related("given_by")[:5])
-    latest_paper = (
-        PaperDelivery.objects.filter(case__pupil=pupil)
-        .select_related("delivered_by")
-        .order_by("-delivered_on", "-id")
-        .first()
-    )
+    latest_paper = latest_paper_delivery(pupil)
     return {
         "open_needs": [need for need in needs if need.is_open],
         "met_needs": [need for need in needs if not need.is_open][:5],

@@ -19,7 +19,7 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from itsupport import permissions, selectors, services
 from itsupport.forms import MeetNeedForm, NeedFilterForm, NeedForm
-from itsupport.models import DeviceLoan, DeviceNeed
+from itsupport.models import DeviceLoan, DeviceNeed, NeedKind
 from itsupport.views import denied, forbidden
 from itsupport.views_loans import PUPIL_SUBJECT, prefilled_pupil
 from remote_learning.forms import attempt
@@ -84,7 +84,17 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_meet_need(request.user, need):
         raise forbidden(request, need, need.pupil_id, "may see, may not mark met")
     loans = DeviceLoan.objects.filter(pupil_id=need.pupil_id).order_by("-lent_on", "-id")
-    form = MeetNeedForm(request.POST or None, loans=loans, initial={"met_on": today()})
+    initial = {"met_on": today()}
+    paper = None
+    if need.need == NeedKind.PAPER:
+        # Cases record paper deliveries: offer the latest rather than asking again.
+        paper = selectors.latest_paper_delivery(need.pupil)
+        if paper is not None:
+            initial = {
+                "met_on": paper.delivered_on,
+                "how": f"Paper copies delivered {paper.delivered_on:%d/%m/%Y}",
+            }
+    form = MeetNeedForm(request.POST or None, loans=loans, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
 
@@ -102,7 +112,7 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "The need is marked as met.")
             return HttpResponseRedirect(reverse("itsupport:need_list"))
     access_record(action=AccessAction.VIEW, request=request, subject=need, pupil_id=need.pupil_id)
-    return render(request, "itsupport/need_meet.html", {"form": form, "need": need})
+    return render(request, "itsupport/need_meet.html", {"form": form, "need": need, "paper": paper})
 
 
 @login_required

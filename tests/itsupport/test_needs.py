@@ -177,3 +177,16 @@ def test_the_need_list_scope_and_the_marking_predicate_agree_for_everyone(world)
         scope = set(needs_visible_to(user))
         for need in needs:
             assert (need in scope) == can_meet_need(user, need), persona
+
+
+def test_marking_paper_copies_met_offers_the_cases_latest_delivery(world):
+    case = open_case_for(world)
+    need = make_need(world, need=NeedKind.PAPER)
+    delivered = today() - datetime.timedelta(days=2)
+    PaperDelivery.objects.create(
+        case=case, delivered_on=delivered, delivered_by=world.users["class_staff"]
+    )
+    page = client_for(world.users["teacher"]).get(reverse("itsupport:need_meet", args=[need.pk]))
+    assert f"paper copies delivered on {delivered:%d/%m/%Y} by Class Staff" in page.text
+    assert page.context["form"].initial["how"] == f"Paper copies delivered {delivered:%d/%m/%Y}"
+    assert 'name="loan"' not in page.text  # paper copies are not met by a loan
