@@ -45,6 +45,14 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _device_declaration_gate_off(settings):
+    # The gate holds staff at the declaration page once DEVICE_DECLARATION_GRACE_DAYS have
+    # passed since their first page; tests that travel weeks ahead are about other things.
+    # The declaration tests (tests/dataprotection, tests/itsupport) switch it back on.
+    settings.DEVICE_DECLARATION_REQUIRED = False
+
+
+@pytest.fixture(autouse=True)
 def _clean_cache():
     # Rate limits and used TOTP codes live in the cache; no test may inherit another's.
     cache.clear()
