@@ -14,6 +14,7 @@ from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
+from itsupport.permissions import can_list_loans, can_list_needs, can_raise_request
 from itsupport.permissions_declarations import can_view_declarations
 from oversight.permissions_reports import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
@@ -50,6 +51,9 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Reports", "oversight:report_list", can_request_reports),
     NavItem("Governors", "oversight:governors_summary", can_view_governors_summary),
     NavItem("Declarations", "device_declarations:compliance", can_view_declarations),
+    NavItem("IT help", "itsupport:request_list", can_raise_request),
+    NavItem("Device needs", "itsupport:need_list", can_list_needs),
+    NavItem("Loans", "itsupport:loan_list", can_list_loans),
 )
 
 

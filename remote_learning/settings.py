@@ -235,6 +235,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "oversight.tasks.oversight_reports_sweep_task",
         "schedule": crontab(minute="*/10"),
     },
+    # IT support (section 3.5): loans still out after their return date, before school.
+    "itsupport-check-overdue-loans": {
+        "task": "itsupport.tasks.check_overdue_loans",
+        "schedule": crontab(hour=7, minute=20),
+    },
 }
 
 # --- Accounts, allauth and MFA -------------------------------------------------------------
