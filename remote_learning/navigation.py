@@ -14,6 +14,12 @@ from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
+from governance.permissions import (
+    can_answer_pulse,
+    can_list_monitoring,
+    can_list_policies,
+    can_read_pulse_summary,
+)
 from itsupport.permissions import can_list_loans, can_list_needs, can_raise_request
 from itsupport.permissions_declarations import can_view_declarations
 from oversight.permissions_reports import can_request_reports, can_view_governors_summary
@@ -54,6 +60,10 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("IT help", "itsupport:request_list", can_raise_request),
     NavItem("Device needs", "itsupport:need_list", can_list_needs),
     NavItem("Loans", "itsupport:loan_list", can_list_loans),
+    NavItem("Monitoring", "governance:monitoring_list", can_list_monitoring),
+    NavItem("Policies", "governance:policy_list", can_list_policies),
+    NavItem("Wellbeing pulse", "governance:pulse", can_answer_pulse),
+    NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary),
 )
 
 

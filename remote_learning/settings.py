@@ -39,6 +39,9 @@ SCHOOL_NAME = env_str("SCHOOL_NAME", "Remote Learning")
 # Governors' figures show any count below this as "fewer than 3" (policy section 3.7).
 SMALL_NUMBER_THRESHOLD = 3
 
+# Policy section 6: a newly approved version is next due for review this many months later.
+POLICY_REVIEW_INTERVAL_MONTHS = 12
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -234,6 +237,12 @@ CELERY_BEAT_SCHEDULE = {
     "oversight-reports-sweep": {
         "task": "oversight.tasks.oversight_reports_sweep_task",
         "schedule": crontab(minute="*/10"),
+    },
+    # Policy review (section 6): flag policies due for review within 30 days or overdue, and
+    # email the headteacher(s) and chair once, before school, Europe/London.
+    "governance-check-policy-reviews": {
+        "task": "governance.tasks.check_policy_reviews",
+        "schedule": crontab(hour=7, minute=10),
     },
     # IT support (section 3.5): loans still out after their return date, before school.
     "itsupport-check-overdue-loans": {
