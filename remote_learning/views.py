@@ -13,6 +13,10 @@ from django.views.decorators.http import require_safe
 
 from cases.permissions import can_list_cases
 from cases.selectors_flags import flags_needing_action
+from dpo.selectors import open_breaches_for_home
+from governance.permissions import can_answer_pulse, can_list_monitoring
+from governance.selectors import policy_reviews_due_for
+from oversight.permissions_reports import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
@@ -52,6 +56,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "is_governor": bool(roles & {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS}),
             "can_list_cases": can_list_cases(user),
             "flags": flags_needing_action(user),
+            "policy_reviews_due": policy_reviews_due_for(user),
+            "open_breaches": open_breaches_for_home(user),
+            "can_request_reports": can_request_reports(user),
+            "can_list_monitoring": can_list_monitoring(user),
+            "sees_governors_summary": can_view_governors_summary(user),
+            "can_answer_pulse": can_answer_pulse(user),
         },
     )
 
