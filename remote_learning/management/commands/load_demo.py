@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
 from contacts.demo import directory_demo_load
+from dpo.demo import breaches_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load
 from schools.demo import DEMO_LOGINS, demo_load
@@ -28,6 +29,7 @@ class Command(BaseCommand):
         school = demo_load()
         directory_demo_load(school)
         cases_demo_load(school)
+        breaches_demo_load(school)
         itsupport_demo_load(school)
         governance_demo_load(school)
         self.stdout.write(
