@@ -1,7 +1,9 @@
 """The main navigation, filtered by what the signed-in person may use.
 
 Each entry carries the gate that decides who sees it, taken from the owning app's
-permissions, so the menu never offers a page that would answer 403 or 404.
+permissions, so the menu never offers a page that would answer 403 or 404. Entries are
+grouped by the work they belong to; a group shows as a drop-down only when the person has
+more than one entry in it, so a teacher's menu stays a short row of links.
 """
 
 from collections.abc import Callable
@@ -14,6 +16,9 @@ from cases.permissions import can_list_cases
 from cases.permissions_closures import can_list_closures, can_record_provision
 from contacts.permissions import works_on_cases
 from contacts.permissions_cover import can_view_directory
+from contacts.permissions_messages import can_message_families
+from dpo.permissions import can_use_breach_register, can_view_retention
+from dpo.permissions_sar import can_handle_subject_access
 from governance.permissions import (
     can_answer_pulse,
     can_list_monitoring,
@@ -32,6 +37,7 @@ class NavItem:
     label: str
     url_name: str
     visible_to: Callable[[object], bool]
+    group: str = ""
 
     def url(self) -> str:
         return reverse(self.url_name)
@@ -41,42 +47,80 @@ def _always(user: object) -> bool:
     return True
 
 
+PUPILS = "Pupils"
+SAFEGUARDING = "Safeguarding"
+LEADERSHIP = "Leadership"
+DATA_PROTECTION = "Data protection"
+SUPPORT = "Help"
+
 NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", _always),
     NavItem("Today", "contacts:today", works_on_cases),
-    NavItem("Pupils", "schools:pupil_list", can_list_pupils),
-    NavItem("Provision", "cases:provision_today", can_record_provision),
-    NavItem("Cases", "cases:case_list", can_list_cases),
-    NavItem("Safeguarding", "safeguarding:dashboard", can_use_dashboard),
-    NavItem("Sessions", "safeguarding:session_list", can_plan_sessions),
-    NavItem("Session checks", "safeguarding:session_gaps", can_oversee_sessions),
-    NavItem("Closures", "cases:closure_list", can_list_closures),
-    NavItem("Who to contact", "contacts:directory", can_view_directory),
-    NavItem("Access log", "oversight:access_log", can_view_access_log),
-    NavItem("MIS import", "schools:import_upload", can_import_mis),
-    NavItem("Reports", "oversight:report_list", can_request_reports),
-    NavItem("Governors", "oversight:governors_summary", can_view_governors_summary),
-    NavItem("Declarations", "device_declarations:compliance", can_view_declarations),
-    NavItem("IT help", "itsupport:request_list", can_raise_request),
-    NavItem("Device needs", "itsupport:need_list", can_list_needs),
-    NavItem("Loans", "itsupport:loan_list", can_list_loans),
-    NavItem("Monitoring", "governance:monitoring_list", can_list_monitoring),
-    NavItem("Policies", "governance:policy_list", can_list_policies),
-    NavItem("Wellbeing pulse", "governance:pulse", can_answer_pulse),
-    NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary),
+    NavItem("Pupils", "schools:pupil_list", can_list_pupils, PUPILS),
+    NavItem("Cases", "cases:case_list", can_list_cases, PUPILS),
+    NavItem("Provision", "cases:provision_today", can_record_provision, PUPILS),
+    NavItem("Closures", "cases:closure_list", can_list_closures, PUPILS),
+    NavItem("Messages to families", "contacts:message_list", can_message_families, PUPILS),
+    NavItem("Device needs", "itsupport:need_list", can_list_needs, PUPILS),
+    NavItem("Dashboard", "safeguarding:dashboard", can_use_dashboard, SAFEGUARDING),
+    NavItem("Virtual sessions", "safeguarding:session_list", can_plan_sessions, SAFEGUARDING),
+    NavItem("Session checks", "safeguarding:session_gaps", can_oversee_sessions, SAFEGUARDING),
+    NavItem("Oversight reports", "oversight:report_list", can_request_reports, LEADERSHIP),
+    NavItem("Monitoring", "governance:monitoring_list", can_list_monitoring, LEADERSHIP),
+    NavItem(
+        "Governors' summary",
+        "oversight:governors_summary",
+        can_view_governors_summary,
+        LEADERSHIP,
+    ),
+    NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary, LEADERSHIP),
+    NavItem("Policy reviews", "governance:policy_list", can_list_policies, LEADERSHIP),
+    NavItem("Access log", "oversight:access_log", can_view_access_log, DATA_PROTECTION),
+    NavItem("Data breaches", "dpo:breach_list", can_use_breach_register, DATA_PROTECTION),
+    NavItem("Subject access", "subject_access:start", can_handle_subject_access, DATA_PROTECTION),
+    NavItem("Retention", "dpo:retention_list", can_view_retention, DATA_PROTECTION),
+    NavItem(
+        "Device declarations",
+        "device_declarations:compliance",
+        can_view_declarations,
+        DATA_PROTECTION,
+    ),
+    NavItem("Device loans", "itsupport:loan_list", can_list_loans, SUPPORT),
+    NavItem("MIS import", "schools:import_upload", can_import_mis, SUPPORT),
+    NavItem("IT help", "itsupport:request_list", can_raise_request, SUPPORT),
+    NavItem("Who to contact", "contacts:directory", can_view_directory, SUPPORT),
+    NavItem("How I'm coping", "governance:pulse", can_answer_pulse, SUPPORT),
 )
 
 
+def _is_current(path: str, url: str) -> bool:
+    return path == url if url == "/" else path.startswith(url)
+
+
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
+    """The menu: links, and groups of links (``items``) where a group has more than one."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
     path = request.path
-    entries = []
+    entries: list[dict[str, object]] = []
+    groups: dict[str, dict[str, object]] = {}
     for item in NAV_ITEMS:
         if not item.visible_to(user):
             continue
         url = item.url()
-        current = path == url if url == "/" else path.startswith(url)
-        entries.append({"label": item.label, "url": url, "current": current})
-    return entries
+        link = {"label": item.label, "url": url, "current": _is_current(path, url)}
+        if not item.group:
+            entries.append(link)
+            continue
+        group = groups.get(item.group)
+        if group is None:
+            group = groups[item.group] = {"label": item.group, "items": [], "current": False}
+            entries.append(group)
+        group["items"].append(link)
+        group["current"] = group["current"] or link["current"]
+    # A group with one entry is just that link, under its own name.
+    return [
+        entry["items"][0] if "items" in entry and len(entry["items"]) == 1 else entry
+        for entry in entries
+    ]

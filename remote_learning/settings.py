@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.check_long_absences",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Messages to families whose nudge was lost (broker down when they were written).
+    "contacts-send-pending-family-messages": {
+        "task": "contacts.tasks.send_pending_family_messages",
+        "schedule": crontab(minute="*/5"),
+    },
     # MIS imports whose task was lost (broker down at upload) or whose worker died.
     "mis-imports-sweep": {
         "task": "schools.tasks.mis_imports_sweep_task",
@@ -248,6 +253,21 @@ CELERY_BEAT_SCHEDULE = {
     "itsupport-check-overdue-loans": {
         "task": "itsupport.tasks.check_overdue_loans",
         "schedule": crontab(hour=7, minute=20),
+    },
+    # Data breaches (sections 3.5 and 5): send any breach email whose nudge was lost, and
+    # remind the DPO at 24, 48 and 66 hours after discovery while no ICO decision is recorded.
+    "dpo-send-pending-breach-notifications": {
+        "task": "dpo.tasks.send_pending_breach_notifications",
+        "schedule": crontab(minute="*"),
+    },
+    "dpo-check-breach-clocks": {
+        "task": "dpo.tasks.check_breach_clocks",
+        "schedule": crontab(minute="*/15"),
+    },
+    # Retention (section 5): queue records past their retention period for the DPO, nightly.
+    "dpo-check-retention": {
+        "task": "dpo.tasks.check_retention",
+        "schedule": crontab(hour=2, minute=45),
     },
 }
 

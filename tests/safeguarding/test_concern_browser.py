@@ -30,7 +30,8 @@ def test_an_immediate_concern_reaches_the_top_of_the_dsls_dashboard(page, chromi
     dsl_context = chromium.new_context(base_url=live_server.url, locale="en-GB")
     dsl = dsl_context.new_page()
     sign_in(dsl, world.users["dsl"])
-    dsl.get_by_role("link", name="Safeguarding", exact=True).click()
+    dsl.get_by_role("button", name="Safeguarding", exact=True).click()
+    dsl.get_by_role("link", name="Dashboard", exact=True).click()
     first_row = dsl.locator("table tbody tr").first
     assert "Marsh" in first_row.inner_text()
     assert "Not yet acknowledged" in first_row.inner_text()
