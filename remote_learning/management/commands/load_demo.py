@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
 from contacts.demo import directory_demo_load
+from dataprotection.demo import declarations_demo_load
 from dpo.demo import breaches_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         breaches_demo_load(school)
         itsupport_demo_load(school)
         governance_demo_load(school)
+        declarations_demo_load()
         self.stdout.write(
             self.style.SUCCESS(
                 f"{school.name} is loaded: {school.pupils.count()} pupils across "
