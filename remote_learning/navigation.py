@@ -57,7 +57,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Home", "home", _always),
     NavItem("Today", "contacts:today", works_on_cases),
     NavItem("Pupils", "schools:pupil_list", can_list_pupils, PUPILS),
-    NavItem("Cases", "cases:case_list", can_list_cases, PUPILS),
+    NavItem("Cases", "cases:case_list", can_list_cases),
     NavItem("Provision", "cases:provision_today", can_record_provision, PUPILS),
     NavItem("Closures", "cases:closure_list", can_list_closures, PUPILS),
     NavItem("Messages to families", "contacts:message_list", can_message_families, PUPILS),
@@ -98,7 +98,7 @@ def _is_current(path: str, url: str) -> bool:
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
-    """The menu: links, and groups of links (``items``) where a group has more than one."""
+    """The menu: links, and groups of links (``links``) where a group has more than one."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []
@@ -115,12 +115,12 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             continue
         group = groups.get(item.group)
         if group is None:
-            group = groups[item.group] = {"label": item.group, "items": [], "current": False}
+            group = groups[item.group] = {"label": item.group, "links": [], "current": False}
             entries.append(group)
-        group["items"].append(link)
+        group["links"].append(link)
         group["current"] = group["current"] or link["current"]
     # A group with one entry is just that link, under its own name.
     return [
-        entry["items"][0] if "items" in entry and len(entry["items"]) == 1 else entry
+        entry["links"][0] if "links" in entry and len(entry["links"]) == 1 else entry
         for entry in entries
     ]
