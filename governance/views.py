@@ -97,8 +97,6 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
     readable = set(
         permissions.monitoring_visible_to(user).filter(pk__in=on_page).values_list("pk", flat=True)
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "governance/monitoring_list.html",
@@ -107,7 +105,6 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
             "readable": readable,
             "filters": filters,
             "can_record": permissions.can_record_monitoring(user),
-            "query": query.urlencode(),
         },
     )
 
