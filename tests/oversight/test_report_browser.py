@@ -3,6 +3,7 @@ watches it being made, and downloads it; a governor opens the summary and its PD
 no pupil's name in either."""
 
 import datetime as dt
+from pathlib import Path
 from unittest import mock
 
 import pytest
@@ -53,7 +54,7 @@ def test_slt_make_a_site_report_watch_it_progress_and_download_it(page):
     page.get_by_role("link", name="Download the PDF").wait_for(timeout=15_000)
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the PDF").click()
-    text = pdf_text(open(download.value.path(), "rb").read())
+    text = pdf_text(Path(download.value.path()).read_bytes())
     assert "CONFIDENTIAL" in text
     assert world.north.name in text
     assert start.strftime("%d/%m/%Y") in text
@@ -72,6 +73,6 @@ def test_a_governor_finds_no_pupil_name_in_the_summary_or_its_pdf(page):
     assert world.pupil.last_name not in html and world.pupil.first_name not in html
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as PDF").click()
-    text = pdf_text(open(download.value.path(), "rb").read())
+    text = pdf_text(Path(download.value.path()).read_bytes())
     assert "CONFIDENTIAL" in text
     assert pupil_name not in text and world.pupil.last_name not in text
