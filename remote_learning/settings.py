@@ -460,5 +460,8 @@ LOGGING = {
         # The default request logger prints the full path, which can hold query strings.
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
         "django.server": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        # PDF rendering reports every step and every font subset at INFO: noise, not news.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

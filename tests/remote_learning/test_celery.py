@@ -31,3 +31,16 @@ def test_every_app_task_module_is_discovered(registered_tasks):
 def test_scheduled_jobs_run_on_london_time():
     assert app.conf.timezone == "Europe/London"
     assert app.conf.enable_utc is True
+
+
+def test_the_development_broker_folders_exist_before_any_task_is_sent(settings, tmp_path):
+    from django.apps import apps
+
+    settings.CELERY_BROKER_URL = "filesystem://"
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(tmp_path / "queue"),
+        "data_folder_out": str(tmp_path / "queue"),
+        "processed_folder": str(tmp_path / "processed"),
+    }
+    apps.get_app_config("remote_learning").ready()
+    assert (tmp_path / "queue").is_dir() and (tmp_path / "processed").is_dir()
