@@ -13,5 +13,5 @@ class RemoteLearningConfig(AppConfig):
         # task (loading the demo does), wherever DJANGO_VAR_DIR points.
         if str(getattr(settings, "CELERY_BROKER_URL", "")).startswith("filesystem://"):
             options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-            for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+            for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)

@@ -41,6 +41,7 @@ def test_the_development_broker_folders_exist_before_any_task_is_sent(settings, 
         "data_folder_in": str(tmp_path / "queue"),
         "data_folder_out": str(tmp_path / "queue"),
         "processed_folder": str(tmp_path / "processed"),
+        "control_folder": str(tmp_path / "control"),
     }
     apps.get_app_config("remote_learning").ready()
-    assert (tmp_path / "queue").is_dir() and (tmp_path / "processed").is_dir()
+    assert all((tmp_path / name).is_dir() for name in ("queue", "processed", "control"))
