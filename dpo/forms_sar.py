@@ -82,8 +82,16 @@ class SubjectAccessForm(forms.Form):
             raise forms.ValidationError(f"Enter a date on or after {EARLIEST_RECEIVED:%d/%m/%Y}.")
         return received
 
+    def __init__(self, *args, for_logging: bool = False, **kwargs) -> None:
+        # Logging a request in the register reads only who asked and when: the safeguarding
+        # choices belong to an export and are not checked then.
+        super().__init__(*args, **kwargs)
+        self.for_logging = for_logging
+
     def clean(self) -> dict[str, object]:
         cleaned = super().clean()
+        if self.for_logging:
+            return cleaned
         if cleaned.get("include_safeguarding") and not cleaned.get("safeguarding_reason"):
             self.add_error(
                 "safeguarding_reason",

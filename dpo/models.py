@@ -11,7 +11,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from schools.models import School
@@ -276,3 +276,81 @@ class RetentionReviewItem(models.Model):
     @property
     def is_safeguarding(self) -> bool:
         return self.kind in SAFEGUARDING_KINDS
+
+
+# --- Subject access requests (section 5) -------------------------------------------------------
+
+
+class RequestStatus(models.TextChoices):
+    OPEN = "open", "Open"
+    SENT = "sent", "Sent"
+    WITHDRAWN = "withdrawn", "Closed: withdrawn"
+
+
+REQUESTED_BY_LIMIT = 150
+NOTE_LIMIT = 2000
+
+
+class SubjectAccessRequest(models.Model):
+    """One request for a pupil's records, with the one-month deadline fixed when it was logged
+    so a later change to the bank-holiday list cannot move a promise already made."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="+")
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.PROTECT, related_name="subject_access_requests"
+    )
+    requested_by = models.CharField(
+        max_length=REQUESTED_BY_LIMIT,
+        help_text="Who made the request, for example 'Parent: Ms A' or the pupil.",
+    )
+    received_on = models.DateField(help_text="The day the school received the request.")
+    due_on = models.DateField(
+        help_text="One calendar month from receipt, moved past weekends and bank holidays."
+    )
+    status = models.CharField(
+        max_length=10, choices=RequestStatus.choices, default=RequestStatus.OPEN
+    )
+    logged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    logged_at = models.DateTimeField(auto_now_add=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+    note = models.TextField(blank=True, max_length=NOTE_LIMIT)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(due_on__gte=F("received_on")),
+                name="dpo_sar_due_on_or_after_received",
+                violation_error_message="The response cannot be due before the request came.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="sent")
+                | (Q(answered_at__isnull=False) & Q(answered_by__isnull=False)),
+                name="dpo_sar_sent_has_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["school", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return f"Subject access request {self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("subject_access:request_detail", args=[self.pk])
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RequestStatus.OPEN
+
+    def deadline_text(self, today: datetime.date) -> str:
+        """'due 28/12/2026 — 30 days left', or 'overdue by 3 days', for an open request."""
+        days = (self.due_on - today).days
+        if days < 0:
+            return f"overdue by {-days} day{'s' if days != -1 else ''}"
+        if days == 0:
+            return f"due {self.due_on:%d/%m/%Y} — due today"
+        return f"due {self.due_on:%d/%m/%Y} — {days} day{'s' if days != 1 else ''} left"

@@ -6,15 +6,20 @@ and refusal is recorded in the access audit; an export's audit line says which p
 never the reasons or names typed into the form.
 """
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from dataprotection.models import AccessAction
-from dataprotection.services import access_record
+from dataprotection.services import access_record, access_record_many
+from dpo import services_sar
 from dpo.forms_sar import PupilSearchForm, SubjectAccessForm
+from dpo.models import SubjectAccessRequest
 from dpo.permissions_sar import (
     can_export_subject_access,
     can_handle_subject_access,
@@ -28,11 +33,15 @@ from dpo.sar import (
     subject_access_collect,
     subject_access_json,
 )
+from dpo.selectors_sar import request_for_page, requests_for_register, with_deadlines
+from remote_learning.forms import attempt
 from remote_learning.pdf import render_pdf
 from schools.models import Pupil
 
 PUPIL_SUBJECT = Pupil._meta.label_lower
+REQUEST_SUBJECT = SubjectAccessRequest._meta.label_lower
 SEARCH_RESULTS_LIMIT = 50
+PAGE_SIZE = 25
 
 
 def _not_found(request: HttpRequest, *, detail: str, pk: int | None = None, pupil_id=None):
@@ -171,3 +180,95 @@ def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def download_json(request: HttpRequest, pk: int) -> HttpResponse:
     return _download(request, pk, "json")
+
+
+# --- The register of requests --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a request from the preview page, with the same 'requested by' and 'date received'
+    fields the export uses; on a refusal the preview comes back with the reason at the field."""
+    pupil = exportable_pupil_or_404(request, pk)
+    form = SubjectAccessForm(request.POST, for_logging=True)
+    created: list[SubjectAccessRequest] = []
+    if form.is_valid() and attempt(
+        form,
+        lambda: created.append(
+            services_sar.subject_access_request_log(
+                by=request.user,
+                pupil=pupil,
+                requested_by=form.cleaned_data["requested_by"],
+                received_on=form.cleaned_data["received_on"],
+                request=request,
+            )
+        ),
+    ):
+        sar = created[0]
+        messages.success(request, f"Request logged. The response is due by {sar.due_on:%d/%m/%Y}.")
+        return HttpResponseRedirect(sar.get_absolute_url())
+    return _render_preview(request, pupil, form)
+
+
+@login_required
+@require_safe
+def request_list(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    page = Paginator(requests_for_register(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = with_deadlines(page.object_list)
+    if rows:
+        access_record_many(
+            action=AccessAction.LIST,
+            request=request,
+            subjects=[(sar, sar.pupil_id) for sar in rows],
+            detail=f"subject access register: {len(rows)} requests",
+        )
+    return render(request, "dpo/sar_request_list.html", {"page": page, "requests": rows})
+
+
+def _request_or_404(request: HttpRequest, pk: int) -> SubjectAccessRequest:
+    sar = request_for_page(pk)
+    if not can_handle_subject_access(request.user):
+        raise _not_found(request, detail="subject access: not the DPO")
+    if sar is None or not can_export_subject_access(request.user, sar.pupil):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type=REQUEST_SUBJECT,
+            subject_id=pk,
+            pupil_id=sar.pupil_id if sar is not None else None,
+            detail="subject access request: not at this person's school",
+        )
+        raise Http404()
+    return sar
+
+
+@login_required
+@require_safe
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sar = _request_or_404(request, pk)
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=sar,
+        pupil_id=sar.pupil_id,
+        detail="subject access request",
+    )
+    return render(request, "dpo/sar_request_detail.html", {"sar": with_deadlines([sar])[0]})
+
+
+@login_required
+@require_POST
+def request_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response went out (after downloading the export): record who and when."""
+    sar = _request_or_404(request, pk)
+    try:
+        services_sar.subject_access_request_mark_sent(by=request.user, sar=sar, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Marked as sent.")
+    return HttpResponseRedirect(sar.get_absolute_url())

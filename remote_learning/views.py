@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from cases.permissions import can_list_cases
 from cases.selectors_flags import flags_needing_action
 from dpo.selectors import open_breaches_for_home
+from dpo.selectors_sar import sar_due_for_home
 from governance.permissions import can_answer_pulse, can_list_monitoring
 from governance.selectors import policy_reviews_due_for
 from oversight.permissions_reports import can_request_reports, can_view_governors_summary
@@ -58,6 +59,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "flags": flags_needing_action(user),
             "policy_reviews_due": policy_reviews_due_for(user),
             "open_breaches": open_breaches_for_home(user),
+            "sar_due": sar_due_for_home(user),
             "can_request_reports": can_request_reports(user),
             "can_list_monitoring": can_list_monitoring(user),
             "sees_governors_summary": can_view_governors_summary(user),
