@@ -10,7 +10,7 @@ audited 404.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
@@ -24,8 +24,7 @@ from itsupport.views import denied, forbidden
 from itsupport.views_loans import PUPIL_SUBJECT, prefilled_pupil
 from remote_learning.forms import attempt
 from schools.calendar import today
-from schools.models import Pupil
-from schools.permissions import pupil_access
+from schools.views import visible_pupil_or_404
 
 NEED_SUBJECT = DeviceNeed._meta.label_lower
 PER_PAGE = 25
@@ -120,18 +119,9 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
 def pupil_it_panel(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     """The pupil's devices, connectivity and paper copies, as a section the pupil's record and
     their case load into themselves (htmx). The same rule as the pupil record: 404 otherwise."""
-    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
-    access = pupil_access(request.user, pupil) if pupil is not None else None
-    if access is None or not access.can_view:
-        access_record(
-            action=AccessAction.DENIED,
-            request=request,
-            subject_type=PUPIL_SUBJECT,
-            subject_id=pupil_pk,
-            pupil_id=pupil.pk if pupil is not None else None,
-            detail="IT section: pupil not visible to this person",
-        )
-        raise Http404
+    pupil, access = visible_pupil_or_404(
+        request, pupil_pk, refusal="IT section: pupil not visible to this person"
+    )
     access_record(
         action=AccessAction.VIEW,
         request=request,

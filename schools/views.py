@@ -25,10 +25,13 @@ from schools.services import ShareRefused, pupil_share_grant, pupil_share_revoke
 PUPILS_PER_PAGE = 25
 
 
-def visible_pupil_or_404(request: HttpRequest, pk: int) -> tuple[Pupil, PupilAccess]:
+def visible_pupil_or_404(
+    request: HttpRequest, pk: int, *, refusal: str = "pupil not visible to this person"
+) -> tuple[Pupil, PupilAccess]:
     """The pupil and what this person may do with them, or a 404 that is audited.
 
     A refusal looks exactly like a pupil that does not exist, so nobody can probe for records.
+    Other apps' pupil sections (loaded into the record) use it too, naming what was refused.
     """
     pupil = pupil_for_profile(pk)
     access = pupil_access(request.user, pupil) if pupil is not None else None
@@ -39,7 +42,7 @@ def visible_pupil_or_404(request: HttpRequest, pk: int) -> tuple[Pupil, PupilAcc
             subject_type="schools.pupil",
             subject_id=pk,
             pupil_id=pupil.pk if pupil is not None else None,
-            detail="pupil not visible to this person",
+            detail=refusal,
         )
         raise Http404
     return pupil, access
