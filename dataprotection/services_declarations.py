@@ -3,7 +3,7 @@ then yearly, how the device they use keeps pupils' data safe. Anything they cann
 becomes a task for IT staff (section 3.5).
 
 Who must declare is decided above this app (it cannot know roles): see
-``remote_learning.middleware.must_declare`` and the DEVICE_DECLARATION_REQUIRED_FOR setting.
+``schools.permissions.must_declare_device`` and the DEVICE_DECLARATION_REQUIRED_FOR setting.
 """
 
 import datetime

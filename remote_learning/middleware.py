@@ -59,11 +59,9 @@ class NoStoreForSignedInMiddleware:
 
 
 # --- Device security declarations (policy sections 5.1 and 5.3) -----------------------------
-# The rule of who must declare lives here, above dataprotection (which cannot know roles):
-# settings.DEVICE_DECLARATION_REQUIRED_FOR names ``must_declare``.
+# Who must declare is a rule about roles, so schools.permissions holds it;
+# settings.DEVICE_DECLARATION_REQUIRED_FOR names it for dataprotection, which cannot know roles.
 
-# Governors see no pupil data, so have no device to declare.
-DECLARATION_EXEMPT_ROLES = frozenset({"governor", "chair"})
 # Pages reachable with an overdue declaration: the declaration itself, signing out, and the
 # sign-in settings (a second factor, password).
 DECLARATION_GATE_OPEN_NAMESPACES = frozenset({"dataprotection"})
@@ -74,14 +72,6 @@ DECLARATION_GATE_OPEN_PREFIXES = ("account_", "mfa_")
 # the grace period ending), and as soon as the person declares (the declaration page clears
 # it). A declaration made in another session shows here within this time.
 DECLARATION_RECHECK_SECONDS = 300
-
-
-def must_declare(user: object) -> bool:
-    """Staff who may see pupil data: anyone with a membership in a role other than governor
-    or chair of governors."""
-    from schools.permissions import memberships_of
-
-    return any(m.role not in DECLARATION_EXEMPT_ROLES for m in memberships_of(user))
 
 
 def _declaration_gate_open(request: HttpRequest) -> bool:
@@ -102,6 +92,7 @@ def _declaration_gate_answer(request: HttpRequest, now: float) -> dict[str, obje
     from dataprotection.services_declarations import (
         DECLARATION_SESSION_KEY,
         declaration_gate_state,
+        must_declare,
     )
 
     cached = request.session.get(DECLARATION_SESSION_KEY)

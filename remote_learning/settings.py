@@ -324,7 +324,7 @@ DEVICE_DECLARATION_REQUIRED = env_bool("DEVICE_DECLARATION_REQUIRED", default=Tr
 DEVICE_DECLARATION_VALID_DAYS = env_int("DEVICE_DECLARATION_VALID_DAYS", 365)
 DEVICE_DECLARATION_GRACE_DAYS = env_int("DEVICE_DECLARATION_GRACE_DAYS", 5)
 # Who must declare: a rule above dataprotection, which cannot know roles.
-DEVICE_DECLARATION_REQUIRED_FOR = "remote_learning.middleware.must_declare"
+DEVICE_DECLARATION_REQUIRED_FOR = "schools.permissions.must_declare_device"
 
 # django-guardian: no anonymous user; object permissions are only ever granted to staff.
 ANONYMOUS_USER_NAME = None

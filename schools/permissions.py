@@ -207,6 +207,16 @@ def can_view_access_log(user: object) -> bool:
     return bool(access_log_school_ids(user))
 
 
+# Governors see only aggregates, never pupil data, so have no device to declare (policy 5.3).
+DEVICE_DECLARATION_EXEMPT_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+
+
+def must_declare_device(user: object) -> bool:
+    """Staff who may see pupil data declare their device: anyone with a membership in a role
+    other than governor or chair (named by settings.DEVICE_DECLARATION_REQUIRED_FOR)."""
+    return any(m.role not in DEVICE_DECLARATION_EXEMPT_ROLES for m in memberships_of(user))
+
+
 def can_import_mis(user: object) -> bool:
     """Only administrators import from the MIS (and only they may know the page exists)."""
     return bool(
