@@ -80,14 +80,15 @@ def can_message_families(user: object) -> bool:
 
 def family_messages_visible_to(user: object) -> QuerySet[FamilyMessage]:
     """Messages sent to a group this person may write to, and their own."""
+    audiences = audiences_for(user)
+    if not audiences:
+        return FamilyMessage.objects.none()
     condition = Q(sent_by_id=getattr(user, "pk", None))
-    for audience in audiences_for(user):
+    for audience in audiences:
         if audience.scope == MessageScope.SCHOOL:
             condition |= Q(school_id=audience.school_id)
         elif audience.scope == MessageScope.SITE:
             condition |= Q(site_id=audience.site_id) | Q(school_class__site_id=audience.site_id)
         else:
             condition |= Q(school_class_id=audience.class_id)
-    if not can_message_families(user):
-        return FamilyMessage.objects.none()
     return FamilyMessage.objects.filter(condition)
