@@ -20,7 +20,7 @@ from django.db.models import Q, QuerySet
 
 from governance.models import MonitoringActivity, PolicyDocument, PolicyVersion
 from schools.models import Membership, Role, SchoolClass, Site
-from schools.permissions import memberships_of
+from schools.permissions import memberships_of, scoped_record_covered, scoped_record_grant
 
 MONITORING_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
 GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
@@ -35,24 +35,13 @@ def _school_ids(user: object, roles: frozenset[str]) -> set[int]:
 # --- Monitoring --------------------------------------------------------------------------------
 
 
-def _monitoring_grant(membership: Membership) -> Q:
-    """The activities one SLT or headteacher membership covers, as a filter."""
-    if membership.role == Role.HEADTEACHER or (
-        membership.site_id is None and membership.school_class_id is None
-    ):
-        return Q(school_id=membership.school_id)
-    if membership.school_class_id is not None:
-        return Q(school_class_id=membership.school_class_id)
-    return Q(site_id=membership.site_id) | Q(school_class__site_id=membership.site_id)
-
-
 def _monitoring_memberships(user: object) -> list[Membership]:
     return [m for m in memberships_of(user) if m.role in MONITORING_ROLES]
 
 
 def monitoring_visible_to(user: object) -> QuerySet[MonitoringActivity]:
     """Activities whose full record (findings, follow-ups) this person may read."""
-    grants = [_monitoring_grant(m) for m in _monitoring_memberships(user)]
+    grants = [scoped_record_grant(m) for m in _monitoring_memberships(user)]
     if not grants:
         return MonitoringActivity.objects.none()
     combined = grants[0]
@@ -73,24 +62,8 @@ def monitoring_listed_for(user: object) -> QuerySet[MonitoringActivity]:
     )
 
 
-def _covers(membership: Membership, activity: MonitoringActivity) -> bool:
-    if membership.school_id != activity.school_id:
-        return False
-    if membership.role == Role.HEADTEACHER or (
-        membership.site_id is None and membership.school_class_id is None
-    ):
-        return True
-    if membership.school_class_id is not None:
-        return activity.school_class_id == membership.school_class_id
-    if activity.site_id is not None:
-        return activity.site_id == membership.site_id
-    return activity.school_class_id is not None and (
-        activity.school_class.site_id == membership.site_id
-    )
-
-
 def can_read_monitoring(user: object, activity: MonitoringActivity) -> bool:
-    return any(_covers(m, activity) for m in _monitoring_memberships(user))
+    return any(scoped_record_covered(m, activity) for m in _monitoring_memberships(user))
 
 
 def can_know_monitoring(user: object, activity: MonitoringActivity) -> bool:

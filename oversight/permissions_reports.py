@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 
 from oversight.models import OversightReport
 from schools.models import Membership, Role, SchoolClass, Site
-from schools.permissions import memberships_of
+from schools.permissions import memberships_of, scoped_record_covered, scoped_record_grant
 
 REPORT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
 GOVERNOR_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
@@ -31,43 +31,20 @@ def can_request_reports(user: object) -> bool:
     return bool(_report_memberships(user))
 
 
-def _grant(membership: Membership) -> Q:
-    """The reports one membership covers, as a filter on OversightReport."""
-    if membership.role == Role.SLT and membership.school_class_id is not None:
-        return Q(school_class_id=membership.school_class_id)
-    if membership.role == Role.SLT and membership.site_id is not None:
-        return Q(school_class__isnull=True, site_id=membership.site_id) | Q(
-            school_class__site_id=membership.site_id
-        )
-    return Q(school_id=membership.school_id)
-
-
 def reports_visible_to(user: object) -> QuerySet[OversightReport]:
     """Every report whose scope this person's SLT or headteacher memberships cover."""
     memberships = _report_memberships(user)
     if not memberships:
         return OversightReport.objects.none()
-    combined = _grant(memberships[0])
+    combined = scoped_record_grant(memberships[0])
     for membership in memberships[1:]:
-        combined |= _grant(membership)
+        combined |= scoped_record_grant(membership)
     return OversightReport.objects.filter(combined)
-
-
-def _covers(membership: Membership, report: OversightReport) -> bool:
-    if membership.school_id != report.school_id:
-        return False
-    if membership.role == Role.SLT and membership.school_class_id is not None:
-        return report.school_class_id == membership.school_class_id
-    if membership.role == Role.SLT and membership.site_id is not None:
-        if report.school_class_id is not None:
-            return report.school_class.site_id == membership.site_id
-        return report.site_id == membership.site_id
-    return True
 
 
 def can_view_report(user: object, report: OversightReport) -> bool:
     """The predicate matching ``reports_visible_to``."""
-    return any(_covers(m, report) for m in _report_memberships(user))
+    return any(scoped_record_covered(m, report) for m in _report_memberships(user))
 
 
 @dataclass(frozen=True, slots=True)

@@ -207,6 +207,35 @@ def can_view_access_log(user: object) -> bool:
     return bool(access_log_school_ids(user))
 
 
+# Leadership records scoped to a school, a site or a class (oversight reports, SLT monitoring):
+# what an SLT or headteacher membership covers, as a filter and as a check on one record. The
+# record's model has ``school``, ``site`` (null unless scoped to a site) and ``school_class``.
+
+
+def scoped_record_grant(membership: Membership) -> Q:
+    """The records one SLT or headteacher membership covers, as a filter on the record."""
+    if membership.role != Role.HEADTEACHER:
+        if membership.school_class_id is not None:
+            return Q(school_class_id=membership.school_class_id)
+        if membership.site_id is not None:
+            return Q(site_id=membership.site_id) | Q(school_class__site_id=membership.site_id)
+    return Q(school_id=membership.school_id)
+
+
+def scoped_record_covered(membership: Membership, record: object) -> bool:
+    """The predicate matching ``scoped_record_grant``."""
+    if membership.school_id != record.school_id:
+        return False
+    if membership.role != Role.HEADTEACHER:
+        if membership.school_class_id is not None:
+            return record.school_class_id == membership.school_class_id
+        if membership.site_id is not None:
+            if record.school_class_id is not None:
+                return record.school_class.site_id == membership.site_id
+            return record.site_id == membership.site_id
+    return True
+
+
 # Governors see only aggregates, never pupil data, so have no device to declare (policy 5.3).
 DEVICE_DECLARATION_EXEMPT_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 
