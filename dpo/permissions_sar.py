@@ -20,14 +20,14 @@ for a single pupil. Tests check that they agree.
 from django.db.models import QuerySet
 
 from schools.models import Pupil, Role
-from schools.permissions import memberships_of
+from schools.permissions import school_ids_with_roles
 
 SUBJECT_ACCESS_ROLES = frozenset({Role.DPO})
 
 
 def subject_access_school_ids(user: object) -> set[int]:
     """The schools whose pupils this person may produce subject access exports for."""
-    return {m.school_id for m in memberships_of(user) if m.role in SUBJECT_ACCESS_ROLES}
+    return school_ids_with_roles(user, SUBJECT_ACCESS_ROLES)
 
 
 def can_handle_subject_access(user: object) -> bool:

@@ -20,16 +20,17 @@ from django.db.models import Q, QuerySet
 
 from governance.models import MonitoringActivity, PolicyDocument, PolicyVersion
 from schools.models import Membership, Role, SchoolClass, Site
-from schools.permissions import memberships_of, scoped_record_covered, scoped_record_grant
+from schools.permissions import (
+    memberships_of,
+    school_ids_with_roles,
+    scoped_record_covered,
+    scoped_record_grant,
+)
 
 MONITORING_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
 GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 POLICY_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 PULSE_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
-
-
-def _school_ids(user: object, roles: frozenset[str]) -> set[int]:
-    return {m.school_id for m in memberships_of(user) if m.role in roles}
 
 
 # --- Monitoring --------------------------------------------------------------------------------
@@ -53,7 +54,7 @@ def monitoring_visible_to(user: object) -> QuerySet[MonitoringActivity]:
 def monitoring_listed_for(user: object) -> QuerySet[MonitoringActivity]:
     """Activities this person may know took place: their own scope, and for governors the
     whole of their school (shown without findings)."""
-    governed = _school_ids(user, GOVERNOR_ROLES)
+    governed = school_ids_with_roles(user, GOVERNOR_ROLES)
     visible = monitoring_visible_to(user)
     if not governed:
         return visible
@@ -68,7 +69,7 @@ def can_read_monitoring(user: object, activity: MonitoringActivity) -> bool:
 
 def can_know_monitoring(user: object, activity: MonitoringActivity) -> bool:
     """Whether the activity's existence may be admitted (403 rather than 404)."""
-    return activity.school_id in _school_ids(user, GOVERNOR_ROLES) or can_read_monitoring(
+    return activity.school_id in school_ids_with_roles(user, GOVERNOR_ROLES) or can_read_monitoring(
         user, activity
     )
 
@@ -135,23 +136,25 @@ def whole_school_ids(user: object) -> set[int]:
 
 
 def policy_documents_visible_to(user: object) -> QuerySet[PolicyDocument]:
-    return PolicyDocument.objects.filter(school_id__in=_school_ids(user, POLICY_READ_ROLES))
+    return PolicyDocument.objects.filter(
+        school_id__in=school_ids_with_roles(user, POLICY_READ_ROLES)
+    )
 
 
 def can_list_policies(user: object) -> bool:
-    return bool(_school_ids(user, POLICY_READ_ROLES))
+    return bool(school_ids_with_roles(user, POLICY_READ_ROLES))
 
 
 def can_read_policy(user: object, document: PolicyDocument) -> bool:
-    return document.school_id in _school_ids(user, POLICY_READ_ROLES)
+    return document.school_id in school_ids_with_roles(user, POLICY_READ_ROLES)
 
 
 def is_headteacher_of(user: object, school_id: int) -> bool:
-    return school_id in _school_ids(user, frozenset({Role.HEADTEACHER}))
+    return school_id in school_ids_with_roles(user, frozenset({Role.HEADTEACHER}))
 
 
 def is_chair_of(user: object, school_id: int) -> bool:
-    return school_id in _school_ids(user, frozenset({Role.CHAIR_OF_GOVERNORS}))
+    return school_id in school_ids_with_roles(user, frozenset({Role.CHAIR_OF_GOVERNORS}))
 
 
 def can_draft_policy(user: object, document: PolicyDocument) -> bool:
@@ -167,7 +170,7 @@ def can_approve_policy(user: object, version: PolicyVersion) -> bool:
 
 
 def headteacher_school_ids(user: object) -> set[int]:
-    return _school_ids(user, frozenset({Role.HEADTEACHER}))
+    return school_ids_with_roles(user, frozenset({Role.HEADTEACHER}))
 
 
 def can_add_policy(user: object) -> bool:
@@ -187,7 +190,7 @@ def can_answer_pulse(user: object) -> bool:
 
 
 def pulse_summary_school_ids(user: object) -> set[int]:
-    return _school_ids(user, PULSE_SUMMARY_ROLES)
+    return school_ids_with_roles(user, PULSE_SUMMARY_ROLES)
 
 
 def can_read_pulse_summary(user: object) -> bool:

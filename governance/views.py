@@ -39,6 +39,7 @@ from remote_learning.forms import attempt
 from remote_learning.suppression import is_suppressed, suppressed
 from schools.calendar import today
 from schools.models import Membership, School, SchoolClass, Site, Term
+from schools.permissions import school_ids_with_roles
 
 ACTIVITIES_PER_PAGE = 25
 SUMMARY_WEEKS = 12
@@ -50,9 +51,7 @@ SUMMARY_WEEKS = 12
 def _listed_scopes(user: object) -> list[tuple[str, str]]:
     """Scopes offered as list filters: what the person oversees, and governors' schools."""
     schools, sites, classes = permissions.recordable_scopes(user)
-    governed = School.objects.filter(
-        pk__in=permissions._school_ids(user, permissions.GOVERNOR_ROLES)
-    )
+    governed = School.objects.filter(pk__in=school_ids_with_roles(user, permissions.GOVERNOR_ROLES))
     all_schools = {s.pk: s for s in [*schools, *governed]}
     governed_ids = set(all_schools) - {s.pk for s in schools}
     sites = [*sites, *Site.objects.filter(school_id__in=governed_ids)]

@@ -17,7 +17,12 @@ from django.db.models import Q, QuerySet
 
 from oversight.models import OversightReport
 from schools.models import Membership, Role, SchoolClass, Site
-from schools.permissions import memberships_of, scoped_record_covered, scoped_record_grant
+from schools.permissions import (
+    memberships_of,
+    school_ids_with_roles,
+    scoped_record_covered,
+    scoped_record_grant,
+)
 
 REPORT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
 GOVERNOR_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
@@ -101,7 +106,7 @@ def report_scopes_for(user: object) -> list[ReportScope]:
 
 def governor_school_ids(user: object) -> list[int]:
     """The schools whose governors' summary this person reads, in a stable order."""
-    return sorted({m.school_id for m in memberships_of(user) if m.role in GOVERNOR_SUMMARY_ROLES})
+    return sorted(school_ids_with_roles(user, GOVERNOR_SUMMARY_ROLES))
 
 
 def can_view_governors_summary(user: object) -> bool:

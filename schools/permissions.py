@@ -67,6 +67,11 @@ def roles_of(user: object) -> set[str]:
     return {membership.role for membership in memberships_of(user)}
 
 
+def school_ids_with_roles(user: object, roles: frozenset[str]) -> set[int]:
+    """The schools where this person holds any of ``roles``."""
+    return {m.school_id for m in memberships_of(user) if m.role in roles}
+
+
 def _shared_pupil_ids(user: object) -> QuerySet:
     return PupilUserObjectPermission.objects.filter(
         user=user, permission__codename=SHARE_PERMISSION
@@ -200,7 +205,7 @@ ACCESS_LOG_ROLES = frozenset({Role.DPO, Role.HEADTEACHER})
 
 def access_log_school_ids(user: object) -> set[int]:
     """The schools whose access log this person may read (none for most people)."""
-    return {m.school_id for m in memberships_of(user) if m.role in ACCESS_LOG_ROLES}
+    return school_ids_with_roles(user, ACCESS_LOG_ROLES)
 
 
 def can_view_access_log(user: object) -> bool:
