@@ -48,9 +48,9 @@ from cases.selectors import (
     pupils_for_proposal,
     step_of_case,
 )
+from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from remote_learning.forms import attempt
 from schools.calendar import today
 from schools.models import Pupil
 from schools.permissions import can_view_pupil

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
+from contacts.messages.services import family_messages_send_pending
 from contacts.rules import run_daily_contact_rules, run_weekly_contact_rules
-from contacts.services_messages import family_messages_send_pending
 from schools.calendar import today
 
 

@@ -27,7 +27,7 @@ from dataprotection.models import (
 )
 from dataprotection.selectors import DeclarationState, declaration_state_from, latest_declaration
 
-# Where the gate (remote_learning.middleware) keeps its last answer in the session; cleared
+# Where the gate (core.middleware) keeps its last answer in the session; cleared
 # when the person declares, so the next page asks again.
 DECLARATION_SESSION_KEY = "rl_device_declaration"
 

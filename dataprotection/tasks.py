@@ -3,7 +3,7 @@ with nothing new seals nothing, and verification only adds a record of the run."
 
 from celery import shared_task
 
-from dataprotection.services_seal import audit_chain_verify, audit_seal_all
+from dataprotection.seals.services import audit_chain_verify, audit_seal_all
 
 
 @shared_task

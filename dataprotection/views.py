@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.forms import attempt
 from dataprotection.forms import DeclarationForm
 from dataprotection.selectors import open_declaration_issues
 from dataprotection.services_declarations import (
@@ -15,7 +16,6 @@ from dataprotection.services_declarations import (
     declaration_submit,
     must_declare,
 )
-from remote_learning.forms import attempt
 
 
 @login_required

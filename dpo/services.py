@@ -57,8 +57,8 @@ def _audit(*, action: str, by: object, subject, request, detail: str = "") -> No
 
 
 def _nudge_sender() -> None:
+    from core.queue import enqueue_on_commit
     from dpo.tasks import send_pending_breach_notifications
-    from remote_learning.queue import enqueue_on_commit
 
     enqueue_on_commit(send_pending_breach_notifications)
 

@@ -3,7 +3,7 @@ nothing), call a service and are idempotent: running one twice sends or creates 
 
 from celery import shared_task
 
-from dpo.retention import retention_reviews_due
+from dpo.retention.services import retention_reviews_due
 from dpo.services import breach_notifications_send_pending, breach_reminders_due
 
 

@@ -3,7 +3,8 @@ and their 72-hour clock, and retention reviews. Subject access has its own URL s
 
 from django.urls import path
 
-from dpo import views, views_retention
+from dpo import views
+from dpo.retention import views as views_retention
 
 app_name = "dpo"
 

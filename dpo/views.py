@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo import services
@@ -37,7 +38,6 @@ from dpo.permissions import (
     schools_to_report_for,
 )
 from dpo.selectors import breach_for_page, breaches_for_list, with_clocks
-from remote_learning.forms import attempt
 
 BREACH_SUBJECT = Breach._meta.label_lower
 PAGE_SIZE = 25

@@ -14,6 +14,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from core.forms import attempt
+from core.suppression import is_suppressed, suppressed
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from governance import permissions, selectors, services
@@ -35,8 +37,6 @@ from governance.models import (
     PolicyVersion,
     week_start_of,
 )
-from remote_learning.forms import attempt
-from remote_learning.suppression import is_suppressed, suppressed
 from schools.calendar import today
 from schools.models import Membership, School, SchoolClass, Site, Term
 from schools.permissions import school_ids_with_roles

@@ -4,7 +4,9 @@ addresses."""
 
 from django.urls import path
 
-from itsupport import views, views_loans, views_needs
+from itsupport import views
+from itsupport.loans import views as views_loans
+from itsupport.needs import views as views_needs
 
 app_name = "itsupport"
 

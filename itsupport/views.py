@@ -17,12 +17,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from itsupport import permissions, selectors, services
 from itsupport.forms import NoteForm, RequestFilterForm, RequestForm, ResolveForm
 from itsupport.models import SupportRequest
-from remote_learning.forms import attempt
 
 REQUEST_SUBJECT = SupportRequest._meta.label_lower
 REQUESTS_PER_PAGE = 25

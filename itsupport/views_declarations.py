@@ -14,6 +14,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.forms import attempt
 from dataprotection.models import DeclarationIssue, IssueStatus
 from dataprotection.selectors import (
     declaration_grace_days,
@@ -30,7 +31,6 @@ from itsupport.permissions_declarations import (
     staff_ids_visible_to,
     staff_memberships_visible_to,
 )
-from remote_learning.forms import attempt
 from schools.permissions import roles_of
 
 STAFF_PAGE_SIZE = 50

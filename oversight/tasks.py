@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from oversight.reports import oversight_report_render, oversight_reports_sweep
+from oversight.reports.services import oversight_report_render, oversight_reports_sweep
 
 
 @shared_task

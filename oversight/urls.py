@@ -1,6 +1,8 @@
 from django.urls import path
 
-from oversight import views, views_governors, views_reports
+from oversight.access_log import views
+from oversight.governors import views as views_governors
+from oversight.reports import views as views_reports
 
 app_name = "oversight"
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from cases.closures.permissions import can_list_closures, can_record_provision
 from cases.permissions import can_list_cases
-from cases.permissions_closures import can_list_closures, can_record_provision
+from contacts.cover.permissions import can_view_directory
+from contacts.messages.permissions import can_message_families
 from contacts.permissions import works_on_cases
-from contacts.permissions_cover import can_view_directory
-from contacts.permissions_messages import can_message_families
 from dpo.permissions import can_use_breach_register, can_view_retention
-from dpo.permissions_sar import can_handle_subject_access
+from dpo.subject_access.permissions import can_handle_subject_access
 from governance.permissions import (
     can_answer_pulse,
     can_list_monitoring,
@@ -27,7 +27,7 @@ from governance.permissions import (
 )
 from itsupport.permissions import can_list_loans, can_list_needs, can_raise_request
 from itsupport.permissions_declarations import can_view_declarations
-from oversight.permissions_reports import can_request_reports, can_view_governors_summary
+from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "bootstrap",
     # Our apps, lowest layer first (see DESIGN.md and the import-linter contract).
+    "core",
     "remote_learning",
     "accounts",
     "schools",
@@ -73,13 +74,13 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "remote_learning.middleware.RequestIdMiddleware",
+    "core.middleware.RequestIdMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "remote_learning.middleware.NoStoreForSignedInMiddleware",
+    "core.middleware.NoStoreForSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -87,7 +88,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After sign-in and the second factor: staff without a current device declaration.
-    "remote_learning.middleware.DeviceDeclarationMiddleware",
+    "dataprotection.middleware.DeviceDeclarationMiddleware",
 ]
 
 ROOT_URLCONF = "remote_learning.urls"
@@ -111,7 +112,7 @@ TEMPLATES = [
     },
 ]
 
-FORM_RENDERER = "remote_learning.forms.SchoolFormRenderer"
+FORM_RENDERER = "core.forms.SchoolFormRenderer"
 
 # --- Database -------------------------------------------------------------------------------
 
@@ -180,8 +181,6 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/London"
 CELERY_ENABLE_UTC = True
-# Task modules not named tasks.py, which autodiscovery would miss.
-CELERY_IMPORTS = ["safeguarding.tasks_rules"]
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "clear-expired-sessions": {
@@ -446,7 +445,7 @@ OVERSIGHT_REPORT_RETENTION_DAYS = env_int("OVERSIGHT_REPORT_RETENTION_DAYS", 30)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "remote_learning.middleware.RequestIdLogFilter"}},
+    "filters": {"request_id": {"()": "core.middleware.RequestIdLogFilter"}},
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"}
     },

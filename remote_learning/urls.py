@@ -16,7 +16,7 @@ urlpatterns = [
     path("safeguarding/", include("safeguarding.urls")),
     path("oversight/", include("oversight.urls")),
     path("governance/", include("governance.urls")),
-    path("data-protection/subject-access/", include("dpo.urls_sar")),
+    path("data-protection/subject-access/", include("dpo.subject_access.urls")),
     path("data-protection/", include("dpo.urls")),
     path("declaration/", include("dataprotection.urls")),
     path("it/device-declarations/", include("itsupport.urls_declarations")),

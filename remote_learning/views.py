@@ -11,13 +11,13 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from cases.flags.selectors import flags_needing_action
 from cases.permissions import can_list_cases
-from cases.selectors_flags import flags_needing_action
 from dpo.selectors import open_breaches_for_home
-from dpo.selectors_sar import sar_due_for_home
+from dpo.subject_access.selectors import sar_due_for_home
 from governance.permissions import can_answer_pulse, can_list_monitoring
 from governance.selectors import policy_reviews_due_for
-from oversight.permissions_reports import can_request_reports, can_view_governors_summary
+from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
@@ -95,7 +95,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     """Liveness for load balancers and monitoring. No login, no personal data.
 
     The web service is healthy while its database answers; a broker outage only delays
-    background work (see remote_learning.queue), so it is reported as "degraded", not down.
+    background work (see core.queue), so it is reported as "degraded", not down.
     """
     database = _database_ok()
     broker = _broker_ok()

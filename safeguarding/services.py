@@ -149,7 +149,7 @@ def concern_raise(
 
 
 def _nudge_sender() -> None:
-    from remote_learning.queue import enqueue_on_commit
+    from core.queue import enqueue_on_commit
     from safeguarding.tasks import send_pending_notifications
 
     enqueue_on_commit(send_pending_notifications)

@@ -3,7 +3,9 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 
 from celery import shared_task
 
+from safeguarding.rules import flag_social_worker_not_informed
 from safeguarding.services import notifications_for_unacknowledged, notifications_send_pending
+from schools.calendar import today
 
 
 @shared_task
@@ -17,3 +19,10 @@ def check_unacknowledged() -> int:
     """Every five minutes: remind the DSL team and escalate to the headteacher, once, about
     immediate concerns not acknowledged in time."""
     return notifications_for_unacknowledged()
+
+
+@shared_task(name="safeguarding.check_long_absences")
+def check_long_absences() -> int:
+    """Before school: flag longer absences whose social worker has not been informed, for
+    today in Europe/London. Safe to run again: one flag per case."""
+    return flag_social_worker_not_informed(today())

@@ -1,7 +1,24 @@
-from safeguarding.urls_concerns import urlpatterns as concern_urls
-from safeguarding.urls_dashboard import urlpatterns as dashboard_urls
-from safeguarding.urls_sessions import urlpatterns as session_urls
+from django.urls import path
+
+from safeguarding import views
+from safeguarding.dashboard.urls import urlpatterns as dashboard_urls
+from safeguarding.sessions.urls import urlpatterns as session_urls
 
 app_name = "safeguarding"
 
-urlpatterns = [*concern_urls, *dashboard_urls, *session_urls]
+urlpatterns = [
+    path("concerns/new/", views.concern_new, name="concern_new"),
+    path("concerns/<int:pk>/", views.concern_detail, name="concern_detail"),
+    path("concerns/<int:pk>/receipt/", views.concern_receipt, name="concern_receipt"),
+    path("concerns/<int:pk>/acknowledge/", views.concern_acknowledge, name="concern_acknowledge"),
+    path("concerns/<int:pk>/assign/", views.concern_assign, name="concern_assign"),
+    path("concerns/<int:pk>/actions/", views.action_add, name="action_add"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("concerns/<int:pk>/decisions/", views.decision_add, name="decision_add"),
+    path("concerns/<int:pk>/referrals/", views.referral_add, name="referral_add"),
+    path("concerns/<int:pk>/addenda/", views.addendum_add, name="addendum_add"),
+    path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),
+    path("pupils/<int:pupil_pk>/chronology/", views.pupil_chronology, name="pupil_chronology"),
+    *dashboard_urls,
+    *session_urls,
+]

@@ -1,10 +1,10 @@
-"""Celery tasks for schools. Each takes ids and calls a service in schools.imports."""
+"""Celery tasks for schools. Each takes ids and calls a service in schools.mis_import.services."""
 
 import datetime
 
 from celery import shared_task
 
-from schools.imports import mis_import_process, mis_imports_sweep
+from schools.mis_import.services import mis_import_process, mis_imports_sweep
 
 
 @shared_task

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from schools import import_views, views
+from schools import views
+from schools.mis_import import views as import_views
 
 app_name = "schools"
 

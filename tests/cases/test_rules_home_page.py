@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.flags.selectors import HOME_FLAG_LIMIT, case_url, flags_needing_action
 from cases.models import Flag, FlagKind
 from cases.rules import run_case_rules
-from cases.selectors_flags import HOME_FLAG_LIMIT, case_url, flags_needing_action
 from tests.cases.test_rules import TIME_LIMIT, on, running_case, with_summer_term
 from tests.conftest import client_for
 

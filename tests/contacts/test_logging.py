@@ -16,7 +16,7 @@ from contacts.models import Channel, ContactKind, ContactLog, ContactPlan, Outco
 from contacts.services import contact_log_record
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import ContactChannel
-from tests.cases.matrix_closures import build_calendar, london
+from tests.cases.closures.matrix import build_calendar, london
 from tests.conftest import client_for
 from tests.contacts.test_today import HX, SCHOOL_DAY, add_contacts, make_case
 

@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from cases.flags.selectors import flags_needing_action
 from cases.models import AttendanceCode, Basis, Case, Flag, FlagKind, Reason, Status
-from cases.selectors_flags import flags_needing_action
 from contacts.models import Channel, ContactKind, ContactLog, ContactSettings, Outcome
 from contacts.rules import (
     NO_LONGER_APPLIES,

@@ -24,7 +24,7 @@ from contacts.models import (
 )
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import ContactChannel
-from tests.cases.matrix_closures import build_calendar, london
+from tests.cases.closures.matrix import build_calendar, london
 from tests.conftest import client_for
 from tests.factories import CarerFactory, PupilFactory
 

@@ -6,7 +6,7 @@ import time_machine
 
 from contacts.models import ContactLog, Outcome
 from tests.browser import ARTIFACTS
-from tests.cases.matrix_closures import build_calendar, london
+from tests.cases.closures.matrix import build_calendar, london
 from tests.cases.test_case_journey_browser import fits_the_screen, sign_in
 from tests.contacts.test_today import make_case
 from tests.factories import CarerFactory, PupilFactory

@@ -1,6 +1,7 @@
 """Every URL of the project, requested by every persona, answers as the table says.
 
-Rows live beside each app's tests in tests/<app>/matrix.py (a ROWS dict); they are merged
+Rows live beside each app's tests in tests/<app>/matrix.py and tests/<app>/<feature>/matrix.py
+(a ROWS dict); they are merged
 here. A new view must get a row or the completeness test fails: nothing ships without a
 decision about who may use it. 200 (or a redirect after a successful POST) means allowed,
 403 means "may see but not do", 404 means "may not know it exists", and anonymous visitors
@@ -26,8 +27,11 @@ EXEMPT_NAMESPACES = ("admin",)
 def _load_rows() -> dict[str, Rule]:
     rows: dict[str, Rule] = {}
     tests_dir = Path(__file__).resolve().parent.parent
-    for path in sorted(tests_dir.glob("*/matrix*.py")):
-        module = importlib.import_module(f"tests.{path.parent.name}.{path.stem}")
+    for path in sorted(tests_dir.glob("**/matrix*.py")):
+        if path.parent == tests_dir:
+            continue  # tests/matrix.py is the shared vocabulary, not rows
+        dotted = ".".join(path.relative_to(tests_dir).with_suffix("").parts)
+        module = importlib.import_module(f"tests.{dotted}")
         for name, rule in module.ROWS.items():
             assert name not in rows, f"{name} has two rows in the matrix"
             rows[name] = rule

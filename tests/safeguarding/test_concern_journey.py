@@ -24,7 +24,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import concern_categories_ensure
 from schools.models import Role
-from tests.cases.matrix_closures import build_calendar
+from tests.cases.closures.matrix import build_calendar
 from tests.conftest import client_for
 from tests.contacts.test_today import SCHOOL_DAY, make_case
 from tests.factories import MembershipFactory, UserFactory

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cases.models import AttendanceCode, Basis, Case, Flag, FlagKind, Reason, Status
 from safeguarding.models import Involvement, InvolvementKind, SafeguardingSettings
 from safeguarding.rules import flag_social_worker_not_informed
-from safeguarding.tasks_rules import check_long_absences
+from safeguarding.tasks import check_long_absences
 from schools.models import Pupil, Term
 from schools.permissions import can_view_pupil
 from schools.services import school_days_refresh

@@ -155,7 +155,7 @@ def test_with_the_broker_really_down_raising_a_concern_is_quick_and_the_email_fo
     world, deputy, mailoutbox, django_capture_on_commit_callbacks, unreachable_broker, caplog
 ):
     started = time.monotonic()
-    with caplog.at_level("WARNING", logger="remote_learning.queue"):
+    with caplog.at_level("WARNING", logger="core.queue"):
         concern = raise_immediate(world, django_capture_on_commit_callbacks)
     assert time.monotonic() - started < 10
     # The nudge really went to the (dead) broker and failed, without failing the request.

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from dataprotection.models import AccessAction, AccessEvent, RetentionPurge
+from dataprotection.seals.services import purge_checkpoint_record
 from dataprotection.selectors import LONDON, local_midnight
-from dataprotection.services_seal import purge_checkpoint_record
 
 DEFAULT_RETENTION_DAYS = 6 * 365
 COMMAND_NAME = "purge_access_events"

@@ -3,7 +3,7 @@ the scheduler). Running it again with nothing new makes no seal."""
 
 from django.core.management.base import BaseCommand
 
-from dataprotection.services_seal import audit_seal_all
+from dataprotection.seals.services import audit_seal_all
 
 
 class Command(BaseCommand):

@@ -4,7 +4,7 @@ id, when it happened and its seal). Every run is recorded for the DPO's access-l
 
 from django.core.management.base import BaseCommand, CommandError
 
-from dataprotection.services_seal import audit_chain_verify
+from dataprotection.seals.services import audit_chain_verify
 
 
 class Command(BaseCommand):

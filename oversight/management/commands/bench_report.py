@@ -37,10 +37,10 @@ from cases.models import (
 )
 from cases.models import Decision as ReviewDecision
 from contacts.models import Channel, ContactKind, ContactLog, Outcome
-from oversight.measures import Scope, slt_figures
+from core.pdf import render_pdf
+from oversight.measures.figures import Scope, slt_figures
 from oversight.models import OversightReport
-from oversight.reports import governors_summary_context, slt_report_context
-from remote_learning.pdf import render_pdf
+from oversight.reports.services import governors_summary_context, slt_report_context
 from safeguarding.models import Concern, ConcernCategory, ConcernStatus, Urgency
 from schools.models import Phase, Pupil, School, SchoolClass, SchoolDay, Site, Term
 from schools.services import school_days_refresh

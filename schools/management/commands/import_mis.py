@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from schools.imports import max_bytes, mis_import_start, too_large_reason
+from schools.mis_import.services import max_bytes, mis_import_start, too_large_reason
 from schools.models import MisImport, MisImportKind, MisImportSource, MisImportStatus, School
 
 

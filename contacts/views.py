@@ -1,0 +1,301 @@
+"""Today's contacts (policy section 3.2): the pupils a teacher contacts today, logging a contact
+inline in at most three taps, and a case's contact history with the DSL team's plan.
+
+Thin: form → gate → service → redirect, or an htmx partial (the pupil's row) when the request
+came from htmx. Every page is audited, and so is every refusal.
+"""
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from cases.models import Case
+from contacts.forms import ContactLogForm, ContactPlanForm
+from contacts.models import Channel
+from contacts.permissions import (
+    can_decide_plan,
+    can_log_contact,
+    can_view_contacts,
+    can_view_today,
+)
+from contacts.selectors import (
+    case_contacts,
+    case_for_contacts,
+    plan_of,
+    plan_weekday_names,
+    today_counts,
+    today_page,
+    today_row,
+)
+from contacts.services import AlreadyRecorded, contact_log_record, contact_plan_save
+from core.forms import show_service_errors
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from schools.calendar import today
+
+CASE_SUBJECT = Case._meta.label_lower
+CONTACTS_PER_PAGE = 20
+ALREADY_RECORDED = (
+    "Already recorded: this contact was logged a moment ago, so nothing new was saved."
+)
+# The safeguarding app does not exist yet, so its URL cannot be reversed: this is the path it
+# will serve. A contact hands off to it by link only (contacts never imports safeguarding).
+RAISE_CONCERN_PATH = "/safeguarding/concerns/new/"
+
+
+def raise_concern_href(contact_pk: int) -> str:
+    return f"{RAISE_CONCERN_PATH}?contact={contact_pk}"
+
+
+# --- Gates -----------------------------------------------------------------------------------
+
+
+def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
+    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    return Http404()
+
+
+def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
+    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    return PermissionDenied()
+
+
+def _visible_case_or_404(request: HttpRequest, pk: int, what: str) -> Case:
+    """The case for someone who may see its contacts; otherwise an audited 404 that looks
+    exactly like a case that does not exist."""
+    case = case_for_contacts(pk)
+    if case is None or not can_view_contacts(request.user, case, today()):
+        raise _not_found(
+            request,
+            f"{what}: case not visible to this person",
+            subject_type=CASE_SUBJECT,
+            subject_id=pk,
+            pupil_id=case.pupil_id if case is not None else None,
+        )
+    return case
+
+
+def _loggable_case_or_403(request: HttpRequest, pk: int) -> Case:
+    case = _visible_case_or_404(request, pk, "log contact")
+    if not can_log_contact(request.user, case, today()):
+        raise _forbidden(
+            request, "log contact: may read but not log", subject=case, pupil_id=case.pupil_id
+        )
+    return case
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _new_form(row, pk: int) -> ContactLogForm:
+    channel = row.preferred_channel if row is not None else ""
+    return ContactLogForm(
+        initial={
+            "channel": channel if channel in Channel.values else Channel.TELEPHONE,
+            "kind": row.suggested_kind if row is not None else "daily",
+            "submission_key": uuid.uuid4(),
+        },
+        auto_id=f"log-{pk}-%s",
+    )
+
+
+def _today_url(case_pk: int | None = None) -> str:
+    anchor = f"#contact-row-{case_pk}" if case_pk else ""
+    return reverse("contacts:today") + anchor
+
+
+# --- Today -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def today_view(request: HttpRequest) -> HttpResponse:
+    day = today()
+    if not can_view_today(request.user, day):
+        raise _not_found(request, "today: no role that contacts families")
+    page = today_page(request.user, day)
+    access_record(
+        action=AccessAction.LIST,
+        request=request,
+        subject_type="contacts.contactlog",
+        detail=f"today {day:%Y-%m-%d}: {len(page.rows)} pupils, {page.contacted} contacted",
+    )
+    return render(request, "contacts/today.html", {"page": page, "day": day, "rows": page.rows})
+
+
+def _row_response(
+    request: HttpRequest, row, *, form=None, logged=None, already=None
+) -> HttpResponse:
+    row.form = form
+    context = {
+        "row": row,
+        "logged": logged,
+        "already": already,
+        "concern_href": raise_concern_href(logged.pk) if logged is not None else "",
+        # After a contact, the page's "n of m contacted" is brought up to date too.
+        "counts": today_counts(request.user, row.day) if logged or already else None,
+    }
+    return render(request, "contacts/_today_row_response.html", context)
+
+
+def _full_form_page(request: HttpRequest, row, form: ContactLogForm) -> HttpResponse:
+    row.form = form
+    return render(request, "contacts/contact_log.html", {"row": row, "day": row.day})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Tap 1 (GET): the pupil's row opens a compact form. Tap 2 (POST): an outcome button
+    records the contact; the row comes back showing it."""
+    case = _loggable_case_or_403(request, pk)
+    day = today()
+    row = today_row(request.user, case.pk, day)
+    if request.method != "POST":
+        access_record(
+            action=AccessAction.VIEW,
+            request=request,
+            subject=case,
+            pupil_id=case.pupil_id,
+            detail="contact form",
+        )
+        form = _new_form(row, case.pk) if row.loggable else None
+        if request.htmx:
+            return _row_response(request, row, form=form)
+        return _full_form_page(request, row, form)
+
+    form = ContactLogForm(request.POST, auto_id=f"log-{pk}-%s")
+    logged = already = None
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            logged = contact_log_record(
+                by=request.user,
+                case=case,
+                channel=data["channel"],
+                outcome=data["outcome"],
+                kind=data["kind"],
+                contacted_at=data["contacted_at"],
+                pupil_well=data["pupil_well"],
+                wellbeing_notes=data["wellbeing_notes"],
+                work_feedback=data["work_feedback"],
+                submission_key=data["submission_key"],
+                request=request,
+            )
+        except AlreadyRecorded as error:
+            already = error.contact
+        except ValidationError as error:
+            show_service_errors(form, error)
+    if logged is None and already is None:
+        access_record(
+            action=AccessAction.VIEW,
+            request=request,
+            subject=case,
+            pupil_id=case.pupil_id,
+            detail="contact form refused: " + ",".join(sorted(form.errors)),
+        )
+    if not request.htmx:
+        if logged is not None:
+            messages.success(
+                request,
+                f"Contact logged for {case.pupil.display_name}: {logged.get_outcome_display()}.",
+            )
+            return HttpResponseRedirect(_today_url(case.pk))
+        if already is not None:
+            messages.info(request, ALREADY_RECORDED)
+            return HttpResponseRedirect(_today_url(case.pk))
+        return _full_form_page(request, row, form)
+    if logged is None and already is None:
+        return _row_response(request, row, form=form)
+    row = today_row(request.user, case.pk, day)
+    return _row_response(request, row, logged=logged, already=already)
+
+
+# --- Case contact history and plan -----------------------------------------------------------
+
+
+def _history_response(
+    request: HttpRequest, case: Case, plan_form: ContactPlanForm | None = None
+) -> HttpResponse:
+    paginator = Paginator(case_contacts(case), CONTACTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    plan = plan_of(case)
+    may_decide = can_decide_plan(request.user, case)
+    if may_decide and plan_form is None:
+        plan_form = ContactPlanForm(
+            initial={
+                "extra_calls_per_day": plan.extra_calls_per_day if plan else 0,
+                "extra_call_weekdays": [
+                    d for d in (plan.extra_call_weekdays.split(",") if plan else []) if d
+                ],
+                "decided_reason": plan.decided_reason if plan else "",
+            },
+            auto_id="plan-%s",
+        )
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=case,
+        pupil_id=case.pupil_id,
+        detail=f"contact history page {page.number}: {len(page.object_list)} of {paginator.count}",
+    )
+    return render(
+        request,
+        "contacts/contact_history.html",
+        {
+            "case": case,
+            "pupil": case.pupil,
+            "page_obj": page,
+            "plan": plan,
+            "plan_days": plan_weekday_names(plan),
+            "plan_form": plan_form if may_decide else None,
+            "may_log": can_log_contact(request.user, case, today()),
+        },
+    )
+
+
+@login_required
+@require_safe
+def case_contacts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
+    case = _visible_case_or_404(request, case_pk, "contact history")
+    return _history_response(request, case)
+
+
+@login_required
+@require_POST
+def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
+    """The DSL team decides more frequent calls (with a reason); others who see the case: 403."""
+    case = _visible_case_or_404(request, case_pk, "contact plan")
+    if not can_decide_plan(request.user, case):
+        raise _forbidden(
+            request,
+            "contact plan: not the DSL team or headteacher",
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+    form = ContactPlanForm(request.POST, auto_id="plan-%s")
+    if form.is_valid():
+        plan = plan_of(case)
+        try:
+            contact_plan_save(
+                by=request.user,
+                case=case,
+                extra_calls_per_day=form.cleaned_data["extra_calls_per_day"],
+                extra_call_weekdays=form.weekdays_value,
+                decided_reason=form.cleaned_data["decided_reason"],
+                wellbeing_check_by=plan.wellbeing_check_by if plan else None,
+                request=request,
+            )
+        except ValidationError as error:
+            show_service_errors(form, error)
+        else:
+            messages.success(request, "Contact plan saved.")
+            return HttpResponseRedirect(reverse("contacts:case_contacts", args=[case.pk]) + "#plan")
+    return _history_response(request, case, plan_form=form)

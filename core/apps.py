@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class CoreConfig(AppConfig):
+    """The kernel every app may use: it imports no app of this project."""
+
+    name = "core"
+    verbose_name = "Core"

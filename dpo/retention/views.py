@@ -1,0 +1,136 @@
+"""Retention review pages (policy section 5). The school's DPO reviews the queue and decides;
+the headteacher may read it (403 on the actions); everyone else gets an audited 404."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from core.forms import attempt, show_service_errors
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record, access_record_many
+from dpo.forms import KeepForm
+from dpo.models import ItemStatus, RetentionReviewItem
+from dpo.permissions import can_decide_retention, can_see_retention_item, can_view_retention
+from dpo.retention import services as retention
+from dpo.selectors import case_facts, retention_item_for_page, retention_queue
+
+ITEM_SUBJECT = RetentionReviewItem._meta.label_lower
+PAGE_SIZE = 50
+
+
+def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject_type=ITEM_SUBJECT,
+        subject_id=subject_id,
+        detail=detail,
+    )
+    return Http404()
+
+
+def item_or_404(request: HttpRequest, pk: int) -> RetentionReviewItem:
+    item = retention_item_for_page(pk)
+    if item is None or not can_see_retention_item(request.user, item):
+        raise _not_found(request, subject_id=pk, detail="retention item not visible")
+    return item
+
+
+def decidable_item_or_403(request: HttpRequest, pk: int) -> RetentionReviewItem:
+    item = item_or_404(request, pk)
+    if not can_decide_retention(request.user, item):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=item,
+            pupil_id=item.pupil_id,
+            detail="only the DPO decides retention",
+        )
+        raise PermissionDenied
+    return item
+
+
+@login_required
+@require_safe
+def retention_list(request: HttpRequest) -> HttpResponse:
+    if not can_view_retention(request.user):
+        raise _not_found(request, subject_id="", detail="retention queue")
+    status = request.GET.get("status", ItemStatus.DUE)
+    page = Paginator(retention_queue(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    items = list(page.object_list)
+    access_record_many(
+        action=AccessAction.LIST,
+        request=request,
+        subjects=[(item, item.pupil_id) for item in items],
+    )
+    return render(
+        request,
+        "dpo/retention_list.html",
+        {"page": page, "items": items, "status": status, "statuses": ItemStatus.choices},
+    )
+
+
+def _render_item(request: HttpRequest, item: RetentionReviewItem, **bound: Form) -> HttpResponse:
+    access_record(action=AccessAction.VIEW, request=request, subject=item, pupil_id=item.pupil_id)
+    decides = can_decide_retention(request.user, item)
+    context = {
+        "item": item,
+        "decides": decides,
+        "facts": None if item.is_safeguarding else case_facts(item),
+    }
+    if decides and item.status in (ItemStatus.DUE, ItemStatus.APPROVED):
+        context["keep_form"] = bound.get("keep_form") or KeepForm(prefix="keep")
+    context["error"] = bound.get("error")
+    return render(request, "dpo/retention_item.html", context, status=400 if bound else 200)
+
+
+@login_required
+@require_safe
+def retention_item(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_item(request, item_or_404(request, pk))
+
+
+def _simple_action(act, done: str):
+    @login_required
+    @require_POST
+    def view(request: HttpRequest, pk: int) -> HttpResponse:
+        item = decidable_item_or_403(request, pk)
+        form = Form(request.POST)
+        form.is_valid()
+        try:
+            act(by=request.user, item=item, request=request)
+        except ValidationError as error:
+            show_service_errors(form, error)
+            return _render_item(request, retention_item_for_page(pk), error=form.non_field_errors())
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("dpo:retention_item", args=[pk]))
+
+    return view
+
+
+retention_approve = _simple_action(retention.retention_item_approve, "Approved for anonymisation.")
+retention_anonymise = _simple_action(retention.retention_item_anonymise, "Anonymised.")
+
+
+@login_required
+@require_POST
+def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
+    item = decidable_item_or_403(request, pk)
+    form = KeepForm(request.POST, prefix="keep")
+    if form.is_valid() and attempt(
+        form,
+        lambda: retention.retention_item_keep(
+            by=request.user, item=item, request=request, **form.cleaned_data
+        ),
+    ):
+        messages.success(request, "Kept. It will come back for review on the date given.")
+        return HttpResponseRedirect(reverse("dpo:retention_item", args=[pk]))
+    return _render_item(request, retention_item_for_page(pk), keep_form=form)

@@ -1,0 +1,274 @@
+"""Subject access pages for the Data Protection Officer. Thin: form → gate → collect → file.
+
+Names are only ever posted (the search) and never put in an address, a file name or the
+audit: the pages after the search carry the pupil's id alone. Every search, preview, export
+and refusal is recorded in the access audit; an export's audit line says which parts it held,
+never the reasons or names typed into the form.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from core.forms import attempt
+from core.pdf import render_pdf
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record, access_record_many
+from dpo.models import SubjectAccessRequest
+from dpo.subject_access import services as services_sar
+from dpo.subject_access.forms import PupilSearchForm, SubjectAccessForm
+from dpo.subject_access.permissions import (
+    can_export_subject_access,
+    can_handle_subject_access,
+    subject_access_pupils_for,
+)
+from dpo.subject_access.records import (
+    LONDON,
+    Options,
+    SubjectAccessRecord,
+    pupil_for_subject_access,
+    subject_access_collect,
+    subject_access_json,
+)
+from dpo.subject_access.selectors import request_for_page, requests_for_register, with_deadlines
+from schools.models import Pupil
+
+PUPIL_SUBJECT = Pupil._meta.label_lower
+REQUEST_SUBJECT = SubjectAccessRequest._meta.label_lower
+SEARCH_RESULTS_LIMIT = 50
+PAGE_SIZE = 25
+
+
+def _not_found(request: HttpRequest, *, detail: str, pk: int | None = None, pupil_id=None):
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject_type=PUPIL_SUBJECT if pk is not None else "",
+        subject_id=pk if pk is not None else "",
+        pupil_id=pupil_id,
+        detail=detail,
+    )
+    return Http404()
+
+
+def _gate(request: HttpRequest) -> None:
+    if not can_handle_subject_access(request.user):
+        raise _not_found(request, detail="subject access: not the DPO")
+
+
+def exportable_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
+    """The pupil, if this person is the DPO of the pupil's school; else an audited 404 that
+    looks exactly like a pupil that does not exist."""
+    pupil = pupil_for_subject_access(pk)
+    pupil_id = pupil.pk if pupil is not None else None
+    if not can_handle_subject_access(request.user):
+        raise _not_found(request, pk=pk, pupil_id=pupil_id, detail="subject access: not the DPO")
+    if pupil is None or not can_export_subject_access(request.user, pupil):
+        raise _not_found(
+            request,
+            pk=pk,
+            pupil_id=pupil_id,
+            detail="subject access: pupil not at this person's school",
+        )
+    return pupil
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def start(request: HttpRequest) -> HttpResponse:
+    """Find the pupil the request is about. The search is posted: no name in the address."""
+    _gate(request)
+    form = PupilSearchForm(request.POST if request.method == "POST" else None)
+    results: list[Pupil] | None = None
+    more = False
+    if form.is_bound and form.is_valid():
+        found = list(
+            form.matches(subject_access_pupils_for(request.user))
+            .select_related("school", "school_class__site")
+            .order_by("last_name", "first_name", "id")[: SEARCH_RESULTS_LIMIT + 1]
+        )
+        more = len(found) > SEARCH_RESULTS_LIMIT
+        results = found[:SEARCH_RESULTS_LIMIT]
+        access_record(
+            action=AccessAction.SEARCH,
+            request=request,
+            subject_type=PUPIL_SUBJECT,
+            detail=f"subject access: {len(results)} pupils found",
+        )
+    return render(request, "dpo/sar_start.html", {"form": form, "results": results, "more": more})
+
+
+def _render_preview(request: HttpRequest, pupil: Pupil, form: SubjectAccessForm) -> HttpResponse:
+    record = subject_access_collect(pupil=pupil, options=Options(), produced_by=request.user)
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail="subject access preview",
+    )
+    return render(request, "dpo/sar_preview.html", {"record": record, "form": form})
+
+
+@login_required
+@require_safe
+def preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """What the export will hold, with the choices to make before downloading it."""
+    pupil = exportable_pupil_or_404(request, pk)
+    return _render_preview(request, pupil, SubjectAccessForm())
+
+
+def _audit_detail(record: SubjectAccessRecord, file_format: str) -> str:
+    """Short, and free of anything typed: the format, the parts and some counts."""
+    return (
+        f"subject access {file_format}: {', '.join(record.parts)}; "
+        f"safeguarding {record.safeguarding.status}; "
+        f"{len(record.cases)} cases, {record.contact_count} contacts, "
+        f"{len(record.access_events)} access events"
+    )
+
+
+def _file_name(record: SubjectAccessRecord, extension: str) -> str:
+    produced = record.produced_at.astimezone(LONDON)
+    return f"subject-access-pupil-{record.pupil.id}-{produced:%Y-%m-%d}.{extension}"
+
+
+def _download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
+    pupil = exportable_pupil_or_404(request, pk)
+    form = SubjectAccessForm(request.POST)
+    if not form.is_valid():
+        return _render_preview(request, pupil, form)
+    record = subject_access_collect(pupil=pupil, options=form.options(), produced_by=request.user)
+    if file_format == "pdf":
+        body = render_pdf(
+            "dpo/pdf/sar.html",
+            {
+                "title": "Subject access: records held about a pupil",
+                "school_name": record.pupil.school,
+                "record": record,
+            },
+        )
+        content_type = "application/pdf"
+    else:
+        body = subject_access_json(record)
+        content_type = "application/json; charset=utf-8"
+    access_record(
+        action=AccessAction.EXPORT,
+        request=request,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail=_audit_detail(record, file_format),
+    )
+    response = HttpResponse(body, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{_file_name(record, file_format)}"'
+    patch_cache_control(response, no_store=True, private=True)
+    return response
+
+
+@login_required
+@require_POST
+def download_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, "pdf")
+
+
+@login_required
+@require_POST
+def download_json(request: HttpRequest, pk: int) -> HttpResponse:
+    return _download(request, pk, "json")
+
+
+# --- The register of requests --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def request_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Log a request from the preview page, with the same 'requested by' and 'date received'
+    fields the export uses; on a refusal the preview comes back with the reason at the field."""
+    pupil = exportable_pupil_or_404(request, pk)
+    form = SubjectAccessForm(request.POST, for_logging=True)
+    created: list[SubjectAccessRequest] = []
+    if form.is_valid() and attempt(
+        form,
+        lambda: created.append(
+            services_sar.subject_access_request_log(
+                by=request.user,
+                pupil=pupil,
+                requested_by=form.cleaned_data["requested_by"],
+                received_on=form.cleaned_data["received_on"],
+                request=request,
+            )
+        ),
+    ):
+        sar = created[0]
+        messages.success(request, f"Request logged. The response is due by {sar.due_on:%d/%m/%Y}.")
+        return HttpResponseRedirect(sar.get_absolute_url())
+    return _render_preview(request, pupil, form)
+
+
+@login_required
+@require_safe
+def request_list(request: HttpRequest) -> HttpResponse:
+    _gate(request)
+    page = Paginator(requests_for_register(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = with_deadlines(page.object_list)
+    if rows:
+        access_record_many(
+            action=AccessAction.LIST,
+            request=request,
+            subjects=[(sar, sar.pupil_id) for sar in rows],
+            detail=f"subject access register: {len(rows)} requests",
+        )
+    return render(request, "dpo/sar_request_list.html", {"page": page, "requests": rows})
+
+
+def _request_or_404(request: HttpRequest, pk: int) -> SubjectAccessRequest:
+    sar = request_for_page(pk)
+    if not can_handle_subject_access(request.user):
+        raise _not_found(request, detail="subject access: not the DPO")
+    if sar is None or not can_export_subject_access(request.user, sar.pupil):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type=REQUEST_SUBJECT,
+            subject_id=pk,
+            pupil_id=sar.pupil_id if sar is not None else None,
+            detail="subject access request: not at this person's school",
+        )
+        raise Http404()
+    return sar
+
+
+@login_required
+@require_safe
+def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    sar = _request_or_404(request, pk)
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=sar,
+        pupil_id=sar.pupil_id,
+        detail="subject access request",
+    )
+    return render(request, "dpo/sar_request_detail.html", {"sar": with_deadlines([sar])[0]})
+
+
+@login_required
+@require_POST
+def request_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
+    """The response went out (after downloading the export): record who and when."""
+    sar = _request_or_404(request, pk)
+    try:
+        services_sar.subject_access_request_mark_sent(by=request.user, sar=sar, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Marked as sent.")
+    return HttpResponseRedirect(sar.get_absolute_url())

@@ -1,0 +1,182 @@
+"""Device and connectivity loans, and help given to families to get online (policy section
+3.5). IT staff record them for the pupils they may see; SLT and the headteacher read the lists
+(403 when they try to act); everyone else gets an audited 404.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_safe
+
+from core.forms import attempt
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record, access_record_many
+from itsupport import permissions, selectors, services
+from itsupport.forms import AssistanceForm, LoanFilterForm, LoanForm, ReturnForm
+from itsupport.models import DeviceLoan, FamilyAssistance
+from itsupport.views import denied, forbidden
+from schools.calendar import today
+from schools.models import Pupil
+
+LOAN_SUBJECT = DeviceLoan._meta.label_lower
+ASSISTANCE_SUBJECT = FamilyAssistance._meta.label_lower
+PUPIL_SUBJECT = Pupil._meta.label_lower
+PER_PAGE = 25
+
+
+def prefilled_pupil(request: HttpRequest, pupils) -> dict[str, int]:
+    """The pupil named by ?pupil=<id> (from the pupil's record), if this person may choose
+    them here; any other id is an audited 404."""
+    raw = request.GET.get("pupil", "")
+    if not raw:
+        return {}
+    if not raw.isdigit() or not pupils.filter(pk=int(raw)).exists():
+        raise denied(
+            request,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=raw[:20] if raw.isdigit() else "",
+            detail="pupil not available here",
+        )
+    return {"pupil": int(raw)}
+
+
+def _gate_list(request: HttpRequest, subject_type: str) -> None:
+    if not permissions.can_list_loans(request.user):
+        raise denied(request, subject_type=subject_type, detail="list: not IT or SLT")
+
+
+def _gate_lend(request: HttpRequest, subject_type: str) -> None:
+    _gate_list(request, subject_type)
+    if not permissions.can_lend(request.user):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject_type=subject_type,
+            detail="may read, may not record",
+        )
+        raise PermissionDenied
+
+
+@login_required
+@require_safe
+def loan_list(request: HttpRequest) -> HttpResponse:
+    _gate_list(request, LOAN_SUBJECT)
+    day = today()
+    form = LoanFilterForm(request.GET)
+    show = (form.cleaned_data.get("show") if form.is_valid() else "") or selectors.LoanFilter.OUT
+    loans = selectors.loan_list_for(request.user, show=show, today=day)
+    page = Paginator(loans, PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    access_record_many(
+        action=AccessAction.LIST,
+        request=request,
+        subjects=[(loan, loan.pupil_id) for loan in rows],
+        detail=f"loans: {show}",
+    )
+    return render(
+        request,
+        "itsupport/loan_list.html",
+        {
+            "form": form,
+            "show": show,
+            "page": page,
+            "loans": rows,
+            "today": day,
+            "can_lend": permissions.can_lend(request.user),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def loan_new(request: HttpRequest) -> HttpResponse:
+    _gate_lend(request, LOAN_SUBJECT)
+    pupils = permissions.pupils_for_loans(request.user)
+    initial = {"lent_on": today(), **prefilled_pupil(request, pupils)}
+    form = LoanForm(request.POST or None, pupils=pupils, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def save():
+            services.loan_record(by=request.user, request=request, **form.cleaned_data)
+
+        if attempt(form, save):
+            messages.success(request, "Loan recorded.")
+            return HttpResponseRedirect(reverse("itsupport:loan_list"))
+    return render(request, "itsupport/loan_new.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
+    loan = (
+        DeviceLoan.objects.select_related("pupil__school_class__site", "lent_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if loan is None or not permissions.can_view_loan(request.user, loan):
+        raise denied(request, subject_type=LOAN_SUBJECT, subject_id=pk, detail="not visible")
+    if not permissions.can_manage_loan(request.user, loan):
+        raise forbidden(request, loan, loan.pupil_id, "may read, may not record a return")
+    form = ReturnForm(request.POST or None, initial={"returned_on": today()})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+
+        def save():
+            services.loan_return(
+                by=request.user,
+                loan=loan,
+                returned_on=data["returned_on"],
+                condition=data["condition"],
+                notes=data["notes"],
+                request=request,
+            )
+
+        if attempt(form, save):
+            messages.success(request, f"{loan} is back in school.")
+            return HttpResponseRedirect(reverse("itsupport:loan_list"))
+    access_record(action=AccessAction.VIEW, request=request, subject=loan, pupil_id=loan.pupil_id)
+    return render(request, "itsupport/loan_return.html", {"form": form, "loan": loan})
+
+
+@login_required
+@require_safe
+def assistance_list(request: HttpRequest) -> HttpResponse:
+    _gate_list(request, ASSISTANCE_SUBJECT)
+    records = permissions.assistance_visible_to(request.user).select_related(
+        "pupil__school_class", "given_by"
+    )
+    page = Paginator(records, PER_PAGE).get_page(request.GET.get("page"))
+    rows = list(page.object_list)
+    access_record_many(
+        action=AccessAction.LIST,
+        request=request,
+        subjects=[(record, record.pupil_id) for record in rows],
+        detail="family assistance",
+    )
+    return render(
+        request,
+        "itsupport/assistance_list.html",
+        {"page": page, "records": rows, "can_lend": permissions.can_lend(request.user)},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def assistance_new(request: HttpRequest) -> HttpResponse:
+    _gate_lend(request, ASSISTANCE_SUBJECT)
+    pupils = permissions.pupils_for_loans(request.user)
+    initial = {"given_on": today(), **prefilled_pupil(request, pupils)}
+    form = AssistanceForm(request.POST or None, pupils=pupils, initial=initial)
+    if request.method == "POST" and form.is_valid():
+
+        def save():
+            services.assistance_record(by=request.user, request=request, **form.cleaned_data)
+
+        if attempt(form, save):
+            messages.success(request, "Help recorded.")
+            return HttpResponseRedirect(reverse("itsupport:assistance_list"))
+    return render(request, "itsupport/assistance_new.html", {"form": form})

@@ -1,0 +1,449 @@
+"""Concern pages. Thin: form → gate → service → redirect.
+
+Content is for the DSL team of the pupil's site and the headteacher. The person who raised a
+concern sees its receipt and status, and may add an addendum; on the triage page and its
+actions they get 403 (they know it exists). Everyone else gets the same audited 404 as for a
+concern that does not exist.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.forms import Form
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from contacts.models import ContactLog
+from core.forms import attempt
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
+from safeguarding import services
+from safeguarding.forms import (
+    ActionForm,
+    AddendumForm,
+    AssignForm,
+    CloseForm,
+    ConcernForm,
+    DecisionForm,
+    ReferralForm,
+)
+from safeguarding.models import Concern, ConcernStatus, Urgency, VirtualSession
+from safeguarding.permissions import (
+    SAFEGUARDING_ROLES,
+    can_raise_concern_for,
+    can_run_session,
+    can_see_receipt,
+    can_triage_concern,
+)
+from safeguarding.selectors import (
+    action_for_page,
+    chronology_for,
+    concern_for_page,
+    owner_choices,
+)
+from safeguarding.sessions import services as services_sessions
+from schools.models import Pupil
+from schools.permissions import pupil_access
+
+CONCERN_SUBJECT = Concern._meta.label_lower
+PUPIL_SUBJECT = Pupil._meta.label_lower
+NOT_VISIBLE = "You cannot raise a concern about this pupil."
+
+
+# --- Gates -----------------------------------------------------------------------------------
+
+
+def _not_found(request: HttpRequest, *, subject_type: str, subject_id, pupil_id, detail: str):
+    access_record(
+        action=AccessAction.DENIED,
+        request=request,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        pupil_id=pupil_id,
+        detail=detail,
+    )
+    return Http404()
+
+
+def receipt_concern_or_404(request: HttpRequest, pk: int) -> Concern:
+    concern = concern_for_page(pk)
+    if concern is None or not can_see_receipt(request.user, concern):
+        raise _not_found(
+            request,
+            subject_type=CONCERN_SUBJECT,
+            subject_id=pk,
+            pupil_id=concern.pupil_id if concern else None,
+            detail="concern not visible to this person",
+        )
+    return concern
+
+
+def triage_concern_or_403(request: HttpRequest, pk: int) -> Concern:
+    """404 for those who may not know of it; 403 for the reporter, who may not see its handling."""
+    concern = receipt_concern_or_404(request, pk)
+    if not can_triage_concern(request.user, concern):
+        access_record(
+            action=AccessAction.DENIED,
+            request=request,
+            subject=concern,
+            pupil_id=concern.pupil_id,
+            detail="reporter may see the receipt only",
+        )
+        raise PermissionDenied
+    return concern
+
+
+# --- Helpers ---------------------------------------------------------------------------------
+
+
+def _detail_forms(concern: Concern) -> dict[str, Form]:
+    owners = owner_choices(concern.pupil)
+    forms: dict[str, Form] = {"addendum_form": AddendumForm(prefix="addendum")}
+    if concern.status != ConcernStatus.CLOSED:
+        forms.update(
+            assign_form=AssignForm(prefix="assign", owners=owners),
+            action_form=ActionForm(prefix="action", owners=owners),
+            decision_form=DecisionForm(prefix="decision"),
+            referral_form=ReferralForm(prefix="referral"),
+            close_form=CloseForm(prefix="close"),
+        )
+    return forms
+
+
+def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
+    if bound:
+        concern = concern_for_page(concern.pk)
+    forms = _detail_forms(concern)
+    forms.update(bound)
+    access_record(
+        action=AccessAction.VIEW, request=request, subject=concern, pupil_id=concern.pupil_id
+    )
+    return render(
+        request,
+        "safeguarding/concern_detail.html",
+        {"concern": concern, "pupil": concern.pupil, **forms},
+    )
+
+
+def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=concern,
+        pupil_id=concern.pupil_id,
+        detail="receipt",
+    )
+    return render(
+        request,
+        "safeguarding/concern_receipt.html",
+        {
+            "concern": concern,
+            "can_triage": can_triage_concern(request.user, concern),
+            "addendum_form": bound.get("addendum_form") or AddendumForm(prefix="addendum"),
+        },
+    )
+
+
+# --- Raising ---------------------------------------------------------------------------------
+
+
+def _pupil_and_contact(request: HttpRequest) -> tuple[Pupil | None, ContactLog | None]:
+    source = request.POST if request.method == "POST" else request.GET
+    contact_id = source.get("contact", "")
+    pupil_id = source.get("pupil", "")
+    contact = None
+    if contact_id.isdigit():
+        contact = (
+            ContactLog.objects.select_related("case__pupil__school_class")
+            .filter(pk=int(contact_id))
+            .first()
+        )
+        if contact is None:
+            return None, None
+        return contact.case.pupil, contact
+    if pupil_id.isdigit():
+        return Pupil.objects.select_related("school_class").filter(pk=int(pupil_id)).first(), None
+    return None, None
+
+
+def _session_for(request: HttpRequest, pupil: Pupil | None) -> VirtualSession | None:
+    """The stopped virtual session a concern comes from (``?session=``), when the person runs
+    it and the pupil was invited; anything else is ignored."""
+    # The form posts back to its own address, so ``?session=`` is there on POST too.
+    session_id = request.POST.get("session") or request.GET.get("session", "")
+    if pupil is None or not session_id.isdigit():
+        return None
+    session = VirtualSession.objects.filter(pk=int(session_id), pupils=pupil).first()
+    if session is None or not can_run_session(request.user, session):
+        return None
+    return session
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def concern_new(request: HttpRequest) -> HttpResponse:
+    pupil, contact = _pupil_and_contact(request)
+    visible = pupil is not None and can_raise_concern_for(request.user, pupil)
+    session = _session_for(request, pupil) if visible and contact is None else None
+    if request.method != "POST" and not visible:
+        raise _not_found(
+            request,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=pupil.pk if pupil else "",
+            pupil_id=pupil.pk if pupil else None,
+            detail="may not raise a concern about this pupil",
+        )
+    categories = services.concern_categories_ensure(school=pupil.school) if visible else []
+    if request.method == "POST":
+        form = ConcernForm(request.POST, prefix=None, categories=categories)
+        if not visible:
+            access_record(
+                action=AccessAction.DENIED,
+                request=request,
+                subject_type=PUPIL_SUBJECT,
+                subject_id=pupil.pk if pupil else "",
+                pupil_id=pupil.pk if pupil else None,
+                detail="may not raise a concern about this pupil",
+            )
+            form.is_valid()
+            form.add_error(None, NOT_VISIBLE)
+            return render(request, "safeguarding/concern_new.html", {"form": form}, status=200)
+        if form.is_valid():
+            data = form.cleaned_data
+            concern = None
+
+            def raise_it():
+                nonlocal concern
+                if session is not None:
+                    concern = services_sessions.concern_raise_from_session(
+                        by=request.user,
+                        session=session,
+                        pupil=pupil,
+                        category=data["category"],
+                        urgency=data["urgency"],
+                        what_happened=data["what_happened"],
+                        childs_words=data["childs_words"],
+                        happened_at=data["happened_at"],
+                        where=data["where"],
+                        others_told=data["others_told"],
+                        request=request,
+                    )
+                    return
+                concern = services.concern_raise(
+                    by=request.user,
+                    pupil=pupil,
+                    contact=contact,
+                    category=data["category"],
+                    urgency=data["urgency"],
+                    what_happened=data["what_happened"],
+                    childs_words=data["childs_words"],
+                    happened_at=data["happened_at"],
+                    where=data["where"],
+                    others_told=data["others_told"],
+                    request=request,
+                )
+
+            if attempt(form, raise_it):
+                messages.success(request, "Your concern has been received by the DSL team.")
+                return HttpResponseRedirect(
+                    reverse("safeguarding:concern_receipt", args=[concern.pk])
+                )
+    else:
+        form = ConcernForm(
+            initial={
+                "pupil": pupil.pk,
+                "contact": contact.pk if contact else None,
+                "session": session.pk if session else None,
+                "urgency": Urgency.IMMEDIATE if session else None,
+            },
+            categories=categories,
+        )
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail="raise concern form",
+    )
+    return render(
+        request,
+        "safeguarding/concern_new.html",
+        {"form": form, "pupil": pupil, "contact": contact, "session": session},
+    )
+
+
+@login_required
+@require_safe
+def concern_receipt(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_receipt(request, receipt_concern_or_404(request, pk))
+
+
+# --- Triage ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _render_detail(request, triage_concern_or_403(request, pk))
+
+
+def _back(concern: Concern, section: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(concern.get_absolute_url() + f"#{section}")
+
+
+@login_required
+@require_POST
+def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    try:
+        services.concern_acknowledge(by=request.user, concern=concern, request=request)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return _back(concern, "status")
+
+
+@login_required
+@require_POST
+def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    form = AssignForm(request.POST, prefix="assign", owners=owner_choices(concern.pupil))
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.concern_assign(
+            by=request.user, concern=concern, owner=form.cleaned_data["owner"], request=request
+        ),
+    ):
+        return _back(concern, "status")
+    return _render_detail(request, concern, assign_form=form)
+
+
+@login_required
+@require_POST
+def action_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern.pupil))
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.action_add(
+            by=request.user, concern=concern, request=request, **form.cleaned_data
+        ),
+    ):
+        return _back(concern, "actions")
+    return _render_detail(request, concern, action_form=form)
+
+
+@login_required
+@require_POST
+def action_done(request: HttpRequest, pk: int) -> HttpResponse:
+    action = action_for_page(pk)
+    if action is None:
+        raise _not_found(
+            request,
+            subject_type="safeguarding.action",
+            subject_id=pk,
+            pupil_id=None,
+            detail="no such action",
+        )
+    concern = triage_concern_or_403(request, action.concern_id)
+    services.action_done(by=request.user, action=action, request=request)
+    return _back(concern, "actions")
+
+
+@login_required
+@require_POST
+def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    form = DecisionForm(request.POST, prefix="decision")
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.decision_add(
+            by=request.user, concern=concern, request=request, **form.cleaned_data
+        ),
+    ):
+        return _back(concern, "decisions")
+    return _render_detail(request, concern, decision_form=form)
+
+
+@login_required
+@require_POST
+def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    form = ReferralForm(request.POST, prefix="referral")
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.referral_add(
+            by=request.user, concern=concern, request=request, **form.cleaned_data
+        ),
+    ):
+        return _back(concern, "referrals")
+    return _render_detail(request, concern, referral_form=form)
+
+
+@login_required
+@require_POST
+def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = receipt_concern_or_404(request, pk)
+    triage = can_triage_concern(request.user, concern)
+    form = AddendumForm(request.POST, prefix="addendum")
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.addendum_add(
+            by=request.user, concern=concern, text=form.cleaned_data["text"], request=request
+        ),
+    ):
+        if triage:
+            return _back(concern, "addenda")
+        messages.success(request, "Your addendum has been added to the concern.")
+        return HttpResponseRedirect(reverse("safeguarding:concern_receipt", args=[concern.pk]))
+    if triage:
+        return _render_detail(request, concern, addendum_form=form)
+    return _render_receipt(request, concern, addendum_form=form)
+
+
+@login_required
+@require_POST
+def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = triage_concern_or_403(request, pk)
+    form = CloseForm(request.POST, prefix="close")
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.concern_close(
+            by=request.user,
+            concern=concern,
+            outcome=form.cleaned_data["outcome"],
+            request=request,
+        ),
+    ):
+        return _back(concern, "status")
+    return _render_detail(request, concern, close_form=form)
+
+
+# --- Chronology ------------------------------------------------------------------------------
+
+
+@login_required
+@require_safe
+def pupil_chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
+    if pupil is None or not (pupil_access(request.user, pupil).roles & SAFEGUARDING_ROLES):
+        raise _not_found(
+            request,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=pupil_pk,
+            pupil_id=pupil.pk if pupil else None,
+            detail="safeguarding chronology not visible to this person",
+        )
+    access_record(
+        action=AccessAction.VIEW,
+        request=request,
+        subject=pupil,
+        pupil_id=pupil.pk,
+        detail="safeguarding chronology",
+    )
+    return render(
+        request,
+        "safeguarding/concern_chronology.html",
+        {"pupil": pupil, "entries": chronology_for(pupil)},
+    )

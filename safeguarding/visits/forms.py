@@ -1,0 +1,100 @@
+"""Forms for the DSL dashboard, home visits and longer absences. Thin: fields and widgets;
+the services check the policy's rules."""
+
+from django import forms
+
+from accounts.models import User
+from safeguarding.models import InformedHow, InvolvementKind, Urgency
+from safeguarding.visits.services import Agreement
+from schools.models import Role
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class DashboardFilterForm(forms.Form):
+    site = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+    urgency = forms.ChoiceField(required=False)
+
+    def __init__(self, *args, sites=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["site"].choices = [("", "All my sites")] + [
+            (site.pk, site.name) for site in sites
+        ]
+        self.fields["urgency"].choices = [("", "Any urgency"), *Urgency.choices]
+
+
+class VisitRequestForm(forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Why a visit is needed: who has been tried, and when.",
+    )
+    planned_for = forms.DateField(required=False, widget=DATE, label="Planned for (if known)")
+
+
+class VisitAgreeForm(forms.Form):
+    which = forms.ChoiceField(
+        choices=[(Agreement.SLT, "SLT agrees"), (Agreement.DSL, "The DSL agrees")],
+        widget=forms.HiddenInput,
+    )
+
+
+def staff_of_school(school_id: int):
+    return (
+        User.objects.filter(is_active=True, memberships__school_id=school_id)
+        .exclude(memberships__role__in=[Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS])
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+class VisitRecordForm(forms.Form):
+    visited_on = forms.DateField(widget=DATE)
+    staff = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="At least two members of staff attend every home visit.",
+        required=False,
+    )
+    outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
+
+    def __init__(self, *args, school_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff_of_school(school_id)
+
+
+class SocialWorkerInformedForm(forms.Form):
+    informed_on = forms.DateField(widget=DATE)
+    how = forms.ChoiceField(choices=InformedHow.choices)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+
+class InvolvementForm(forms.Form):
+    kind = forms.ChoiceField(choices=InvolvementKind.choices)
+    worker = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        help_text="The family support worker (for family support only).",
+    )
+    started_on = forms.DateField(widget=DATE)
+    notes = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 2}), max_length=2000, required=False
+    )
+
+    def __init__(self, *args, school_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["worker"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                memberships__school_id=school_id,
+                memberships__role=Role.FAMILY_SUPPORT,
+            )
+            .distinct()
+            .order_by("full_name", "email")
+        )
+
+
+class InvolvementEndForm(forms.Form):
+    ended_on = forms.DateField(widget=DATE)

@@ -1,0 +1,232 @@
+"""The governors' summary: school and site aggregates over three terms, every small count
+suppressed, no pupil named anywhere, in the page or its PDF; governors reach nothing else."""
+
+import datetime
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from dataprotection.models import AccessAction, AccessEvent
+from governance.models import Coping, PulseResponse
+from schools.models import Role
+from tests.conftest import client_for
+from tests.factories import MembershipFactory, SiteFactory, UserFactory
+from tests.oversight.factories import AFTER_MARCH, month_of_data, report_for
+from tests.pdf import pdf_text
+
+PAGE = reverse("oversight:governors_summary")
+PDF = reverse("oversight:governors_summary_download")
+PUPIL_WORDS = ("Ellis", "Marsh", "Jude", "Penrose", "Rowan", "Tate", "Zebedee", "Quill")
+CLASS_NAMES = ("Ash", "Birch", "Cedar")
+
+
+@pytest.fixture
+def march(world):
+    with time_machine.travel(AFTER_MARCH, tick=False):
+        yield month_of_data(world)
+
+
+def flat(text: str) -> str:
+    return " ".join(text.split())
+
+
+def assert_no_pupil_or_class(text: str) -> None:
+    for word in PUPIL_WORDS + CLASS_NAMES:
+        assert not re.search(rf"\b{word}\b", text), word
+    assert "SECRET-CONCERN-TEXT" not in text
+
+
+@pytest.mark.parametrize("persona", ["governor", "chair", "headteacher"])
+def test_the_summary_shows_school_and_site_figures_with_no_pupil_or_class(world, march, persona):
+    response = client_for(world.users[persona]).get(PAGE)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert_no_pupil_or_class(html)
+    # No link to any record (the menu's list pages aside, which answer 404 to governors).
+    assert not re.search(r'href="[^"]*/\d+/', html)
+    figures = response.context["figures"]
+    assert [term.name for term in figures.terms] == ["Autumn 2025", "Spring 2026", "Summer 2026"]
+    school, north, south = figures.blocks
+    assert (school.title, north.title, south.title) == (
+        "Whole school",
+        "Site: North",
+        "Site: South",
+    )
+    # Spring 2026: three cases opened at the school, two at North, one at South.
+    opened = [block.rows[0].values for block in (school, north, south)]
+    assert opened == [
+        ["fewer than 3", "3", "fewer than 3"],
+        ["fewer than 3", "fewer than 3", "fewer than 3"],
+        ["fewer than 3", "fewer than 3", "fewer than 3"],
+    ]
+    # Daily contacts in spring: 15 of 45 at the school; suppressed_share shows it.
+    contacts = school.rows[3]
+    assert contacts.label == "Daily contacts made, of those due"
+    assert contacts.values[1] == "15 of 45 (33%)"
+    # The chart draws a bar only where the share may be shown: North and South in spring.
+    drawn = [
+        (site, term) for site, bars in figures.compliance_chart for term, value, _ in bars if value
+    ]
+    assert drawn == [("North", "Spring 2026"), ("South", "Spring 2026")]
+    assert "<svg" in html
+    assert "fewer than 3" in html
+
+
+def test_the_pdf_has_the_same_figures_and_no_pupil_and_is_audited(world, march):
+    governor = world.users["governor"]
+
+    response = client_for(governor).get(PDF)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    text = flat(pdf_text(response.content))
+    assert_no_pupil_or_class(text)
+    assert "Remote education: governors' summary" in text
+    assert "School Heathergate School" in text
+    assert "Daily contacts made, of those due fewer than 3 15 of 45 (33%)" in text.replace(
+        "not shown (fewer than 3 in all)", "fewer than 3"
+    )
+    assert "CONFIDENTIAL" in text and "Page 1 of" in text
+    event = AccessEvent.objects.get(action=AccessAction.EXPORT)
+    assert (event.user_id, event.subject_id, event.pupil_id) == (
+        governor.pk,
+        str(world.school.pk),
+        None,
+    )
+
+
+def test_security_measures_show_mfa_coverage_and_the_audit(world, march):
+    for _ in range(3):  # three staff who have not set up a second factor
+        MembershipFactory(user=UserFactory(), school=world.school, role=Role.TEACHER)
+    with time_machine.travel(AFTER_MARCH, tick=False):
+        client = client_for(world.users["chair"])
+        client.get(PAGE)  # the visit itself is not pupil data; a PDF is audited
+        client.get(PDF)
+        response = client.get(PAGE)
+
+    security = dict(response.context["security"])
+    # 15 of the world's personas hold a membership here, all with MFA; three more without.
+    assert security["Staff with a second sign-in factor (MFA)"] == "15 of 18 (83%)"
+    audit = security["Access audit: events recorded this term (since 13/04/2026)"]
+    assert audit == "fewer than 3"  # the one PDF export so far
+
+
+def test_the_staff_wellbeing_pulse_shows_suppressed_counts_for_this_term(world, march):
+    week = datetime.date(2026, 4, 13)
+    PulseResponse.objects.bulk_create(
+        [PulseResponse(school=world.school, week_start=week, coping=Coping.WELL)] * 0
+        + [
+            PulseResponse(school=world.school, week_start=week, coping=Coping.WELL)
+            for _ in range(4)
+        ]
+        + [PulseResponse(school=world.school, week_start=week, coping=Coping.STRUGGLING)]
+    )
+
+    response = client_for(world.users["governor"]).get(PAGE)
+
+    pulse = dict(response.context["pulse"])
+    assert pulse["Coping well"] == "4"
+    assert pulse["Struggling"] == "fewer than 3"
+    assert "Staff wellbeing pulse (Summer 2026)" in response.content.decode()
+
+
+def test_a_site_name_with_markup_is_escaped_in_the_page_and_the_pdf(world, march):
+    SiteFactory(school=world.school, name="<script>alert(1)</script>")
+    client = client_for(world.users["governor"])
+
+    html = client.get(PAGE).content.decode()
+    text = flat(pdf_text(client.get(PDF).content))
+
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "Site: <script>alert(1)</script>" in text
+
+
+@pytest.mark.parametrize("persona", ["governor", "chair"])
+def test_governors_get_404_on_every_pupil_level_page(world, march, persona):
+    client = client_for(world.users[persona])
+    report = report_for(world, site=world.north)
+    urls = [
+        reverse("schools:pupil_list"),
+        reverse("schools:pupil_detail", args=[world.pupil.pk]),
+        reverse("cases:case_list"),
+        reverse("cases:case_detail", args=[march["ellis"].pk]),
+        reverse("safeguarding:concern_detail", args=[march["concerns"][0].pk]),
+        reverse("oversight:report_list"),
+        reverse("oversight:report_new"),
+        reverse("oversight:report_detail", args=[report.pk]),
+        reverse("oversight:report_download", args=[report.pk]),
+    ]
+
+    assert {url: client.get(url).status_code for url in urls} == {url: 404 for url in urls}
+
+
+def test_a_headteacher_reads_only_their_own_schools_summary(world, march):
+    client = client_for(world.users["other_school_head"])
+
+    own = client.get(PAGE)
+    other = client.get(PAGE, {"school": world.school.pk})
+
+    assert own.status_code == 200 and own.context["school"].name == "Elsewhere"
+    assert other.status_code == 404
+    assert client.get(PAGE, {"school": "x"}).status_code == 404
+
+
+def test_the_latest_audit_seal_is_described_in_words():
+    from types import SimpleNamespace
+
+    from oversight.reports.services import describe_seal
+    from tests.oversight.factories import london
+
+    sealed = SimpleNamespace(sequence=4, sealed_at=london(2026, 4, 14, 23, 15))
+    checked = SimpleNamespace(
+        sequence=4,
+        sealed_at=london(2026, 4, 14, 23, 15),
+        verified_at=london(2026, 4, 15, 3, 30),
+        verified_ok=True,
+    )
+    broken = SimpleNamespace(**{**vars(checked), "verified_ok": False})
+
+    assert describe_seal(None) == "Not sealed yet"
+    assert describe_seal(sealed) == "Seal 4, made 14/04/2026 23:15; not yet checked"
+    assert (
+        describe_seal(checked)
+        == "Seal 4, made 14/04/2026 23:15; checked 15/04/2026: the audit is intact"
+    )
+    assert describe_seal(broken).endswith("THE CHECK FAILED, ask the DPO")
+
+
+def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
+    import datetime as dt
+
+    from dataprotection.models import DeviceDeclaration
+    from dataprotection.seals.services import audit_seal
+
+    declared = ["teacher", "class_staff", "other_teacher", "slt_class", "slt_other_site"]
+    declared += ["headteacher", "dsl", "deputy_dsl_other_site", "it_staff", "dpo"]
+    DeviceDeclaration.objects.bulk_create(
+        DeviceDeclaration(
+            user=world.users[key],
+            declared_at=AFTER_MARCH - dt.timedelta(days=1),
+            device_description="School laptop",
+        )
+        for key in declared
+    )
+    client = client_for(world.users["governor"])
+
+    first = client.get(PAGE)
+    assert (
+        dict(first.context["security"])["Staff with a current device declaration"]
+        == "10 of 15 (67%)"
+    )
+    assert first.context["seal"] == "Not sealed yet"
+
+    client.get(PDF)  # an access event to seal
+    with time_machine.travel(AFTER_MARCH + dt.timedelta(hours=1), tick=False):
+        assert audit_seal() is not None
+        later = client_for(world.users["governor"]).get(PAGE)  # a new session: time has passed
+    assert later.context["seal"] == "Seal 1, made 15/04/2026 11:00; not yet checked"
+    assert "Latest seal of the access audit" in later.content.decode()
