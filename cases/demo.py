@@ -24,6 +24,7 @@ from cases.services import (
     required_parties,
     review_record,
 )
+from core.actor import Actor
 from schools.calendar import add_school_days, is_school_day, today
 from schools.models import Membership, Pupil, Role, School
 
@@ -54,7 +55,7 @@ def _agree_all(case: Case, by: object, on: datetime.date, skip: tuple[str, ...] 
         if party in skip:
             continue
         agreement_record(
-            by=by,
+            actor=Actor.for_user(by),
             case=case,
             party=party,
             agreed_by=AGREED_BY[party],
@@ -67,7 +68,7 @@ def _provide(case: Case, by: object, days: list[datetime.date]) -> None:
     for day in days:
         if is_school_day(case.pupil.school, day) and day <= today():
             provision_record(
-                by=by,
+                actor=Actor.for_user(by),
                 case=case,
                 date=day,
                 sent_by_email=True,
@@ -81,7 +82,7 @@ def _open(pupil: Pupil, reason: str, start: datetime.date, school_days_long: int
     school = pupil.school
     end = add_school_days(school, start, school_days_long) or start + datetime.timedelta(28)
     return case_propose(
-        by=_teacher_of(pupil),
+        actor=Actor.for_user(_teacher_of(pupil)),
         pupil=pupil,
         reason=reason,
         start_date=start,
@@ -117,30 +118,30 @@ def cases_demo_load(school: School) -> int:
     case = _open(active, Reason.INJURY, start, 15, "Broken leg; cannot manage the stairs yet.")
     teacher = _teacher_of(active)
     _agree_all(case, teacher, start)
-    case_activate(by=teacher, case=case)
+    case_activate(actor=Actor.for_user(teacher), case=case)
     _provide(case, teacher, [_back(school, n) for n in (4, 3, 2, 1)])
 
     start = _back(school, 14)
     case = _open(overdue, Reason.INFECTIOUS_ILLNESS, start, 20, "Long recovery after illness.")
     teacher = _teacher_of(overdue)
     _agree_all(case, teacher, start)
-    case_activate(by=teacher, case=case)
+    case_activate(actor=Actor.for_user(teacher), case=case)
     _provide(case, teacher, [_back(school, n) for n in (14, 13, 12)])
 
     start = _back(school, 12)
     case = _open(returning, Reason.OPERATION, start, 15, "Recovering from planned surgery.")
     teacher = _teacher_of(returning)
     _agree_all(case, teacher, start)
-    case_activate(by=teacher, case=case)
+    case_activate(actor=Actor.for_user(teacher), case=case)
     _provide(case, teacher, [_back(school, n) for n in (12, 11, 10, 9)])
     reintegration_plan_save(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         case=case,
         support="Lift pass, a quiet room for rests and a named adult at the gate.",
         flexibilities="Mornings only for the first week.",
     )
     review_record(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         case=case,
         held_on=_back(school, 2),
         attendees="Class teacher, parent, SENCo",
@@ -148,17 +149,20 @@ def cases_demo_load(school: School) -> int:
         decision=Decision.REINTEGRATE,
     )
     reintegration_step_add(
-        by=teacher, case=case, description="Mornings in class", target_date=today()
+        actor=Actor.for_user(teacher),
+        case=case,
+        description="Mornings in class",
+        target_date=today(),
     )
 
     start = _back(school, 30)
     case = _open(closed, Reason.OPERATION, start, 20, "Hip operation and recovery.")
     teacher = _teacher_of(closed)
     _agree_all(case, teacher, start)
-    case_activate(by=teacher, case=case)
+    case_activate(actor=Actor.for_user(teacher), case=case)
     _provide(case, teacher, [_back(school, n) for n in (30, 29, 28)])
     case_close(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         case=case,
         outcome="Returned full time with a lift pass and a rest break each afternoon.",
         actual_return_date=_back(school, 15),

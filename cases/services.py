@@ -11,7 +11,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import (
@@ -39,6 +38,7 @@ from cases.models import (
     Status,
     StatusChange,
 )
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from schools.calendar import add_school_days, is_school_day, today
@@ -79,11 +79,10 @@ def missing_parties(case: Case, agreements: list[Agreement] | None = None) -> li
     return [party for party in required_parties(case) if party not in agreed]
 
 
-def _audit(by: object, request: HttpRequest | None, action: str, subject, case: Case, detail=""):
+def _audit(actor: Actor, action: str, subject, case: Case, detail=""):
     access_record(
         action=action,
-        request=request,
-        user=by,
+        actor=actor,
         subject=subject,
         pupil_id=case.pupil_id,
         detail=detail,
@@ -97,9 +96,9 @@ def _move(case: Case, to_status: str, by: object, note: str = "") -> None:
     case.status = to_status
 
 
-def flags_resolve(*, case: Case, kinds: list[str], by: object | None, resolution: str) -> int:
+def flags_resolve(*, case: Case, kinds: list[str], actor: Actor, resolution: str) -> int:
     return Flag.objects.filter(case=case, kind__in=kinds, resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=by, resolution=resolution[:300]
+        resolved_at=timezone.now(), resolved_by=actor.user, resolution=resolution[:300]
     )
 
 
@@ -126,14 +125,13 @@ def _first_review(school: School, start: datetime.date) -> datetime.date:
 @transaction.atomic
 def case_propose(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     reason: str,
     start_date: datetime.date,
     end_date: datetime.date,
     summary: str = "",
     medical_agreement_not_needed: str = "",
-    request: HttpRequest | None = None,
 ) -> Case:
     """Propose remote education for one pupil who cannot attend for a limited time."""
     if reason not in INDIVIDUAL_REASONS:
@@ -164,12 +162,12 @@ def case_propose(
         attendance_code=attendance_code_for(pupil.school, reason),
         medical_agreement_not_needed=medical_agreement_not_needed.strip(),
         proposed_on=today(),
-        created_by=by,
+        created_by=actor.user,
     )
     case.full_clean()
     case.save()
-    StatusChange.objects.create(case=case, to_status=Status.PROPOSED, changed_by=by)
-    _audit(by, request, AccessAction.CREATE, case, case)
+    StatusChange.objects.create(case=case, to_status=Status.PROPOSED, changed_by=actor.user)
+    _audit(actor, AccessAction.CREATE, case, case)
     return case
 
 
@@ -186,14 +184,13 @@ def _not_in_future(value: datetime.date, field: str) -> None:
 @transaction.atomic
 def agreement_record(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     party: str,
     agreed_by: str,
     agreed_on: datetime.date,
     method: str,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> Agreement:
     _require_open(case)
     _not_in_future(agreed_on, "agreed_on")
@@ -206,16 +203,16 @@ def agreement_record(
         agreed_on=agreed_on,
         method=method,
         notes=notes.strip(),
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     agreement.full_clean()
     agreement.save()
-    _audit(by, request, AccessAction.CREATE, agreement, case, detail=f"agreement: {party}")
+    _audit(actor, AccessAction.CREATE, agreement, case, detail=f"agreement: {party}")
     return agreement
 
 
 @transaction.atomic
-def case_activate(*, by: object, case: Case, request: HttpRequest | None = None) -> Case:
+def case_activate(*, actor: Actor, case: Case) -> Case:
     """Start remote education: only once every required party has agreed."""
     case = Case.objects.select_for_update().select_related("pupil").get(pk=case.pk)
     if case.status != Status.PROPOSED:
@@ -224,19 +221,22 @@ def case_activate(*, by: object, case: Case, request: HttpRequest | None = None)
     if missing:
         names = ", ".join(Party(party).label.lower() for party in missing)
         raise ValidationError(f"Remote education cannot start until it is agreed by {names}.")
-    _move(case, Status.ACTIVE, by)
+    _move(case, Status.ACTIVE, actor.user)
     case.save(update_fields=["status"])
     flags_resolve(
-        case=case, kinds=[FlagKind.AGREEMENTS_MISSING], by=by, resolution="All parties agreed."
+        case=case,
+        kinds=[FlagKind.AGREEMENTS_MISSING],
+        actor=actor,
+        resolution="All parties agreed.",
     )
-    _audit(by, request, AccessAction.CHANGE, case, case, detail="activated")
+    _audit(actor, AccessAction.CHANGE, case, case, detail="activated")
     return case
 
 
 @transaction.atomic
 def provision_record(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     date: datetime.date,
     sent_by_email: bool = False,
@@ -245,7 +245,6 @@ def provision_record(
     visual_timetable_sent: bool = False,
     resources_signposted: bool = False,
     feedback: str = "",
-    request: HttpRequest | None = None,
 ) -> Provision:
     # Lock the case: two taps on "Save" at once must still leave one record for the day.
     case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
@@ -272,18 +271,18 @@ def provision_record(
         visual_timetable_sent=visual_timetable_sent,
         resources_signposted=resources_signposted,
         feedback=feedback.strip(),
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     provision.full_clean()
     provision.save()
-    _audit(by, request, AccessAction.CREATE, provision, case, detail="provision")
+    _audit(actor, AccessAction.CREATE, provision, case, detail="provision")
     return provision
 
 
 @transaction.atomic
 def review_record(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     held_on: datetime.date,
     attendees: str,
@@ -291,7 +290,6 @@ def review_record(
     decision: str,
     new_end_date: datetime.date | None = None,
     next_review_date: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> Review:
     """Hold a review. Extending the time limit happens here and nowhere else."""
     case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
@@ -325,7 +323,7 @@ def review_record(
         decision=decision,
         new_end_date=new_end_date,
         next_review_date=next_review_date,
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     review.full_clean()
     review.save()
@@ -335,21 +333,20 @@ def review_record(
         case.end_date = new_end_date
         resolved.append(FlagKind.TIME_LIMIT_PASSED)
     if decision == Decision.REINTEGRATE and case.status == Status.ACTIVE:
-        _move(case, Status.REINTEGRATING, by, note="Decided at review")
+        _move(case, Status.REINTEGRATING, actor.user, note="Decided at review")
     case.save(update_fields=["next_review_date", "end_date", "status"])
-    flags_resolve(case=case, kinds=resolved, by=by, resolution="Review held.")
-    _audit(by, request, AccessAction.CREATE, review, case, detail=f"review: {decision}")
+    flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
+    _audit(actor, AccessAction.CREATE, review, case, detail=f"review: {decision}")
     return review
 
 
 @transaction.atomic
 def reintegration_plan_save(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     support: str,
     flexibilities: str = "",
-    request: HttpRequest | None = None,
 ) -> ReintegrationPlan:
     _require_open(case)
     if not support.strip():
@@ -359,22 +356,21 @@ def reintegration_plan_save(
         defaults={
             "support": support.strip(),
             "flexibilities": flexibilities.strip(),
-            "updated_by": by,
+            "updated_by": actor.user,
         },
     )
     action = AccessAction.CREATE if created else AccessAction.CHANGE
-    _audit(by, request, action, plan, case, detail="reintegration plan")
+    _audit(actor, action, plan, case, detail="reintegration plan")
     return plan
 
 
 @transaction.atomic
 def reintegration_step_add(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     description: str,
     target_date: datetime.date,
-    request: HttpRequest | None = None,
 ) -> ReintegrationStep:
     _require_open(case)
     plan = ReintegrationPlan.objects.filter(case=case).first()
@@ -385,30 +381,29 @@ def reintegration_step_add(
     step = ReintegrationStep(plan=plan, description=description.strip(), target_date=target_date)
     step.full_clean()
     step.save()
-    _audit(by, request, AccessAction.CREATE, step, case, detail="reintegration step")
+    _audit(actor, AccessAction.CREATE, step, case, detail="reintegration step")
     return step
 
 
 @transaction.atomic
 def reintegration_step_done(
-    *, by: object, step: ReintegrationStep, done_on: datetime.date, request=None
+    *, actor: Actor, step: ReintegrationStep, done_on: datetime.date
 ) -> ReintegrationStep:
     _require_open(step.plan.case)
     _not_in_future(done_on, "done_on")
     step.done_on = done_on
     step.save(update_fields=["done_on"])
-    _audit(by, request, AccessAction.CHANGE, step, step.plan.case, detail="step done")
+    _audit(actor, AccessAction.CHANGE, step, step.plan.case, detail="step done")
     return step
 
 
 @transaction.atomic
 def case_close(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     outcome: str,
     actual_return_date: datetime.date | None,
-    request: HttpRequest | None = None,
 ) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
@@ -425,15 +420,15 @@ def case_close(
         )
     if errors:
         raise ValidationError(errors)
-    _move(case, Status.CLOSED, by)
+    _move(case, Status.CLOSED, actor.user)
     case.outcome = outcome.strip()
     case.actual_return_date = actual_return_date
     case.closed_at = timezone.now()
     case.next_review_date = None
     case.full_clean()
     case.save()
-    flags_resolve(case=case, kinds=list(FlagKind), by=by, resolution="Case closed.")
-    _audit(by, request, AccessAction.CHANGE, case, case, detail="closed")
+    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
+    _audit(actor, AccessAction.CHANGE, case, case, detail="closed")
     return case
 
 
@@ -447,14 +442,13 @@ def pupils_in(site: Site | None, school_class: SchoolClass | None) -> QuerySet[P
 @transaction.atomic
 def closure_open(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     reason: str,
     start_date: datetime.date,
     end_date: datetime.date,
     site: Site | None = None,
     school_class: SchoolClass | None = None,
-    request: HttpRequest | None = None,
 ) -> Closure:
     """Open a case for every pupil of a site or class in one step (policy section 3.2).
 
@@ -477,7 +471,7 @@ def closure_open(
         reason=reason,
         start_date=start_date,
         end_date=end_date,
-        created_by=by,
+        created_by=actor.user,
     )
     closure.full_clean()
     pupils = list(pupils_in(site, school_class).select_for_update())
@@ -508,27 +502,25 @@ def closure_open(
                 next_review_date=review,
                 attendance_code=code,
                 proposed_on=today(),
-                created_by=by,
+                created_by=actor.user,
             )
             for pupil in pupils
         ]
     )
     StatusChange.objects.bulk_create(
-        [StatusChange(case=case, to_status=Status.ACTIVE, changed_by=by) for case in cases]
+        [StatusChange(case=case, to_status=Status.ACTIVE, changed_by=actor.user) for case in cases]
     )
     ClosureCheck.objects.bulk_create([ClosureCheck(case=case) for case in cases])
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=closure,
         detail=f"closure: {len(cases)} cases opened",
     )
     # One row per pupil too, so each pupil's access log shows their case being opened.
     access_record_many(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subjects=[(case, case.pupil_id) for case in cases],
         detail=f"opened by closure {closure.pk}",
     )
@@ -537,31 +529,31 @@ def closure_open(
 
 @transaction.atomic
 def closure_check_update(
-    *, by: object, case: Case, wellbeing: str, internet_access: str, request=None
+    *, actor: Actor, case: Case, wellbeing: str, internet_access: str
 ) -> ClosureCheck:
     _require_open(case)
     check, _ = ClosureCheck.objects.get_or_create(case=case)
     check.wellbeing = wellbeing
     check.internet_access = internet_access
-    check.updated_by = by
+    check.updated_by = actor.user
     check.full_clean()
     check.save()
-    _audit(by, request, AccessAction.CHANGE, check, case, detail="class overview")
+    _audit(actor, AccessAction.CHANGE, check, case, detail="class overview")
     return check
 
 
 @transaction.atomic
 def paper_delivery_record(
-    *, by: object, case: Case, delivered_on: datetime.date, notes: str = "", request=None
+    *, actor: Actor, case: Case, delivered_on: datetime.date, notes: str = ""
 ) -> PaperDelivery:
     _require_open(case)
     _not_in_future(delivered_on, "delivered_on")
     if delivered_on < case.start_date:
         raise ValidationError({"delivered_on": "A delivery cannot be before the case started."})
     delivery = PaperDelivery(
-        case=case, delivered_on=delivered_on, delivered_by=by, notes=notes.strip()
+        case=case, delivered_on=delivered_on, delivered_by=actor.user, notes=notes.strip()
     )
     delivery.full_clean()
     delivery.save()
-    _audit(by, request, AccessAction.CREATE, delivery, case, detail="paper delivery")
+    _audit(actor, AccessAction.CREATE, delivery, case, detail="paper delivery")
     return delivery

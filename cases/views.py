@@ -48,6 +48,7 @@ from cases.selectors import (
     pupils_for_proposal,
     step_of_case,
 )
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -69,7 +70,7 @@ def visible_case_or_404(request: HttpRequest, pk: int) -> Case:
     if case is None or not can_view_case(request.user, case):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type=CASE_SUBJECT,
             subject_id=pk,
             pupil_id=case.pupil_id if case is not None else None,
@@ -85,7 +86,7 @@ def workable_case_or_403(request: HttpRequest, pk: int) -> Case:
     if not can_work_on_case(request.user, case):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=case,
             pupil_id=case.pupil_id,
             detail="may read this case but not work on it",
@@ -155,7 +156,9 @@ def _render_case(
     problems = [
         FORM_SECTIONS[name] for name, form in bound.items() if form.is_bound and form.errors
     ]
-    access_record(action=AccessAction.VIEW, request=request, subject=case, pupil_id=case.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=case, pupil_id=case.pupil_id
+    )
     return render(
         request,
         "cases/case_detail.html",
@@ -185,7 +188,9 @@ def _render_case(
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_list_cases(user):
-        access_record(action=AccessAction.DENIED, request=request, detail="no role that sees cases")
+        access_record(
+            action=AccessAction.DENIED, actor=Actor.of(request), detail="no role that sees cases"
+        )
         raise Http404
     day = today()
     form = CaseFilterForm(request.GET, sites=case_sites_for(user), classes=case_classes_for(user))
@@ -200,7 +205,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(cases, CASES_PER_PAGE).get_page(request.GET.get("page"))
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type=CASE_SUBJECT,
         detail=f"{detail}; page {page.number}: {len(page.object_list)} cases",
     )
@@ -231,7 +236,7 @@ def _chosen_pupil(request: HttpRequest, pupils) -> Pupil | None:
     if pupil is None:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type=Pupil._meta.label_lower,
             subject_id=raw[:20] if raw.isdigit() else "",
             detail="pupil not available for a new case",
@@ -245,12 +250,16 @@ def case_propose(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_list_cases(user):
         access_record(
-            action=AccessAction.DENIED, request=request, detail="no role that proposes cases"
+            action=AccessAction.DENIED,
+            actor=Actor.of(request),
+            detail="no role that proposes cases",
         )
         raise Http404
     if not can_propose_cases(user):
         access_record(
-            action=AccessAction.DENIED, request=request, detail="may read cases, not propose them"
+            action=AccessAction.DENIED,
+            actor=Actor.of(request),
+            detail="may read cases, not propose them",
         )
         raise PermissionDenied
     pupils = pupils_for_proposal(pupils_for_new_cases(user))
@@ -261,7 +270,7 @@ def case_propose(request: HttpRequest) -> HttpResponse:
         if form.is_valid() and attempt(
             form,
             lambda: created.append(
-                services.case_propose(by=user, request=request, **form.cleaned_data)
+                services.case_propose(actor=Actor.for_user(user), **form.cleaned_data)
             ),
         ):
             messages.success(
@@ -274,7 +283,7 @@ def case_propose(request: HttpRequest) -> HttpResponse:
         if any(error.code == "invalid_choice" for error in pupil_errors):
             access_record(
                 action=AccessAction.DENIED,
-                request=request,
+                actor=Actor.of(request),
                 subject_type=Pupil._meta.label_lower,
                 detail="proposal for a pupil not available to this person",
             )
@@ -294,7 +303,7 @@ def case_propose(request: HttpRequest) -> HttpResponse:
     form.explain_time_limit(defaults.max_time_limit_school_days)
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject_type=CASE_SUBJECT,
         pupil_id=pupil.pk if pupil is not None else None,
         detail="proposal form",
@@ -320,9 +329,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = AgreementForm(request.POST, prefix="agreement")
     if form.is_valid() and attempt(
         form,
-        lambda: services.agreement_record(
-            by=request.user, case=case, request=request, **form.cleaned_data
-        ),
+        lambda: services.agreement_record(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         party = Party(form.cleaned_data["party"]).label
         messages.success(request, f"Agreement recorded: {party.lower()}.")
@@ -336,7 +343,7 @@ def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
     case = workable_case_or_403(request, pk)
     form = ActivateForm(request.POST, prefix="activate")
     if form.is_valid() and attempt(
-        form, lambda: services.case_activate(by=request.user, case=case, request=request)
+        form, lambda: services.case_activate(actor=Actor.of(request), case=case)
     ):
         messages.success(
             request, "Remote education has started. Record each school day's provision."
@@ -352,9 +359,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ProvisionForm(request.POST, prefix="provision")
     if form.is_valid() and attempt(
         form,
-        lambda: services.provision_record(
-            by=request.user, case=case, request=request, **form.cleaned_data
-        ),
+        lambda: services.provision_record(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         messages.success(request, f"Provision recorded for {form.cleaned_data['date']:%d/%m/%Y}.")
         return _back_to(case, "provision")
@@ -368,9 +373,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ReviewForm(request.POST, prefix="review")
     if form.is_valid() and attempt(
         form,
-        lambda: services.review_record(
-            by=request.user, case=case, request=request, **form.cleaned_data
-        ),
+        lambda: services.review_record(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         message = "Review recorded."
         if form.cleaned_data["decision"] == "close":
@@ -388,7 +391,7 @@ def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_plan_save(
-            by=request.user, case=case, request=request, **form.cleaned_data
+            actor=Actor.of(request), case=case, **form.cleaned_data
         ),
     ):
         messages.success(request, "Reintegration plan saved.")
@@ -404,7 +407,7 @@ def reintegration_step_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_step_add(
-            by=request.user, case=case, request=request, **form.cleaned_data
+            actor=Actor.of(request), case=case, **form.cleaned_data
         ),
     ):
         messages.success(request, "Step added to the reintegration plan.")
@@ -420,7 +423,7 @@ def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> Http
     if step is None:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type="cases.reintegrationstep",
             subject_id=step_pk,
             pupil_id=case.pupil_id,
@@ -431,7 +434,7 @@ def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> Http
     if form.is_valid() and attempt(
         form,
         lambda: services.reintegration_step_done(
-            by=request.user, step=step, request=request, **form.cleaned_data
+            actor=Actor.of(request), step=step, **form.cleaned_data
         ),
     ):
         messages.success(request, "Step marked as done.")
@@ -446,9 +449,7 @@ def case_close(request: HttpRequest, pk: int) -> HttpResponse:
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid() and attempt(
         form,
-        lambda: services.case_close(
-            by=request.user, case=case, request=request, **form.cleaned_data
-        ),
+        lambda: services.case_close(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         messages.success(request, "Case closed.")
         return _back_to(case)
@@ -467,7 +468,7 @@ def pupil_cases(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if pupil is None or not can_view_pupil(request.user, pupil):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type="schools.pupil",
             subject_id=pupil_pk,
             pupil_id=pupil.pk if pupil is not None else None,
@@ -478,7 +479,7 @@ def pupil_cases(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if cases:
         access_record(
             action=AccessAction.LIST,
-            request=request,
+            actor=Actor.of(request),
             subject_type=CASE_SUBJECT,
             pupil_id=pupil.pk,
             detail=f"{len(cases)} cases of one pupil",

@@ -5,7 +5,6 @@ import uuid
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case, Flag, FlagKind, Status
@@ -17,6 +16,7 @@ from contacts.models import (
     ContactPlan,
     ContactSettings,
 )
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
@@ -46,7 +46,7 @@ def week_start(day: datetime.date) -> datetime.date:
 @transaction.atomic
 def contact_log_record(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     channel: str,
     outcome: str,
@@ -56,7 +56,6 @@ def contact_log_record(
     wellbeing_notes: str = "",
     work_feedback: str = "",
     submission_key: uuid.UUID | None = None,
-    request: HttpRequest | None = None,
 ) -> ContactLog:
     """Log one contact and resolve the flags it answers.
 
@@ -85,7 +84,7 @@ def contact_log_record(
         case=case,
         contacted_at=contacted_at,
         contact_date=local_date,
-        staff=by,
+        staff=actor.user,
         channel=channel,
         kind=kind,
         outcome=outcome,
@@ -102,11 +101,10 @@ def contact_log_record(
         # The same form, submitted twice at the same moment: the other request won.
         earlier = ContactLog.objects.get(submission_key=contact.submission_key)
         raise AlreadyRecorded(earlier) from None
-    _resolve_answered_flags(case=case, contact=contact, by=by)
+    _resolve_answered_flags(case=case, contact=contact, actor=actor)
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=contact,
         pupil_id=case.pupil_id,
         detail=f"contact: {kind}, {outcome}",
@@ -114,21 +112,21 @@ def contact_log_record(
     return contact
 
 
-def _resolve_answered_flags(*, case: Case, contact: ContactLog, by: object) -> None:
+def _resolve_answered_flags(*, case: Case, contact: ContactLog, actor: Actor) -> None:
     open_flags = Flag.objects.filter(case=case, resolved_at__isnull=True)
     # Any contact on a day answers that day's missed daily contact.
     open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
-        resolved_at=timezone.now(), resolved_by=by, resolution="Contact logged."
+        resolved_at=timezone.now(), resolved_by=actor.user, resolution="Contact logged."
     )
     if contact.kind == ContactKind.WELLBEING:
         open_flags.filter(kind=FlagKind.WELLBEING_CHECK_OVERDUE).update(
-            resolved_at=timezone.now(), resolved_by=by, resolution="Wellbeing check logged."
+            resolved_at=timezone.now(), resolved_by=actor.user, resolution="Wellbeing check logged."
         )
     if contact.outcome in SUCCESSFUL_OUTCOMES:
         flags_resolve(
             case=case,
             kinds=[FlagKind.FAMILY_NOT_RESPONDING],
-            by=by,
+            actor=actor,
             resolution="The family was reached.",
         )
 
@@ -136,13 +134,12 @@ def _resolve_answered_flags(*, case: Case, contact: ContactLog, by: object) -> N
 @transaction.atomic
 def contact_plan_save(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     extra_calls_per_day: int,
     extra_call_weekdays: str = "",
     decided_reason: str = "",
     wellbeing_check_by: object | None = None,
-    request: HttpRequest | None = None,
 ) -> ContactPlan:
     """Record the contact plan; more frequent calls are a DSL-team decision with a reason."""
     if extra_calls_per_day and not decided_reason.strip():
@@ -154,14 +151,13 @@ def contact_plan_save(
     plan.extra_call_weekdays = extra_call_weekdays
     plan.decided_reason = decided_reason.strip()
     plan.wellbeing_check_by = wellbeing_check_by
-    plan.decided_by = by
+    plan.decided_by = actor.user
     plan.decided_at = timezone.now()
     plan.full_clean()
     plan.save()
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=plan,
         pupil_id=case.pupil_id,
         detail="contact plan",

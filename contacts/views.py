@@ -35,6 +35,7 @@ from contacts.selectors import (
     today_row,
 )
 from contacts.services import AlreadyRecorded, contact_log_record, contact_plan_save
+from core.actor import Actor
 from core.forms import show_service_errors
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -58,12 +59,12 @@ def raise_concern_href(contact_pk: int) -> str:
 
 
 def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return Http404()
 
 
 def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return PermissionDenied()
 
 
@@ -123,7 +124,7 @@ def today_view(request: HttpRequest) -> HttpResponse:
     page = today_page(request.user, day)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="contacts.contactlog",
         detail=f"today {day:%Y-%m-%d}: {len(page.rows)} pupils, {page.contacted} contacted",
     )
@@ -161,7 +162,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         access_record(
             action=AccessAction.VIEW,
-            request=request,
+            actor=Actor.of(request),
             subject=case,
             pupil_id=case.pupil_id,
             detail="contact form",
@@ -177,7 +178,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
         try:
             logged = contact_log_record(
-                by=request.user,
+                actor=Actor.of(request),
                 case=case,
                 channel=data["channel"],
                 outcome=data["outcome"],
@@ -187,7 +188,6 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
                 wellbeing_notes=data["wellbeing_notes"],
                 work_feedback=data["work_feedback"],
                 submission_key=data["submission_key"],
-                request=request,
             )
         except AlreadyRecorded as error:
             already = error.contact
@@ -196,7 +196,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     if logged is None and already is None:
         access_record(
             action=AccessAction.VIEW,
-            request=request,
+            actor=Actor.of(request),
             subject=case,
             pupil_id=case.pupil_id,
             detail="contact form refused: " + ",".join(sorted(form.errors)),
@@ -241,7 +241,7 @@ def _history_response(
         )
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=case,
         pupil_id=case.pupil_id,
         detail=f"contact history page {page.number}: {len(page.object_list)} of {paginator.count}",
@@ -285,13 +285,12 @@ def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
         plan = plan_of(case)
         try:
             contact_plan_save(
-                by=request.user,
+                actor=Actor.of(request),
                 case=case,
                 extra_calls_per_day=form.cleaned_data["extra_calls_per_day"],
                 extra_call_weekdays=form.weekdays_value,
                 decided_reason=form.cleaned_data["decided_reason"],
                 wellbeing_check_by=plan.wellbeing_check_by if plan else None,
-                request=request,
             )
         except ValidationError as error:
             show_service_errors(form, error)

@@ -1,7 +1,7 @@
 """Who is acting, and from where: what services and the audit take instead of a request.
 
-A service never sees the HTTP request. A view hands it ``Actor.of(request)``; a scheduled
-job, a management command or the demo loader hands it ``Actor.system(user)``.
+A service never sees the HTTP request. A view hands it ``Actor.of(request)``; a command or
+the demo loader ``Actor.for_user(user)``; a scheduled job ``Actor.system()``.
 """
 
 from dataclasses import dataclass
@@ -30,9 +30,14 @@ class Actor:
         )
 
     @classmethod
-    def system(cls, user: Any = None, *, route: str = "") -> "Actor":
-        """Work done outside a request, on behalf of ``user`` (or of nobody)."""
+    def for_user(cls, user: Any, *, route: str = "") -> "Actor":
+        """A person's work done outside a request: a command, an import, the demo loader."""
         return cls(user=user, route=route)
+
+    @classmethod
+    def system(cls, *, route: str = "") -> "Actor":
+        """The service itself: a scheduled job acting for nobody in particular."""
+        return cls(user=None, route=route)
 
     @property
     def is_authenticated(self) -> bool:

@@ -8,6 +8,7 @@ only the purge_access_events command may do.
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from core.actor import Actor
 from dataprotection.models import (
     AccessAction,
     AccessEvent,
@@ -54,7 +55,9 @@ class AccessEventAdmin(admin.ModelAdmin):
         response = super().changelist_view(request, extra_context)
         if response.status_code == 200:
             access_record(
-                action=AccessAction.LIST, request=request, subject_type="dataprotection.accessevent"
+                action=AccessAction.LIST,
+                actor=Actor.of(request),
+                subject_type="dataprotection.accessevent",
             )
         return response
 
@@ -69,7 +72,7 @@ class AccessEventAdmin(admin.ModelAdmin):
         if response.status_code == 200:
             access_record(
                 action=AccessAction.VIEW,
-                request=request,
+                actor=Actor.of(request),
                 subject_type="dataprotection.accessevent",
                 subject_id=object_id,
             )

@@ -7,6 +7,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 
+from core.actor import Actor
 from dpo.models import Breach, BreachDecision
 from dpo.services import (
     breach_assess,
@@ -30,7 +31,7 @@ def breaches_demo_load(school: School) -> None:
         return
     now = timezone.now()
     closed = breach_flag(
-        by=it,
+        actor=Actor.for_user(it),
         school=school,
         what_happened="A newsletter about remote learning was emailed to one class's parents "
         "with every address in the To field instead of BCC.",
@@ -40,31 +41,31 @@ def breaches_demo_load(school: School) -> None:
         containment="Recalled the email and asked recipients to delete it.",
     )
     breach_assess(
-        by=dpo,
+        actor=Actor.for_user(dpo),
         breach=closed,
         assessment="Email addresses only, shared among parents of one class who mostly know "
         "each other. No sensitive data. Low risk to rights and freedoms.",
     )
     breach_decide(
-        by=dpo,
+        actor=Actor.for_user(dpo),
         breach=closed,
         decision=BreachDecision.NOT_REPORTABLE,
         reason="Unlikely to result in a risk to individuals: addresses only, small group, "
         "recall and deletion confirmed by most recipients.",
     )
     breach_record_subjects_told(
-        by=dpo,
+        actor=Actor.for_user(dpo),
         breach=closed,
         told=True,
         notes="Apology sent to the class's families by BCC.",
     )
     breach_close(
-        by=dpo,
+        actor=Actor.for_user(dpo),
         breach=closed,
         lessons="Group emails to families go through the home learning platform's messaging.",
     )
     breach_flag(
-        by=it,
+        actor=Actor.for_user(it),
         school=school,
         what_happened="A school laptop used for remote lessons was left on a train. It is "
         "encrypted but was signed in to the home learning platform.",

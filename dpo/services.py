@@ -13,10 +13,10 @@ import logging
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import (
@@ -52,8 +52,8 @@ def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT
         raise ValidationError({field: f"Keep this under {limit:,} characters."})
 
 
-def _audit(*, action: str, by: object, subject, request, detail: str = "") -> None:
-    access_record(action=action, request=request, user=by, subject=subject, detail=detail)
+def _audit(*, action: str, actor: Actor, subject, detail: str = "") -> None:
+    access_record(action=action, actor=actor, subject=subject, detail=detail)
 
 
 def _nudge_sender() -> None:
@@ -69,18 +69,17 @@ def _nudge_sender() -> None:
 @transaction.atomic
 def breach_flag(
     *,
-    by: object,
+    actor: Actor,
     school: School | None,
     what_happened: str,
     discovered_at: datetime.datetime | None,
     data_affected: str,
     people_affected: int | None = None,
     containment: str = "",
-    request: HttpRequest | None = None,
 ) -> Breach:
     """Record a suspected breach and write an email for each of the school's DPOs in this same
     transaction; sending is nudged once it has committed."""
-    if school is None or not schools_to_report_for(by).filter(pk=school.pk).exists():
+    if school is None or not schools_to_report_for(actor.user).filter(pk=school.pk).exists():
         raise ValidationError({"school": "Choose a school you work at."})
     _require_text("what_happened", what_happened, label="what happened")
     if discovered_at is None:
@@ -92,7 +91,7 @@ def breach_flag(
     _require_text("data_affected", data_affected, label="what data was involved")
     breach = Breach(
         school=school,
-        reported_by=by,
+        reported_by=actor.user,
         what_happened=what_happened,
         discovered_at=discovered_at,
         data_affected=data_affected,
@@ -101,7 +100,7 @@ def breach_flag(
     )
     breach.full_clean()
     breach.save()
-    _audit(action=AccessAction.CREATE, by=by, subject=breach, request=request)
+    _audit(action=AccessAction.CREATE, subject=breach, actor=actor)
     BreachNotification.objects.bulk_create(
         [
             BreachNotification(recipient=handler, breach=breach, kind=NotificationKind.FLAGGED)
@@ -125,49 +124,43 @@ def _open_breach(by: object, breach: Breach) -> Breach:
     return locked
 
 
-def _add_step(*, by: object, breach: Breach, kind: str, request, **fields) -> BreachStep:
-    step = BreachStep(breach=breach, kind=kind, recorded_by=by, **fields)
+def _add_step(*, actor: Actor, breach: Breach, kind: str, **fields) -> BreachStep:
+    step = BreachStep(breach=breach, kind=kind, recorded_by=actor.user, **fields)
     step.full_clean()
     step.save()
-    _audit(action=AccessAction.CHANGE, by=by, subject=breach, request=request, detail=kind)
+    _audit(action=AccessAction.CHANGE, subject=breach, actor=actor, detail=kind)
     return step
 
 
 @transaction.atomic
-def breach_assess(
-    *, by: object, breach: Breach, assessment: str, request: HttpRequest | None = None
-) -> BreachStep:
-    breach = _open_breach(by, breach)
+def breach_assess(*, actor: Actor, breach: Breach, assessment: str) -> BreachStep:
+    breach = _open_breach(actor.user, breach)
     _require_text("assessment", assessment, label="the risk assessment")
-    return _add_step(
-        by=by, breach=breach, kind=StepKind.ASSESSMENT, text=assessment, request=request
-    )
+    return _add_step(breach=breach, kind=StepKind.ASSESSMENT, text=assessment, actor=actor)
 
 
 @transaction.atomic
 def breach_decide(
     *,
-    by: object,
+    actor: Actor,
     breach: Breach,
     decision: str,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> BreachStep:
     """Whether the breach must be reported to the ICO, with the reason. A decision not to
     report is recorded just the same. A later decision is a new step that supersedes it."""
-    breach = _open_breach(by, breach)
+    breach = _open_breach(actor.user, breach)
     if decision not in BreachDecision.values:
         raise ValidationError({"decision": "Choose whether it is reportable."})
     _require_text("reason", reason, label="the reason")
     if decision == BreachDecision.NOT_REPORTABLE and breach.reported_to_ico_on:
         raise ValidationError({"decision": "It has already been reported to the ICO."})
     step = _add_step(
-        by=by,
         breach=breach,
         kind=StepKind.DECISION,
         text=reason,
         decision=decision,
-        request=request,
+        actor=actor,
     )
     breach.decision = decision
     breach.decided_at = step.recorded_at
@@ -178,14 +171,13 @@ def breach_decide(
 @transaction.atomic
 def breach_report_to_ico(
     *,
-    by: object,
+    actor: Actor,
     breach: Breach,
     reported_on: datetime.date | None,
     ico_reference: str,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> BreachStep:
-    breach = _open_breach(by, breach)
+    breach = _open_breach(actor.user, breach)
     if breach.decision != BreachDecision.REPORTABLE:
         raise ValidationError("Record the decision that it is reportable first.")
     if reported_on is None:
@@ -197,13 +189,12 @@ def breach_report_to_ico(
     if not ico_reference.strip():
         raise ValidationError({"ico_reference": "Give the ICO's reference."})
     step = _add_step(
-        by=by,
         breach=breach,
         kind=StepKind.ICO_REPORT,
         text=notes or "Reported to the ICO.",
         reported_on=reported_on,
         ico_reference=ico_reference.strip(),
-        request=request,
+        actor=actor,
     )
     breach.reported_to_ico_on = reported_on
     breach.ico_reference = step.ico_reference
@@ -214,38 +205,34 @@ def breach_report_to_ico(
 @transaction.atomic
 def breach_record_subjects_told(
     *,
-    by: object,
+    actor: Actor,
     breach: Breach,
     told: bool | None,
     notes: str,
-    request: HttpRequest | None = None,
 ) -> BreachStep:
     """Whether the people whose data it was have been told, and how or why not."""
-    breach = _open_breach(by, breach)
+    breach = _open_breach(actor.user, breach)
     if told is None:
         raise ValidationError({"told": "Say whether they have been told."})
     _require_text("notes", notes, label="how they were told, or why not")
     return _add_step(
-        by=by,
         breach=breach,
         kind=StepKind.SUBJECTS_TOLD,
         text=notes,
         subjects_told=told,
-        request=request,
+        actor=actor,
     )
 
 
 @transaction.atomic
-def breach_close(
-    *, by: object, breach: Breach, lessons: str, request: HttpRequest | None = None
-) -> BreachStep:
-    breach = _open_breach(by, breach)
+def breach_close(*, actor: Actor, breach: Breach, lessons: str) -> BreachStep:
+    breach = _open_breach(actor.user, breach)
     if not breach.decision:
         raise ValidationError("Record whether it is reportable to the ICO before closing it.")
     if breach.decision == BreachDecision.REPORTABLE and not breach.reported_to_ico_on:
         raise ValidationError("Record the report to the ICO before closing it.")
     _require_text("lessons", lessons, label="the lessons learned")
-    step = _add_step(by=by, breach=breach, kind=StepKind.CLOSURE, text=lessons, request=request)
+    step = _add_step(breach=breach, kind=StepKind.CLOSURE, text=lessons, actor=actor)
     breach.closed_at = step.recorded_at
     breach.save(update_fields=["closed_at"])
     return step

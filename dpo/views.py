@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -46,7 +47,7 @@ PAGE_SIZE = 25
 def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=BREACH_SUBJECT,
         subject_id=subject_id,
         detail=detail,
@@ -72,7 +73,7 @@ def handled_breach_or_403(request: HttpRequest, pk: int) -> Breach:
     if not can_handle_breach(request.user, breach):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=breach,
             detail="only the DPO acts on a breach",
         )
@@ -91,7 +92,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
     breaches = with_clocks(page.object_list)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type=BREACH_SUBJECT,
         detail=f"{len(breaches)} breaches",
     )
@@ -119,14 +120,13 @@ def breach_new(request: HttpRequest) -> HttpResponse:
             form,
             lambda: created.append(
                 services.breach_flag(
-                    by=request.user,
+                    actor=Actor.of(request),
                     school=data["school"],
                     what_happened=data["what_happened"],
                     discovered_at=data["discovered_at"],
                     data_affected=data["data_affected"],
                     people_affected=data["people_affected"],
                     containment=data["containment"],
-                    request=request,
                 )
             ),
         ):
@@ -153,7 +153,7 @@ def _render_detail(request: HttpRequest, breach: Breach, **bound: Form) -> HttpR
     full = can_read_breach(request.user, breach)
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=breach,
         detail="" if full else "reporter's receipt",
     )
@@ -184,7 +184,7 @@ def _step_view(form_class, prefix: str, context_name: str, act, done: str):
         breach = handled_breach_or_403(request, pk)
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid() and attempt(
-            form, lambda: act(by=request.user, breach=breach, request=request, **form.cleaned_data)
+            form, lambda: act(actor=Actor.of(request), breach=breach, **form.cleaned_data)
         ):
             messages.success(request, done)
             return HttpResponseRedirect(breach.get_absolute_url())

@@ -14,11 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from governance import permissions
@@ -68,7 +68,7 @@ def review_interval_months() -> int:
 @transaction.atomic
 def monitoring_record(
     *,
-    by: User,
+    actor: Actor,
     school: School,
     site: Site | None,
     school_class: SchoolClass | None,
@@ -77,7 +77,6 @@ def monitoring_record(
     participants: str,
     focus: str,
     findings: str,
-    request: HttpRequest | None = None,
 ) -> MonitoringActivity:
     errors: dict[str, str] = {}
     if held_on and held_on > today():
@@ -89,7 +88,7 @@ def monitoring_record(
     elif school_class is not None and school_class.site.school_id != school.pk:
         errors["scope"] = "This class belongs to another school."
     elif not permissions.can_record_monitoring_for(
-        by, school_id=school.pk, site=site, school_class=school_class
+        actor.user, school_id=school.pk, site=site, school_class=school_class
     ):
         errors["scope"] = "You can record monitoring only for the classes or site you oversee."
     if errors:
@@ -103,27 +102,25 @@ def monitoring_record(
         participants=participants.strip(),
         focus=focus.strip(),
         findings=findings.strip(),
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     activity.full_clean()
     activity.save()
-    access_record(action=AccessAction.CREATE, request=request, user=by, subject=activity)
+    access_record(action=AccessAction.CREATE, actor=actor, subject=activity)
     return activity
 
 
 @transaction.atomic
 def monitoring_correct(
-    *, by: User, activity: MonitoringActivity, text: str, request: HttpRequest | None = None
+    *, actor: Actor, activity: MonitoringActivity, text: str
 ) -> MonitoringCorrection:
     """Add a correction note: the findings as first saved stay as they were."""
-    if not permissions.can_act_on_monitoring(by, activity):
+    if not permissions.can_act_on_monitoring(actor.user, activity):
         raise ValidationError({"text": "You cannot add to this monitoring record."})
-    correction = MonitoringCorrection(activity=activity, text=text.strip(), added_by=by)
+    correction = MonitoringCorrection(activity=activity, text=text.strip(), added_by=actor.user)
     correction.full_clean()
     correction.save()
-    access_record(
-        action=AccessAction.CHANGE, request=request, user=by, subject=activity, detail="correction"
-    )
+    access_record(action=AccessAction.CHANGE, actor=actor, subject=activity, detail="correction")
     return correction
 
 
@@ -139,44 +136,40 @@ def _is_staff_of(user: User, school_id: int) -> bool:
 @transaction.atomic
 def follow_up_add(
     *,
-    by: User,
+    actor: Actor,
     activity: MonitoringActivity,
     action: str,
     owner: User,
     due_on: datetime.date | None,
-    request: HttpRequest | None = None,
 ) -> FollowUp:
-    if not permissions.can_act_on_monitoring(by, activity):
+    if not permissions.can_act_on_monitoring(actor.user, activity):
         raise ValidationError({"action": "You cannot add to this monitoring record."})
     if not _is_staff_of(owner, activity.school_id):
         raise ValidationError({"owner": "Choose a member of this school's staff."})
     if due_on is not None and due_on < activity.held_on:
         raise ValidationError({"due_on": "A follow-up cannot be due before the activity was held."})
     follow_up = FollowUp(
-        activity=activity, action=action.strip(), owner=owner, due_on=due_on, recorded_by=by
+        activity=activity, action=action.strip(), owner=owner, due_on=due_on, recorded_by=actor.user
     )
     follow_up.full_clean()
     follow_up.save()
-    access_record(
-        action=AccessAction.CHANGE, request=request, user=by, subject=activity, detail="follow-up"
-    )
+    access_record(action=AccessAction.CHANGE, actor=actor, subject=activity, detail="follow-up")
     return follow_up
 
 
 @transaction.atomic
 def follow_up_mark_done(
     *,
-    by: User,
+    actor: Actor,
     follow_up: FollowUp,
     done_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> FollowUp:
     follow_up = (
         FollowUp.objects.select_for_update(of=("self",))
         .select_related("activity__school_class")
         .get(pk=follow_up.pk)
     )
-    if not permissions.can_act_on_monitoring(by, follow_up.activity):
+    if not permissions.can_act_on_monitoring(actor.user, follow_up.activity):
         raise ValidationError({"done_on": "You cannot change this monitoring record."})
     if follow_up.done_on is not None:
         raise ValidationError({"done_on": "This follow-up is already marked done."})
@@ -184,14 +177,13 @@ def follow_up_mark_done(
     if done_on > today():
         raise ValidationError({"done_on": "A follow-up cannot be done in the future."})
     follow_up.done_on = done_on
-    follow_up.done_by = by
+    follow_up.done_by = actor.user
     follow_up.done_at = timezone.now()
     follow_up.full_clean()
     follow_up.save(update_fields=["done_on", "done_by", "done_at"])
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=follow_up.activity,
         detail=f"follow-up {follow_up.pk} done",
     )
@@ -202,22 +194,20 @@ def follow_up_mark_done(
 
 
 @transaction.atomic
-def policy_document_create(
-    *, by: User, school: School, title: str, request: HttpRequest | None = None
-) -> PolicyDocument:
-    if not permissions.is_headteacher_of(by, school.pk):
+def policy_document_create(*, actor: Actor, school: School, title: str) -> PolicyDocument:
+    if not permissions.is_headteacher_of(actor.user, school.pk):
         raise ValidationError({"title": "Only the headteacher adds a policy."})
     document = PolicyDocument(school=school, title=title.strip())
     document.full_clean()
     document.save()
-    access_record(action=AccessAction.CREATE, request=request, user=by, subject=document)
+    access_record(action=AccessAction.CREATE, actor=actor, subject=document)
     return document
 
 
 @transaction.atomic
 def policy_version_draft(
     *,
-    by: User,
+    actor: Actor,
     document: PolicyDocument,
     label: str,
     summary: str,
@@ -225,9 +215,8 @@ def policy_version_draft(
     reason_note: str = "",
     text: str = "",
     reference: str = "",
-    request: HttpRequest | None = None,
 ) -> PolicyVersion:
-    if not permissions.can_draft_policy(by, document):
+    if not permissions.can_draft_policy(actor.user, document):
         raise ValidationError({"label": "Only the headteacher drafts a new version."})
     errors: dict[str, str] = {}
     if reason == ReviewReason.OTHER and not reason_note.strip():
@@ -248,11 +237,11 @@ def policy_version_draft(
         reason_note=reason_note.strip() if reason == ReviewReason.OTHER else "",
         text=text.strip(),
         reference=reference.strip(),
-        drafted_by=by,
+        drafted_by=actor.user,
     )
     version.full_clean()
     version.save()
-    access_record(action=AccessAction.CREATE, request=request, user=by, subject=version)
+    access_record(action=AccessAction.CREATE, actor=actor, subject=version)
     return version
 
 
@@ -265,33 +254,27 @@ def _locked(version: PolicyVersion) -> PolicyVersion:
 
 
 @transaction.atomic
-def policy_version_review(
-    *, by: User, version: PolicyVersion, request: HttpRequest | None = None
-) -> PolicyVersion:
+def policy_version_review(*, actor: Actor, version: PolicyVersion) -> PolicyVersion:
     """Section 6.1: the headteacher (or executive headteacher) reviews the policy."""
     version = _locked(version)
-    if not permissions.can_review_policy(by, version):
+    if not permissions.can_review_policy(actor.user, version):
         raise ValidationError("Only the headteacher can mark a version reviewed.")
     if version.status != PolicyStatus.DRAFT:
         raise ValidationError(f"This version is already {version.get_status_display().lower()}.")
     version.status = PolicyStatus.REVIEWED
-    version.reviewed_by = by
+    version.reviewed_by = actor.user
     version.reviewed_at = timezone.now()
     version.full_clean()
     version.save(update_fields=["status", "reviewed_by", "reviewed_at"])
-    access_record(
-        action=AccessAction.CHANGE, request=request, user=by, subject=version, detail="reviewed"
-    )
+    access_record(action=AccessAction.CHANGE, actor=actor, subject=version, detail="reviewed")
     return version
 
 
 @transaction.atomic
-def policy_version_approve(
-    *, by: User, version: PolicyVersion, request: HttpRequest | None = None
-) -> PolicyVersion:
+def policy_version_approve(*, actor: Actor, version: PolicyVersion) -> PolicyVersion:
     """Section 6.1: at every review the chair of local governors approves the policy."""
     version = _locked(version)
-    if not permissions.can_approve_policy(by, version):
+    if not permissions.can_approve_policy(actor.user, version):
         raise ValidationError("Only the chair of governors can approve a version.")
     if version.status == PolicyStatus.APPROVED:
         raise ValidationError("This version is already approved.")
@@ -299,21 +282,19 @@ def policy_version_approve(
         raise ValidationError(
             "The headteacher has not reviewed this version yet, so it cannot be approved."
         )
-    if version.reviewed_by_id == by.pk:
+    if version.reviewed_by_id == actor.user.pk:
         raise ValidationError(
             "You reviewed this version, so someone else must approve it: the same person "
             "cannot both review and approve."
         )
     now = timezone.now()
     version.status = PolicyStatus.APPROVED
-    version.approved_by = by
+    version.approved_by = actor.user
     version.approved_at = now
     version.next_review_on = add_months(timezone.localdate(now), review_interval_months())
     version.full_clean()
     version.save(update_fields=["status", "approved_by", "approved_at", "next_review_on"])
-    access_record(
-        action=AccessAction.CHANGE, request=request, user=by, subject=version, detail="approved"
-    )
+    access_record(action=AccessAction.CHANGE, actor=actor, subject=version, detail="approved")
     return version
 
 
@@ -390,14 +371,14 @@ ALREADY_ANSWERED = "You have already told us how you are this week. Thank you."
 
 
 @transaction.atomic
-def pulse_answer(*, by: User, school: School, coping: int, workload: str = "") -> None:
+def pulse_answer(*, actor: Actor, school: School, coping: int, workload: str = "") -> None:
     """Record one anonymous answer for this week, and separately that this person answered.
 
     The answer row holds the school, the week's Monday and the answer, with a random key and
     no time: nothing in it, or in the receipt, links the two. Deliberately no audit row (it
     would say who answered when).
     """
-    if school.pk not in permissions.pulse_school_ids(by):
+    if school.pk not in permissions.pulse_school_ids(actor.user):
         raise ValidationError({"coping": "You can answer only for a school you work at."})
     if coping not in Coping.values:
         raise ValidationError({"coping": "Choose how you are coping."})
@@ -406,7 +387,7 @@ def pulse_answer(*, by: User, school: School, coping: int, workload: str = "") -
     week = week_start_of(today())
     try:
         with transaction.atomic():
-            PulseReceipt.objects.create(user=by, school=school, week_start=week)
+            PulseReceipt.objects.create(user=actor.user, school=school, week_start=week)
     except IntegrityError:
         raise ValidationError({"coping": ALREADY_ANSWERED}) from None
     response = PulseResponse(school=school, week_start=week, coping=coping, workload=workload)

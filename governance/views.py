@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from core.actor import Actor
 from core.forms import attempt
 from core.suppression import is_suppressed, suppressed
 from dataprotection.models import AccessAction
@@ -136,7 +137,7 @@ def monitoring_new(request: HttpRequest) -> HttpResponse:
         def save():
             created.append(
                 services.monitoring_record(
-                    by=user,
+                    actor=Actor.for_user(user),
                     school=school,
                     site=site,
                     school_class=school_class,
@@ -145,7 +146,6 @@ def monitoring_new(request: HttpRequest) -> HttpResponse:
                     participants=data["participants"],
                     focus=data["focus"],
                     findings=data["findings"],
-                    request=request,
                 )
             )
 
@@ -214,7 +214,7 @@ def monitoring_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.monitoring_correct(
-            by=request.user, activity=activity, text=form.cleaned_data["text"], request=request
+            actor=Actor.of(request), activity=activity, text=form.cleaned_data["text"]
         ),
     ):
         messages.success(request, "Correction added.")
@@ -230,7 +230,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.follow_up_add(
-            by=request.user, activity=activity, request=request, **form.cleaned_data
+            actor=Actor.of(request), activity=activity, **form.cleaned_data
         ),
     ):
         messages.success(request, "Follow-up added.")
@@ -246,7 +246,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     activity = _activity_for(request, follow_up.activity_id)
     try:
-        services.follow_up_mark_done(by=request.user, follow_up=follow_up, request=request)
+        services.follow_up_mark_done(actor=Actor.of(request), follow_up=follow_up)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -301,10 +301,9 @@ def policy_new(request: HttpRequest) -> HttpResponse:
             form,
             lambda: created.append(
                 services.policy_document_create(
-                    by=request.user,
+                    actor=Actor.of(request),
                     school=school,
                     title=form.cleaned_data["title"],
-                    request=request,
                 )
             ),
         ):
@@ -360,7 +359,7 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
         and attempt(
             form,
             lambda: services.policy_version_draft(
-                by=request.user, document=document, request=request, **form.cleaned_data
+                actor=Actor.of(request), document=document, **form.cleaned_data
             ),
         )
     ):
@@ -378,7 +377,7 @@ def _version_for(request: HttpRequest, pk: int) -> PolicyVersion:
 
 def _step(request: HttpRequest, version: PolicyVersion, action, done: str) -> HttpResponse:
     try:
-        action(by=request.user, version=version, request=request)
+        action(actor=Actor.of(request), version=version)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -430,7 +429,10 @@ def pulse(request: HttpRequest) -> HttpResponse:
         if attempt(
             form,
             lambda: services.pulse_answer(
-                by=user, school=school, coping=data["coping"], workload=data["workload"]
+                actor=Actor.for_user(user),
+                school=school,
+                coping=data["coping"],
+                workload=data["workload"],
             ),
         ):
             return HttpResponseRedirect(reverse("governance:pulse"))
@@ -501,7 +503,7 @@ def pulse_summary(request: HttpRequest) -> HttpResponse:
         sections.append({"school": school, "weeks": weeks, "terms": terms})
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject_type="governance.pulseresponse",
         detail="wellbeing pulse summary",
     )

@@ -11,6 +11,7 @@ import datetime
 
 from django.db import transaction
 
+from core.actor import Actor
 from itsupport.models import (
     AssistanceKind,
     LoanKind,
@@ -62,7 +63,7 @@ def itsupport_demo_load(school: School) -> int:
     day = today()
 
     request_raise(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         school=school,
         kind=RequestKind.ISSUE,
         system=System.PLATFORM,
@@ -70,7 +71,7 @@ def itsupport_demo_load(school: School) -> int:
         urgency=Urgency.HIGH,
     )
     in_hand = request_raise(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         school=school,
         kind=RequestKind.ISSUE,
         system=System.TEAMS,
@@ -78,14 +79,14 @@ def itsupport_demo_load(school: School) -> int:
         urgency=Urgency.NORMAL,
         pupil=active,
     )
-    request_assign(by=it, support_request=in_hand)
+    request_assign(actor=Actor.for_user(it), support_request=in_hand)
     request_note_add(
-        by=it,
+        actor=Actor.for_user(it),
         support_request=in_hand,
         text="Guest access was off for the class team; switched on, waiting to hear back.",
     )
     request_raise(
-        by=teacher,
+        actor=Actor.for_user(teacher),
         school=school,
         kind=RequestKind.FAMILY_HELP,
         system=System.WEDUC,
@@ -97,7 +98,7 @@ def itsupport_demo_load(school: School) -> int:
 
     laptop_lent = day - datetime.timedelta(days=10)
     laptop = loan_record(
-        by=it,
+        actor=Actor.for_user(it),
         pupil=active,
         kind=LoanKind.LAPTOP,
         asset_tag="LVS-LAP-0142",
@@ -105,12 +106,19 @@ def itsupport_demo_load(school: School) -> int:
         expected_back=day + datetime.timedelta(days=30),
         notes="Charger and sleeve included.",
     )
-    need = need_record(by=teacher, pupil=active, need=NeedKind.DEVICE, notes="Shares one phone.")
-    need_meet(by=it, need=need, met_on=laptop_lent, loan=laptop)
-    need_record(by=teacher, pupil=active, need=NeedKind.INTERNET, notes="No broadband at home.")
+    need = need_record(
+        actor=Actor.for_user(teacher), pupil=active, need=NeedKind.DEVICE, notes="Shares one phone."
+    )
+    need_meet(actor=Actor.for_user(it), need=need, met_on=laptop_lent, loan=laptop)
+    need_record(
+        actor=Actor.for_user(teacher),
+        pupil=active,
+        need=NeedKind.INTERNET,
+        notes="No broadband at home.",
+    )
 
     loan_record(
-        by=it,
+        actor=Actor.for_user(it),
         pupil=overdue_pupil,
         kind=LoanKind.DONGLE,
         asset_tag="LVS-4G-0007",
@@ -118,7 +126,7 @@ def itsupport_demo_load(school: School) -> int:
         expected_back=day - datetime.timedelta(days=5),
     )
     returned = loan_record(
-        by=it,
+        actor=Actor.for_user(it),
         pupil=returning,
         kind=LoanKind.TABLET,
         asset_tag="LVS-TAB-0031",
@@ -126,18 +134,23 @@ def itsupport_demo_load(school: School) -> int:
         expected_back=day - datetime.timedelta(days=2),
     )
     loan_return(
-        by=it,
+        actor=Actor.for_user(it),
         loan=returned,
         returned_on=day - datetime.timedelta(days=3),
         condition=ReturnCondition.GOOD,
     )
     assistance_record(
-        by=it,
+        actor=Actor.for_user(it),
         pupil=overdue_pupil,
         kind=AssistanceKind.ACCOUNT,
         given_on=day - datetime.timedelta(days=6),
         notes="Reset the pupil's platform password with the parent on the phone.",
     )
-    need_record(by=teacher, pupil=first, need=NeedKind.PAPER, notes="Prefers paper work packs.")
+    need_record(
+        actor=Actor.for_user(teacher),
+        pupil=first,
+        need=NeedKind.PAPER,
+        notes="Prefers paper work packs.",
+    )
     loans_note_overdue(day)
     return 3

@@ -7,9 +7,9 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
-from django.http import HttpRequest
 from django.utils import timezone
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from itsupport.models import (
@@ -28,10 +28,10 @@ from schools.permissions import memberships_of
 ALREADY_OUT = "This device is already out on loan: record its return before lending it again."
 
 
-def _audit(by: object, request: HttpRequest | None, action: str, subject: Model, pupil_id) -> None:
+def _audit(actor: Actor, action: str, subject: Model, pupil_id) -> None:
     if pupil_id is None:
         return
-    access_record(action=action, request=request, user=by, subject=subject, pupil_id=pupil_id)
+    access_record(action=action, actor=actor, subject=subject, pupil_id=pupil_id)
 
 
 def _not_in_future(value: datetime.date, field: str) -> None:
@@ -63,7 +63,7 @@ def _site_for(by: object, school: School, pupil: Pupil | None):
 @transaction.atomic
 def request_raise(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     kind: str,
     system: str,
@@ -71,7 +71,6 @@ def request_raise(
     urgency: str,
     pupil: Pupil | None = None,
     help_given: str = "",
-    request: HttpRequest | None = None,
 ) -> SupportRequest:
     """Raise a technical issue, or record help given to a parent or carer. Help already given
     is recorded as resolved at once, so it counts as demand without waiting in the queue."""
@@ -84,21 +83,21 @@ def request_raise(
         )
     support_request = SupportRequest(
         school=school,
-        site=_site_for(by, school, pupil),
+        site=_site_for(actor.user, school, pupil),
         kind=kind,
         system=system,
         description=description.strip(),
         urgency=urgency,
         pupil=pupil,
-        raised_by=by,
+        raised_by=actor.user,
     )
     if help_given:
         support_request.resolved_at = timezone.now()
-        support_request.resolved_by = by
+        support_request.resolved_by = actor.user
         support_request.resolution = help_given
     support_request.full_clean()
     support_request.save()
-    _audit(by, request, AccessAction.CREATE, support_request, support_request.pupil_id)
+    _audit(actor, AccessAction.CREATE, support_request, support_request.pupil_id)
     return support_request
 
 
@@ -108,47 +107,42 @@ def _require_open(support_request: SupportRequest) -> None:
 
 
 @transaction.atomic
-def request_note_add(
-    *, by: object, support_request: SupportRequest, text: str, request: HttpRequest | None = None
-) -> SupportNote:
+def request_note_add(*, actor: Actor, support_request: SupportRequest, text: str) -> SupportNote:
     """Append a note. Notes are never edited; a correction is a further note."""
-    note = SupportNote(request=support_request, text=text.strip(), written_by=by)
+    note = SupportNote(request=support_request, text=text.strip(), written_by=actor.user)
     note.full_clean()
     note.save()
-    _audit(by, request, AccessAction.CHANGE, support_request, support_request.pupil_id)
+    _audit(actor, AccessAction.CHANGE, support_request, support_request.pupil_id)
     return note
 
 
 @transaction.atomic
-def request_assign(
-    *, by: object, support_request: SupportRequest, request: HttpRequest | None = None
-) -> SupportRequest:
+def request_assign(*, actor: Actor, support_request: SupportRequest) -> SupportRequest:
     """IT staff take a request on. Taking it from a colleague is allowed and noted."""
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     _require_open(support_request)
-    if support_request.assigned_to_id == by.pk:
+    if support_request.assigned_to_id == actor.user.pk:
         return support_request
     previous = support_request.assigned_to
-    support_request.assigned_to = by
+    support_request.assigned_to = actor.user
     support_request.assigned_at = timezone.now()
     support_request.save(update_fields=["assigned_to", "assigned_at"])
     if previous is not None:
         SupportNote.objects.create(
             request=support_request,
             text=f"Taken over from {previous.get_full_name()}.",
-            written_by=by,
+            written_by=actor.user,
         )
-    _audit(by, request, AccessAction.CHANGE, support_request, support_request.pupil_id)
+    _audit(actor, AccessAction.CHANGE, support_request, support_request.pupil_id)
     return support_request
 
 
 @transaction.atomic
 def request_resolve(
     *,
-    by: object,
+    actor: Actor,
     support_request: SupportRequest,
     resolution: str,
-    request: HttpRequest | None = None,
 ) -> SupportRequest:
     support_request = SupportRequest.objects.select_for_update().get(pk=support_request.pk)
     _require_open(support_request)
@@ -156,14 +150,14 @@ def request_resolve(
     if not resolution:
         raise ValidationError({"resolution": "Say what was done."})
     support_request.resolved_at = timezone.now()
-    support_request.resolved_by = by
+    support_request.resolved_by = actor.user
     support_request.resolution = resolution
     if support_request.assigned_to_id is None:
-        support_request.assigned_to = by
+        support_request.assigned_to = actor.user
         support_request.assigned_at = support_request.resolved_at
     support_request.full_clean()
     support_request.save()
-    _audit(by, request, AccessAction.CHANGE, support_request, support_request.pupil_id)
+    _audit(actor, AccessAction.CHANGE, support_request, support_request.pupil_id)
     return support_request
 
 
@@ -178,14 +172,13 @@ def normalise_asset_tag(raw: str) -> str:
 @transaction.atomic
 def loan_record(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     kind: str,
     asset_tag: str,
     lent_on: datetime.date,
     expected_back: datetime.date,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> DeviceLoan:
     asset_tag = normalise_asset_tag(asset_tag)
     if expected_back < lent_on:
@@ -207,23 +200,22 @@ def loan_record(
         lent_on=lent_on,
         expected_back=expected_back,
         notes=notes.strip(),
-        lent_by=by,
+        lent_by=actor.user,
     )
     loan.full_clean()
     loan.save()
-    _audit(by, request, AccessAction.CREATE, loan, pupil.pk)
+    _audit(actor, AccessAction.CREATE, loan, pupil.pk)
     return loan
 
 
 @transaction.atomic
 def loan_return(
     *,
-    by: object,
+    actor: Actor,
     loan: DeviceLoan,
     returned_on: datetime.date,
     condition: str,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> DeviceLoan:
     """Record a device back in school, who took it back and when."""
     loan = DeviceLoan.objects.select_for_update().get(pk=loan.pk)
@@ -237,11 +229,11 @@ def loan_return(
     loan.returned_on = returned_on
     loan.return_condition = condition
     loan.return_notes = notes.strip()
-    loan.returned_to = by
+    loan.returned_to = actor.user
     loan.return_recorded_at = timezone.now()
     loan.full_clean()
     loan.save()
-    _audit(by, request, AccessAction.CHANGE, loan, loan.pupil_id)
+    _audit(actor, AccessAction.CHANGE, loan, loan.pupil_id)
     return loan
 
 
@@ -262,20 +254,19 @@ def loans_note_overdue(day: datetime.date) -> int:
 @transaction.atomic
 def assistance_record(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     kind: str,
     given_on: datetime.date,
     notes: str,
-    request: HttpRequest | None = None,
 ) -> FamilyAssistance:
     _not_in_future(given_on, "given_on")
     assistance = FamilyAssistance(
-        pupil=pupil, kind=kind, given_on=given_on, notes=notes.strip(), given_by=by
+        pupil=pupil, kind=kind, given_on=given_on, notes=notes.strip(), given_by=actor.user
     )
     assistance.full_clean()
     assistance.save()
-    _audit(by, request, AccessAction.CREATE, assistance, pupil.pk)
+    _audit(actor, AccessAction.CREATE, assistance, pupil.pk)
     return assistance
 
 
@@ -285,32 +276,30 @@ def assistance_record(
 @transaction.atomic
 def need_record(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     need: str,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> DeviceNeed:
     if DeviceNeed.objects.filter(pupil=pupil, need=need, met_on__isnull=True).exists():
         raise ValidationError(
             {"need": "This need is already recorded for the pupil and not yet met."}
         )
-    record = DeviceNeed(pupil=pupil, need=need, notes=notes.strip(), raised_by=by)
+    record = DeviceNeed(pupil=pupil, need=need, notes=notes.strip(), raised_by=actor.user)
     record.full_clean()
     record.save()
-    _audit(by, request, AccessAction.CREATE, record, pupil.pk)
+    _audit(actor, AccessAction.CREATE, record, pupil.pk)
     return record
 
 
 @transaction.atomic
 def need_meet(
     *,
-    by: object,
+    actor: Actor,
     need: DeviceNeed,
     met_on: datetime.date,
     loan: DeviceLoan | None = None,
     how: str = "",
-    request: HttpRequest | None = None,
 ) -> DeviceNeed:
     """Record how a need was met: by a loan to the same pupil, or in words (paper copies
     delivered, the family's own broadband connected)."""
@@ -328,10 +317,10 @@ def need_meet(
         raise ValidationError({"loan": "Paper copies are not met by a device loan."})
     _not_in_future(met_on, "met_on")
     need.met_on = met_on
-    need.met_by = by
+    need.met_by = actor.user
     need.met_loan = loan
     need.met_how = how
     need.full_clean()
     need.save()
-    _audit(by, request, AccessAction.CHANGE, need, need.pupil_id)
+    _audit(actor, AccessAction.CHANGE, need, need.pupil_id)
     return need

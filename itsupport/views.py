@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
@@ -32,7 +33,7 @@ DEMAND_DAYS = 30
 def denied(request: HttpRequest, *, subject_type: str, subject_id="", detail: str) -> Http404:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail,
@@ -43,7 +44,7 @@ def denied(request: HttpRequest, *, subject_type: str, subject_id="", detail: st
 def forbidden(request: HttpRequest, subject, pupil_id, detail: str) -> PermissionDenied:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject=subject,
         pupil_id=pupil_id,
         detail=detail,
@@ -88,7 +89,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     # Audit each request whose pupil is named on the page, in one INSERT.
     access_record_many(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(r, r.pupil_id) for r in rows if r.pupil_id in shown],
         detail=f"IT requests: {show}",
     )
@@ -130,7 +131,7 @@ def request_new(request: HttpRequest) -> HttpResponse:
 
         def save():
             nonlocal created
-            created = services.request_raise(by=user, request=request, **form.cleaned_data)
+            created = services.request_raise(actor=Actor.for_user(user), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(
@@ -166,7 +167,7 @@ def _render_detail(
     }
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=support_request,
         pupil_id=support_request.pupil_id if pupil_shown else None,
     )
@@ -191,10 +192,9 @@ def request_note(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             services.request_note_add(
-                by=request.user,
+                actor=Actor.of(request),
                 support_request=support_request,
                 text=form.cleaned_data["text"],
-                request=request,
             )
 
         if attempt(form, save):
@@ -208,7 +208,7 @@ def request_note(request: HttpRequest, pk: int) -> HttpResponse:
 def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
     support_request = _workable_or_403(request, pk)
     try:
-        services.request_assign(by=request.user, support_request=support_request, request=request)
+        services.request_assign(actor=Actor.of(request), support_request=support_request)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -228,10 +228,9 @@ def request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             services.request_resolve(
-                by=request.user,
+                actor=Actor.of(request),
                 support_request=support_request,
                 resolution=form.cleaned_data["resolution"],
-                request=request,
             )
 
         if attempt(form, save):

@@ -13,11 +13,11 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import ContactLog
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import (
@@ -63,10 +63,8 @@ SUBJECTS = {
 }
 
 
-def _audit(*, action: str, by: object, subject, pupil_id: int, request, detail: str = "") -> None:
-    access_record(
-        action=action, request=request, user=by, subject=subject, pupil_id=pupil_id, detail=detail
-    )
+def _audit(*, action: str, actor: Actor, subject, pupil_id: int, detail: str = "") -> None:
+    access_record(action=action, actor=actor, subject=subject, pupil_id=pupil_id, detail=detail)
 
 
 def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
@@ -96,7 +94,7 @@ def concern_categories_ensure(*, school: School) -> list[ConcernCategory]:
 @transaction.atomic
 def concern_raise(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     category: ConcernCategory | None,
     urgency: str,
@@ -106,11 +104,10 @@ def concern_raise(
     where: str = "",
     others_told: str = "",
     contact: ContactLog | None = None,
-    request: HttpRequest | None = None,
 ) -> Concern:
     """Record a concern. An immediate one writes a notification for each member of the site's
     DSL team in this same transaction, then nudges the sender once it has committed."""
-    if not can_raise_concern_for(by, pupil):
+    if not can_raise_concern_for(actor.user, pupil):
         raise ValidationError({"pupil": "You cannot raise a concern about this pupil."})
     if contact is not None and contact.case.pupil_id != pupil.pk:
         raise ValidationError({"pupil": "This contact was not about this pupil."})
@@ -130,11 +127,11 @@ def concern_raise(
         happened_at=happened_at or timezone.now(),
         where=where,
         others_told=others_told,
-        raised_by=by,
+        raised_by=actor.user,
     )
     concern.full_clean()
     concern.save()
-    _audit(action=AccessAction.CREATE, by=by, subject=concern, pupil_id=pupil.pk, request=request)
+    _audit(action=AccessAction.CREATE, subject=concern, pupil_id=pupil.pk, actor=actor)
     if urgency == Urgency.IMMEDIATE:
         Notification.objects.bulk_create(
             [
@@ -166,49 +163,43 @@ def _open_concern(concern: Concern) -> Concern:
 
 
 @transaction.atomic
-def concern_acknowledge(
-    *, by: object, concern: Concern, request: HttpRequest | None = None
-) -> Concern:
+def concern_acknowledge(*, actor: Actor, concern: Concern) -> Concern:
     concern = _open_concern(concern)
     if concern.acknowledged_at is None:
         concern.status = ConcernStatus.ACKNOWLEDGED
-        concern.acknowledged_by = by
+        concern.acknowledged_by = actor.user
         concern.acknowledged_at = timezone.now()
         if concern.owner_id is None:
-            concern.owner = by
+            concern.owner = actor.user
         concern.full_clean()
         concern.save()
         _audit(
             action=AccessAction.CHANGE,
-            by=by,
             subject=concern,
             pupil_id=concern.pupil_id,
-            request=request,
+            actor=actor,
             detail="acknowledged",
         )
     return concern
 
 
 @transaction.atomic
-def concern_assign(
-    *, by: object, concern: Concern, owner: object | None, request: HttpRequest | None = None
-) -> Concern:
+def concern_assign(*, actor: Actor, concern: Concern, owner: object | None) -> Concern:
     concern = _open_concern(concern)
     if owner is None:
         raise ValidationError({"owner": "Choose who owns this concern."})
     concern.owner = owner
     if concern.acknowledged_at is None:
         concern.status = ConcernStatus.ACKNOWLEDGED
-        concern.acknowledged_by = by
+        concern.acknowledged_by = actor.user
         concern.acknowledged_at = timezone.now()
     concern.full_clean()
     concern.save()
     _audit(
         action=AccessAction.CHANGE,
-        by=by,
         subject=concern,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
         detail=f"owner set to user {owner.pk}",
     )
     return concern
@@ -217,26 +208,24 @@ def concern_assign(
 @transaction.atomic
 def action_add(
     *,
-    by: object,
+    actor: Actor,
     concern: Concern,
     what: str,
     who: object | None,
     due_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> Action:
     concern = _open_concern(concern)
     _require_text("what", what, label="what is to be done", limit=500)
     if who is None:
         raise ValidationError({"who": "Choose who will do it."})
-    action = Action(concern=concern, what=what, who=who, due_on=due_on, recorded_by=by)
+    action = Action(concern=concern, what=what, who=who, due_on=due_on, recorded_by=actor.user)
     action.full_clean()
     action.save()
     _audit(
         action=AccessAction.CREATE,
-        by=by,
         subject=action,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
     )
     return action
 
@@ -244,10 +233,9 @@ def action_add(
 @transaction.atomic
 def action_done(
     *,
-    by: object,
+    actor: Actor,
     action: Action,
     done_on: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> Action:
     action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
     if action.done_on is None:
@@ -256,10 +244,9 @@ def action_done(
         action.save(update_fields=["done_on"])
         _audit(
             action=AccessAction.CHANGE,
-            by=by,
             subject=action,
             pupil_id=action.concern.pupil_id,
-            request=request,
+            actor=actor,
             detail="done",
         )
     return action
@@ -268,24 +255,22 @@ def action_done(
 @transaction.atomic
 def decision_add(
     *,
-    by: object,
+    actor: Actor,
     concern: Concern,
     decision: str,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> Decision:
     concern = _open_concern(concern)
     _require_text("decision", decision, label="the discussion or decision")
     _require_text("reason", reason, label="the reason")
-    record = Decision(concern=concern, decision=decision, reason=reason, decided_by=by)
+    record = Decision(concern=concern, decision=decision, reason=reason, decided_by=actor.user)
     record.full_clean()
     record.save()
     _audit(
         action=AccessAction.CREATE,
-        by=by,
         subject=record,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
     )
     return record
 
@@ -293,72 +278,64 @@ def decision_add(
 @transaction.atomic
 def referral_add(
     *,
-    by: object,
+    actor: Actor,
     concern: Concern,
     agency: str,
     reference: str = "",
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> Referral:
     concern = _open_concern(concern)
     if not agency:
         raise ValidationError({"agency": "Choose the agency."})
     referral = Referral(
-        concern=concern, agency=agency, reference=reference, notes=notes, made_by=by
+        concern=concern, agency=agency, reference=reference, notes=notes, made_by=actor.user
     )
     referral.full_clean()
     referral.save()
     _audit(
         action=AccessAction.CREATE,
-        by=by,
         subject=referral,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
     )
     return referral
 
 
 @transaction.atomic
-def addendum_add(
-    *, by: object, concern: Concern, text: str, request: HttpRequest | None = None
-) -> Addendum:
+def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
     """A correction or addition; allowed after closing too, since nothing is edited."""
     _require_text("text", text, label="the correction or addition")
-    addendum = Addendum(concern=concern, text=text, added_by=by)
+    addendum = Addendum(concern=concern, text=text, added_by=actor.user)
     addendum.full_clean()
     addendum.save()
     _audit(
         action=AccessAction.CREATE,
-        by=by,
         subject=addendum,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
     )
     return addendum
 
 
 @transaction.atomic
-def concern_close(
-    *, by: object, concern: Concern, outcome: str, request: HttpRequest | None = None
-) -> Concern:
+def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
     concern = _open_concern(concern)
     _require_text("outcome", outcome, label="the outcome")
     now = timezone.now()
     if concern.acknowledged_at is None:
-        concern.acknowledged_by = by
+        concern.acknowledged_by = actor.user
         concern.acknowledged_at = now
     concern.status = ConcernStatus.CLOSED
     concern.outcome = outcome
-    concern.closed_by = by
+    concern.closed_by = actor.user
     concern.closed_at = now
     concern.full_clean()
     concern.save()
     _audit(
         action=AccessAction.CHANGE,
-        by=by,
         subject=concern,
         pupil_id=concern.pupil_id,
-        request=request,
+        actor=actor,
         detail="closed",
     )
     return concern

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from contacts.models import ContactLog
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -58,7 +59,7 @@ NOT_VISIBLE = "You cannot raise a concern about this pupil."
 def _not_found(request: HttpRequest, *, subject_type: str, subject_id, pupil_id, detail: str):
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=subject_type,
         subject_id=subject_id,
         pupil_id=pupil_id,
@@ -86,7 +87,7 @@ def triage_concern_or_403(request: HttpRequest, pk: int) -> Concern:
     if not can_triage_concern(request.user, concern):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=concern,
             pupil_id=concern.pupil_id,
             detail="reporter may see the receipt only",
@@ -118,7 +119,10 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
     forms = _detail_forms(concern)
     forms.update(bound)
     access_record(
-        action=AccessAction.VIEW, request=request, subject=concern, pupil_id=concern.pupil_id
+        action=AccessAction.VIEW,
+        actor=Actor.of(request),
+        subject=concern,
+        pupil_id=concern.pupil_id,
     )
     return render(
         request,
@@ -130,7 +134,7 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
 def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=concern,
         pupil_id=concern.pupil_id,
         detail="receipt",
@@ -201,7 +205,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         if not visible:
             access_record(
                 action=AccessAction.DENIED,
-                request=request,
+                actor=Actor.of(request),
                 subject_type=PUPIL_SUBJECT,
                 subject_id=pupil.pk if pupil else "",
                 pupil_id=pupil.pk if pupil else None,
@@ -218,7 +222,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 nonlocal concern
                 if session is not None:
                     concern = services_sessions.concern_raise_from_session(
-                        by=request.user,
+                        actor=Actor.of(request),
                         session=session,
                         pupil=pupil,
                         category=data["category"],
@@ -228,11 +232,10 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                         happened_at=data["happened_at"],
                         where=data["where"],
                         others_told=data["others_told"],
-                        request=request,
                     )
                     return
                 concern = services.concern_raise(
-                    by=request.user,
+                    actor=Actor.of(request),
                     pupil=pupil,
                     contact=contact,
                     category=data["category"],
@@ -242,7 +245,6 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     happened_at=data["happened_at"],
                     where=data["where"],
                     others_told=data["others_told"],
-                    request=request,
                 )
 
             if attempt(form, raise_it):
@@ -262,7 +264,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         )
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail="raise concern form",
@@ -298,7 +300,7 @@ def _back(concern: Concern, section: str) -> HttpResponseRedirect:
 def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     concern = triage_concern_or_403(request, pk)
     try:
-        services.concern_acknowledge(by=request.user, concern=concern, request=request)
+        services.concern_acknowledge(actor=Actor.of(request), concern=concern)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return _back(concern, "status")
@@ -312,7 +314,7 @@ def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.concern_assign(
-            by=request.user, concern=concern, owner=form.cleaned_data["owner"], request=request
+            actor=Actor.of(request), concern=concern, owner=form.cleaned_data["owner"]
         ),
     ):
         return _back(concern, "status")
@@ -326,9 +328,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern.pupil))
     if form.is_valid() and attempt(
         form,
-        lambda: services.action_add(
-            by=request.user, concern=concern, request=request, **form.cleaned_data
-        ),
+        lambda: services.action_add(actor=Actor.of(request), concern=concern, **form.cleaned_data),
     ):
         return _back(concern, "actions")
     return _render_detail(request, concern, action_form=form)
@@ -347,7 +347,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
             detail="no such action",
         )
     concern = triage_concern_or_403(request, action.concern_id)
-    services.action_done(by=request.user, action=action, request=request)
+    services.action_done(actor=Actor.of(request), action=action)
     return _back(concern, "actions")
 
 
@@ -359,7 +359,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.decision_add(
-            by=request.user, concern=concern, request=request, **form.cleaned_data
+            actor=Actor.of(request), concern=concern, **form.cleaned_data
         ),
     ):
         return _back(concern, "decisions")
@@ -374,7 +374,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.referral_add(
-            by=request.user, concern=concern, request=request, **form.cleaned_data
+            actor=Actor.of(request), concern=concern, **form.cleaned_data
         ),
     ):
         return _back(concern, "referrals")
@@ -390,7 +390,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.addendum_add(
-            by=request.user, concern=concern, text=form.cleaned_data["text"], request=request
+            actor=Actor.of(request), concern=concern, text=form.cleaned_data["text"]
         ),
     ):
         if triage:
@@ -410,10 +410,9 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.concern_close(
-            by=request.user,
+            actor=Actor.of(request),
             concern=concern,
             outcome=form.cleaned_data["outcome"],
-            request=request,
         ),
     ):
         return _back(concern, "status")
@@ -437,7 +436,7 @@ def pupil_chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         )
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail="safeguarding chronology",

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from django.db import models, transaction
 
 from accounts.demo import ADMIN_ACCOUNT, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, demo_accounts_ensure
+from core.actor import Actor
 from schools.models import (
     Carer,
     CarerRelationship,
@@ -690,6 +691,8 @@ def demo_load() -> School:
         pupil, with_user = pupils[upn], users[f"{with_login}@{DEMO_EMAIL_DOMAIN}"]
         if (pupil.pk, with_user.pk) not in already:
             pupil_share_grant(
-                by=users[f"{by_login}@{DEMO_EMAIL_DOMAIN}"], pupil=pupil, with_user=with_user
+                actor=Actor.for_user(users[f"{by_login}@{DEMO_EMAIL_DOMAIN}"]),
+                pupil=pupil,
+                with_user=with_user,
             )
     return school

@@ -3,6 +3,7 @@
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import compute_school_days
@@ -29,7 +30,7 @@ class ShareRefused(Exception):
 
 
 @transaction.atomic
-def pupil_share_grant(*, by: object, pupil: Pupil, with_user: object, request=None) -> None:
+def pupil_share_grant(*, actor: Actor, pupil: Pupil, with_user: object) -> None:
     """Involve a family support worker or school nurse with one pupil (explicit share)."""
     roles = {m.role for m in memberships_of(with_user) if m.school_id == pupil.school_id}
     if not roles & SHARE_ONLY_ROLES:
@@ -37,8 +38,7 @@ def pupil_share_grant(*, by: object, pupil: Pupil, with_user: object, request=No
     assign_perm(f"schools.{SHARE_PERMISSION}", with_user, pupil)
     access_record(
         action=AccessAction.SHARE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=pupil,
         pupil_id=pupil.pk,
         detail=f"shared with user {with_user.pk}",
@@ -46,12 +46,11 @@ def pupil_share_grant(*, by: object, pupil: Pupil, with_user: object, request=No
 
 
 @transaction.atomic
-def pupil_share_revoke(*, by: object, pupil: Pupil, with_user: object, request=None) -> None:
+def pupil_share_revoke(*, actor: Actor, pupil: Pupil, with_user: object) -> None:
     remove_perm(f"schools.{SHARE_PERMISSION}", with_user, pupil)
     access_record(
         action=AccessAction.UNSHARE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=pupil,
         pupil_id=pupil.pk,
         detail=f"stopped sharing with user {with_user.pk}",

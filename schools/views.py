@@ -9,6 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.forms import PupilFilterForm, ShareForm
@@ -38,7 +39,7 @@ def visible_pupil_or_404(
     if access is None or not access.can_view:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type="schools.pupil",
             subject_id=pk,
             pupil_id=pupil.pk if pupil is not None else None,
@@ -70,7 +71,7 @@ def _filter_data(request: HttpRequest) -> dict[str, str] | None:
 def pupil_list(request: HttpRequest) -> HttpResponse:
     if not can_list_pupils(request.user):
         access_record(
-            action=AccessAction.DENIED, request=request, detail="no role that sees pupils"
+            action=AccessAction.DENIED, actor=Actor.of(request), detail="no role that sees pupils"
         )
         raise Http404
     data = _filter_data(request)
@@ -89,7 +90,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
     searched = bool(filters.get("name"))
     access_record(
         action=AccessAction.SEARCH if searched else AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="schools.pupil",
         detail=f"page {page.number}: {len(page.object_list)} pupils",
     )
@@ -105,7 +106,9 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
     pupil, access = visible_pupil_or_404(request, pk)
     carers = carers_of(pupil) if access.can_view_details else []
-    access_record(action=AccessAction.VIEW, request=request, subject=pupil, pupil_id=pupil.pk)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=pupil, pupil_id=pupil.pk
+    )
     return render(
         request,
         "schools/pupil_detail.html",
@@ -128,7 +131,7 @@ def pupil_carer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_view_carer_contacts:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=pupil,
             pupil_id=pupil.pk,
             detail="may not see carers' contact details",
@@ -136,7 +139,7 @@ def pupil_carer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail="carers' contact details",
@@ -151,7 +154,7 @@ def pupil_sharing(request: HttpRequest, pk: int) -> HttpResponse:
     if not access.can_manage_shares:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=pupil,
             pupil_id=pupil.pk,
             detail="may not change who is involved",
@@ -168,10 +171,10 @@ def pupil_sharing(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponseRedirect(pupil.get_absolute_url())
     try:
         if form.cleaned_data["action"] == "grant":
-            pupil_share_grant(by=request.user, pupil=pupil, with_user=colleague, request=request)
+            pupil_share_grant(actor=Actor.of(request), pupil=pupil, with_user=colleague)
             messages.success(request, f"{colleague} can now see {pupil.display_name}'s record.")
         else:
-            pupil_share_revoke(by=request.user, pupil=pupil, with_user=colleague, request=request)
+            pupil_share_revoke(actor=Actor.of(request), pupil=pupil, with_user=colleague)
             messages.success(request, f"{colleague} can no longer see this record.")
     except ShareRefused as refusal:
         messages.error(request, str(refusal))

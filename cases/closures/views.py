@@ -56,6 +56,7 @@ from cases.services import (
     paper_delivery_record,
     provision_record,
 )
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
@@ -68,13 +69,13 @@ ALREADY_RECORDED = "Provision for today is already recorded, so nothing new was 
 
 def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
     """A refusal that looks like nothing is there, recorded in the access audit."""
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return Http404()
 
 
 def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
     """A refusal to act on something the person may see, recorded in the access audit."""
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return PermissionDenied()
 
 
@@ -131,7 +132,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
     entries = closures_for_list(user)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="cases.closure",
         detail=f"{len(entries)} closures",
     )
@@ -165,14 +166,13 @@ def closure_new(request: HttpRequest) -> HttpResponse:
             raise _forbidden(request, "closure: does not lead this site or class")
         try:
             closure = closure_open(
-                by=user,
+                actor=Actor.for_user(user),
                 school=form.school,
                 reason=form.cleaned_data["reason"],
                 start_date=form.cleaned_data["start_date"],
                 end_date=form.cleaned_data["end_date"],
                 site=site,
                 school_class=school_class,
-                request=request,
             )
         except ValidationError as error:
             _add_service_errors(form, error, {"site": "closing", "school_class": "closing"})
@@ -242,7 +242,7 @@ def _overview_response(
     context = _overview_context(request, closure, school_class, bound=bound)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject=closure,
         detail=f"class overview of class {school_class.pk}: {len(context['rows'])} pupils",
     )
@@ -280,11 +280,10 @@ def closure_check(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             closure_check_update(
-                by=request.user,
+                actor=Actor.of(request),
                 case=case,
                 wellbeing=form.cleaned_data["wellbeing"],
                 internet_access=form.cleaned_data["internet_access"],
-                request=request,
             )
             saved = True
         except ValidationError as error:
@@ -328,11 +327,10 @@ def closure_paper(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 paper_delivery_record(
-                    by=request.user,
+                    actor=Actor.of(request),
                     case=case,
                     delivered_on=delivered_on,
                     notes=form.cleaned_data["notes"],
-                    request=request,
                 )
                 saved = True
             except ValidationError as error:
@@ -373,7 +371,7 @@ def _provision_page(request: HttpRequest, bound: dict[int, ProvisionForm] | None
     recorded = sum(1 for row in rows if row.provision is not None)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="cases.provision",
         detail=f"provision on {day:%Y-%m-%d}: {len(rows)} pupils, {recorded} recorded",
     )
@@ -419,11 +417,10 @@ def provision_today_record(request: HttpRequest, pk: int) -> HttpResponse:
         flags = {name: form.cleaned_data[name] for name in form.fields if name != "feedback"}
         try:
             provision_record(
-                by=request.user,
+                actor=Actor.of(request),
                 case=case,
                 date=day,
                 feedback=form.cleaned_data["feedback"],
-                request=request,
                 **flags,
             )
             saved = True
@@ -478,7 +475,7 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
     content, count = attendance_csv(rows)
     access_record(
         action=AccessAction.EXPORT,
-        request=request,
+        actor=Actor.of(request),
         subject_type="cases.case",
         detail=(
             f"attendance {date_from:%Y-%m-%d} to {date_to:%Y-%m-%d}, "

@@ -7,12 +7,12 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest
 
 from cases.models import Case
 from contacts.cover.permissions import COVER_ROLES, STAFF_ROLES, can_lead_cover_at
 from contacts.models import CoverAssignment, DirectoryEntry, StaffAbsence
 from contacts.services import CONTACTABLE_STATUSES
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from schools.models import Membership, School, Site
@@ -48,19 +48,18 @@ def absence_cases(absence: StaffAbsence) -> QuerySet[Case]:
 @transaction.atomic
 def absence_report(
     *,
-    by: object,
+    actor: Actor,
     staff: object,
     school: School,
     first_day: datetime.date,
     last_day: datetime.date,
     reason: str,
-    request: HttpRequest | None = None,
 ) -> StaffAbsence:
     """Record that ``staff`` cannot work from ``first_day`` to ``last_day`` (both included).
 
     A person reports their own absence; SLT and the headteacher report for their staff.
     """
-    if staff.pk != by.pk and not can_lead_cover_at(by, school.pk):
+    if staff.pk != actor.user.pk and not can_lead_cover_at(actor.user, school.pk):
         raise ValidationError({"staff": "You may report only your own absence."})
     # One report at a time per person, so two overlapping reports cannot both pass the check.
     staff = User.objects.select_for_update().get(pk=staff.pk)
@@ -87,14 +86,13 @@ def absence_report(
         first_day=first_day,
         last_day=last_day,
         reason=reason,
-        reported_by=by,
+        reported_by=actor.user,
     )
     absence.full_clean()
     absence.save()
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=absence,
         detail="staff absence reported",
     )
@@ -128,13 +126,13 @@ def _check_cover_person(absence: StaffAbsence, covered_by: object) -> None:
         )
 
 
-def _assign(*, by: object, absence: StaffAbsence, case: Case, covered_by: object) -> tuple:
+def _assign(*, actor: Actor, absence: StaffAbsence, case: Case, covered_by: object) -> tuple:
     cover = CoverAssignment.objects.filter(case=case, absence=absence).first()
     created = cover is None
     if created:
         cover = CoverAssignment(case=case, absence=absence)
     cover.covered_by = covered_by
-    cover.assigned_by = by
+    cover.assigned_by = actor.user
     cover.full_clean(validate_unique=created)
     cover.save()
     return cover, created
@@ -143,11 +141,10 @@ def _assign(*, by: object, absence: StaffAbsence, case: Case, covered_by: object
 @transaction.atomic
 def cover_assign(
     *,
-    by: object,
+    actor: Actor,
     absence: StaffAbsence,
     case: Case,
     covered_by: object,
-    request: HttpRequest | None = None,
 ) -> CoverAssignment:
     """Give one of the absent person's cases to ``covered_by`` for the absence (or change who
     has it)."""
@@ -155,11 +152,10 @@ def cover_assign(
     _check_cover_person(absence, covered_by)
     if not absence_cases(absence).filter(pk=case.pk).exists():
         raise ValidationError("This case is not one the absent person's cover includes.")
-    cover, created = _assign(by=by, absence=absence, case=case, covered_by=covered_by)
+    cover, created = _assign(actor=actor, absence=absence, case=case, covered_by=covered_by)
     access_record(
         action=AccessAction.CREATE if created else AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=cover,
         pupil_id=case.pupil_id,
         detail=f"cover for absence {absence.pk}",
@@ -170,11 +166,10 @@ def cover_assign(
 @transaction.atomic
 def cover_assign_all(
     *,
-    by: object,
+    actor: Actor,
     absence: StaffAbsence,
     cases: list[Case],
     covered_by: object,
-    request: HttpRequest | None = None,
 ) -> int:
     """Give every one of ``cases`` (the absent person's, as the caller may work on them) to
     ``covered_by``. Returns how many were assigned."""
@@ -184,12 +179,11 @@ def cover_assign_all(
     if any(case.pk not in allowed for case in cases):
         raise ValidationError("A case in this list is not one the absent person's cover includes.")
     covers = [
-        _assign(by=by, absence=absence, case=case, covered_by=covered_by)[0] for case in cases
+        _assign(actor=actor, absence=absence, case=case, covered_by=covered_by)[0] for case in cases
     ]
     access_record_many(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subjects=[(cover, cover.case.pupil_id) for cover in covers],
         detail=f"cover for absence {absence.pk}: all to one person",
     )
@@ -221,10 +215,9 @@ def _entry_values(values: dict) -> dict:
 @transaction.atomic
 def directory_entry_add(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     site: Site | None = None,
-    request: HttpRequest | None = None,
     **values: object,
 ) -> DirectoryEntry:
     entry = DirectoryEntry(school=school, site=site, **_entry_values(values))
@@ -232,8 +225,7 @@ def directory_entry_add(
     entry.save()
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=entry,
         detail="directory entry added",
     )
@@ -243,10 +235,9 @@ def directory_entry_add(
 @transaction.atomic
 def directory_entry_update(
     *,
-    by: object,
+    actor: Actor,
     entry: DirectoryEntry,
     site: Site | None = None,
-    request: HttpRequest | None = None,
     **values: object,
 ) -> DirectoryEntry:
     entry = DirectoryEntry.objects.select_for_update().get(pk=entry.pk)
@@ -257,8 +248,7 @@ def directory_entry_update(
     entry.save()
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=entry,
         detail="directory entry changed",
     )
@@ -266,13 +256,10 @@ def directory_entry_update(
 
 
 @transaction.atomic
-def directory_entry_remove(
-    *, by: object, entry: DirectoryEntry, request: HttpRequest | None = None
-) -> None:
+def directory_entry_remove(*, actor: Actor, entry: DirectoryEntry) -> None:
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=entry,
         detail="directory entry removed",
     )

@@ -61,6 +61,7 @@ from contacts.cover.services import (
 )
 from contacts.cover.services import directory_entry_remove as entry_remove_service
 from contacts.models import DirectoryEntry, StaffAbsence
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
@@ -71,12 +72,12 @@ User = get_user_model()
 
 
 def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return Http404()
 
 
 def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
-    access_record(action=AccessAction.DENIED, request=request, detail=detail, **subject)
+    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
     return PermissionDenied()
 
 
@@ -141,13 +142,12 @@ def absence_report(request: HttpRequest) -> HttpResponse:
         }
         try:
             absence = absence_report_service(
-                by=user,
+                actor=Actor.of(request),
                 staff=staff,
                 school=schools[school_ids[0]],
                 first_day=form.cleaned_data["first_day"],
                 last_day=form.cleaned_data["last_day"],
                 reason=form.cleaned_data["reason"],
-                request=request,
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -184,7 +184,7 @@ def absence_list(request: HttpRequest) -> HttpResponse:
     absences = absences_for_list(user)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="contacts.staffabsence",
         detail=f"{len(absences)} absences",
     )
@@ -210,7 +210,7 @@ def _cover_page(request: HttpRequest, bound: dict[tuple, Form] | None = None) ->
             )
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="contacts.coverassignment",
         detail=f"cover list: {len(entries)} absences, "
         f"{sum(len(entry.rows) for entry in entries)} cases",
@@ -283,7 +283,7 @@ def cover_assign(request: HttpRequest, absence_pk: int, case_pk: int) -> HttpRes
         covered_by = User.objects.get(pk=form.cleaned_data["covered_by"])
         try:
             cover_assign_service(
-                by=user, absence=absence, case=case, covered_by=covered_by, request=request
+                actor=Actor.of(request), absence=absence, case=case, covered_by=covered_by
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -313,7 +313,7 @@ def cover_assign_all(request: HttpRequest, absence_pk: int) -> HttpResponse:
         )
         try:
             count = cover_assign_all_service(
-                by=user, absence=absence, cases=cases, covered_by=covered_by, request=request
+                actor=Actor.of(request), absence=absence, cases=cases, covered_by=covered_by
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -344,7 +344,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     directories = directory_for(schools)
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type="contacts.directoryentry",
         detail=f"directory: {sum(len(d.entries) for d in directories)} entries",
     )
@@ -381,7 +381,7 @@ def directory_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = directory_entry_add(
-                by=user, school=form.school, site=form.site, request=request, **form.values()
+                actor=Actor.for_user(user), school=form.school, site=form.site, **form.values()
             )
         except ValidationError as error:
             _add_service_errors(form, error)
@@ -425,7 +425,7 @@ def directory_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             try:
                 directory_entry_update(
-                    by=request.user, entry=entry, site=form.site, request=request, **form.values()
+                    actor=Actor.of(request), entry=entry, site=form.site, **form.values()
                 )
             except ValidationError as error:
                 _add_service_errors(form, error)
@@ -442,6 +442,6 @@ def directory_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def directory_entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
     entry = _entry_for_edit(request, pk, "directory entry remove")
     name = entry.name
-    entry_remove_service(by=request.user, entry=entry, request=request)
+    entry_remove_service(actor=Actor.of(request), entry=entry)
     messages.success(request, f"{name} is removed from the directory.")
     return HttpResponseRedirect(reverse("contacts:directory_edit"))

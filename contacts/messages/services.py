@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.http import HttpRequest
 from django.utils import timezone
 
 from contacts.messages.permissions import Audience, audiences_for
 from contacts.models import DeliveryStatus, FamilyMessage, FamilyMessageDelivery, MessageScope
+from core.actor import Actor
 from core.mailing import family_email, send_one
 from core.queue import enqueue_on_commit
 from dataprotection.models import AccessAction
@@ -52,11 +52,10 @@ def _named_pupil(pupils: QuerySet[Pupil], text: str) -> str | None:
 @transaction.atomic
 def family_message_send(
     *,
-    sender: object,
+    actor: Actor,
     audience_key: str,
     subject: str,
     body: str,
-    request: HttpRequest | None = None,
 ) -> FamilyMessage:
     """Record a message to every family in the group and queue one email per family.
 
@@ -64,7 +63,7 @@ def family_message_send(
     get one copy). A message that names a child in the group is refused: it goes to every
     family, so it must carry no child's personal information.
     """
-    audience = next((a for a in audiences_for(sender) if a.key == audience_key), None)
+    audience = next((a for a in audiences_for(actor.user) if a.key == audience_key), None)
     if audience is None:
         raise ValidationError({"audience": "Choose a group of families you can write to."})
     pupils = audience_pupils(audience)
@@ -80,7 +79,7 @@ def family_message_send(
         school_class_id=audience.class_id,
         subject=subject.strip(),
         body=body.strip(),
-        sent_by=sender,
+        sent_by=actor.user,
     )
     message.full_clean()
     carers = (
@@ -107,15 +106,13 @@ def family_message_send(
     )
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=sender,
+        actor=actor,
         subject=message,
         detail=f"message to {len(first_carer_per_address)} families",
     )
     access_record_many(
         action=AccessAction.EXPORT,
-        request=request,
-        user=sender,
+        actor=actor,
         subjects=[(message, pupil_id) for pupil_id in sorted(reached_pupils)],
         detail="carer's email used for a message to families",
     )

@@ -17,6 +17,7 @@ from contacts.messages.permissions import (
 )
 from contacts.messages.services import family_message_send
 from contacts.models import DeliveryStatus, FamilyMessage
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -41,7 +42,7 @@ def _gate(request: HttpRequest) -> None:
     if not can_message_families(request.user):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type="contacts.familymessage",
             detail="may not message families",
         )
@@ -72,11 +73,10 @@ def message_new(request: HttpRequest) -> HttpResponse:
             form,
             lambda: created.append(
                 family_message_send(
-                    sender=request.user,
+                    actor=Actor.of(request),
                     audience_key=form.cleaned_data["audience"],
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                    request=request,
                 )
             ),
         )
@@ -94,11 +94,11 @@ def message_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if message is None:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type="contacts.familymessage",
             subject_id=pk,
             detail="message not visible to this person",
         )
         raise Http404
-    access_record(action=AccessAction.VIEW, request=request, subject=message)
+    access_record(action=AccessAction.VIEW, actor=Actor.of(request), subject=message)
     return render(request, "contacts/message_detail.html", {"message": message})

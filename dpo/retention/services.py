@@ -17,7 +17,6 @@ import datetime
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import (
@@ -33,6 +32,7 @@ from cases.models import (
     StatusChange,
 )
 from contacts.models import ContactLog
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import (
@@ -155,11 +155,10 @@ def _locked(by: object, item: RetentionReviewItem) -> RetentionReviewItem:
     return locked
 
 
-def _audit(*, by: object, item: RetentionReviewItem, request, detail: str) -> None:
+def _audit(*, actor: Actor, item: RetentionReviewItem, detail: str) -> None:
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=item,
         pupil_id=item.pupil_id,
         detail=detail,
@@ -167,36 +166,33 @@ def _audit(*, by: object, item: RetentionReviewItem, request, detail: str) -> No
 
 
 @transaction.atomic
-def retention_item_approve(
-    *, by: object, item: RetentionReviewItem, request: HttpRequest | None = None
-) -> RetentionReviewItem:
+def retention_item_approve(*, actor: Actor, item: RetentionReviewItem) -> RetentionReviewItem:
     """The DPO agrees this record may be anonymised (never a child-protection file)."""
-    item = _locked(by, item)
+    item = _locked(actor.user, item)
     if item.is_safeguarding:
         raise ValidationError(NEVER_ANONYMISED)
     if item.status != ItemStatus.DUE:
         raise ValidationError(f"This item is already {item.get_status_display().lower()}.")
     item.status = ItemStatus.APPROVED
-    item.decided_by = by
+    item.decided_by = actor.user
     item.decided_at = timezone.now()
     item.full_clean()
     item.save()
-    _audit(by=by, item=item, request=request, detail="approved for anonymisation")
+    _audit(item=item, actor=actor, detail="approved for anonymisation")
     return item
 
 
 @transaction.atomic
 def retention_item_keep(
     *,
-    by: object,
+    actor: Actor,
     item: RetentionReviewItem,
     reason: str,
     review_again_on: datetime.date | None,
-    request: HttpRequest | None = None,
 ) -> RetentionReviewItem:
     """Keep the record for now, with the reason and when to look at it again (the nightly
     job queues it again on that date)."""
-    item = _locked(by, item)
+    item = _locked(actor.user, item)
     if item.status not in (ItemStatus.DUE, ItemStatus.APPROVED):
         raise ValidationError(f"This item is already {item.get_status_display().lower()}.")
     if not (reason or "").strip():
@@ -210,18 +206,16 @@ def retention_item_keep(
     item.status = ItemStatus.KEEP
     item.keep_reason = reason
     item.review_again_on = review_again_on
-    item.decided_by = by
+    item.decided_by = actor.user
     item.decided_at = timezone.now()
     item.full_clean()
     item.save()
-    _audit(by=by, item=item, request=request, detail="kept")
+    _audit(item=item, actor=actor, detail="kept")
     return item
 
 
 @transaction.atomic
-def retention_item_anonymise(
-    *, by: object, item: RetentionReviewItem, request: HttpRequest | None = None
-) -> RetentionReviewItem:
+def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> RetentionReviewItem:
     """Blank the free text of one closed case after the DPO approved it, in one transaction.
 
     Exactly what changes, for that case only:
@@ -239,7 +233,7 @@ def retention_item_anonymise(
     still add up. The pupil's own record (name, date of birth) is not touched: it belongs to
     the school's roll and to any child-protection file. Nothing is deleted.
     """
-    item = _locked(by, item)
+    item = _locked(actor.user, item)
     if item.is_safeguarding:
         raise ValidationError(NEVER_ANONYMISED)
     if item.status == ItemStatus.ANONYMISED:
@@ -272,14 +266,13 @@ def retention_item_anonymise(
         .update(wellbeing_notes="", work_feedback=""),
     }
     item.status = ItemStatus.ANONYMISED
-    item.anonymised_by = by
+    item.anonymised_by = actor.user
     item.anonymised_at = timezone.now()
     item.full_clean()
     item.save()
     _audit(
-        by=by,
         item=item,
-        request=request,
+        actor=actor,
         detail=f"anonymised case {case.pk}: "
         + ", ".join(f"{n} {name}" for name, n in counts.items()),
     )

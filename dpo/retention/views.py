@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from core.actor import Actor
 from core.forms import attempt, show_service_errors
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
@@ -27,7 +28,7 @@ PAGE_SIZE = 50
 def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=ITEM_SUBJECT,
         subject_id=subject_id,
         detail=detail,
@@ -47,7 +48,7 @@ def decidable_item_or_403(request: HttpRequest, pk: int) -> RetentionReviewItem:
     if not can_decide_retention(request.user, item):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=item,
             pupil_id=item.pupil_id,
             detail="only the DPO decides retention",
@@ -68,7 +69,7 @@ def retention_list(request: HttpRequest) -> HttpResponse:
     items = list(page.object_list)
     access_record_many(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(item, item.pupil_id) for item in items],
     )
     return render(
@@ -79,7 +80,9 @@ def retention_list(request: HttpRequest) -> HttpResponse:
 
 
 def _render_item(request: HttpRequest, item: RetentionReviewItem, **bound: Form) -> HttpResponse:
-    access_record(action=AccessAction.VIEW, request=request, subject=item, pupil_id=item.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=item, pupil_id=item.pupil_id
+    )
     decides = can_decide_retention(request.user, item)
     context = {
         "item": item,
@@ -106,7 +109,7 @@ def _simple_action(act, done: str):
         form = Form(request.POST)
         form.is_valid()
         try:
-            act(by=request.user, item=item, request=request)
+            act(actor=Actor.of(request), item=item)
         except ValidationError as error:
             show_service_errors(form, error)
             return _render_item(request, retention_item_for_page(pk), error=form.non_field_errors())
@@ -128,7 +131,7 @@ def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: retention.retention_item_keep(
-            by=request.user, item=item, request=request, **form.cleaned_data
+            actor=Actor.of(request), item=item, **form.cleaned_data
         ),
     ):
         messages.success(request, "Kept. It will come back for review on the date given.")

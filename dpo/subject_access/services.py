@@ -6,9 +6,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import REQUESTED_BY_LIMIT, RequestStatus, SubjectAccessRequest
@@ -21,15 +21,14 @@ from schools.models import Pupil
 @transaction.atomic
 def subject_access_request_log(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     requested_by: str,
     received_on: datetime.date | None,
-    request: HttpRequest | None = None,
 ) -> SubjectAccessRequest:
     """Log a request against a pupil and fix its deadline: one calendar month from receipt,
     moved past weekends and bank holidays."""
-    if not can_export_subject_access(by, pupil):
+    if not can_export_subject_access(actor.user, pupil):
         raise ValidationError("Only the school's data protection officer logs these requests.")
     requested_by = " ".join((requested_by or "").split())
     if not requested_by:
@@ -46,14 +45,13 @@ def subject_access_request_log(
         requested_by=requested_by,
         received_on=received_on,
         due_on=respond_by(received_on),
-        logged_by=by,
+        logged_by=actor.user,
     )
     sar.full_clean()
     sar.save()
     access_record(
         action=AccessAction.CREATE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=sar,
         pupil_id=pupil.pk,
         detail="subject access request logged",
@@ -63,23 +61,22 @@ def subject_access_request_log(
 
 @transaction.atomic
 def subject_access_request_mark_sent(
-    *, by: object, sar: SubjectAccessRequest, request: HttpRequest | None = None
+    *, actor: Actor, sar: SubjectAccessRequest
 ) -> SubjectAccessRequest:
     """Record that the response went out: who and when. Only an open request can be sent."""
     locked = SubjectAccessRequest.objects.select_for_update().select_related("pupil").get(pk=sar.pk)
-    if not can_export_subject_access(by, locked.pupil):
+    if not can_export_subject_access(actor.user, locked.pupil):
         raise ValidationError("Only the school's data protection officer answers this request.")
     if locked.status != RequestStatus.OPEN:
         raise ValidationError("This request is no longer open.")
     locked.status = RequestStatus.SENT
-    locked.answered_by = by
+    locked.answered_by = actor.user
     locked.answered_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["status", "answered_by", "answered_at"])
     access_record(
         action=AccessAction.CHANGE,
-        request=request,
-        user=by,
+        actor=actor,
         subject=locked,
         pupil_id=locked.pupil_id,
         detail="subject access request marked sent",

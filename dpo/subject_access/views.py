@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from core.pdf import render_pdf
 from dataprotection.models import AccessAction
@@ -47,7 +48,7 @@ PAGE_SIZE = 25
 def _not_found(request: HttpRequest, *, detail: str, pk: int | None = None, pupil_id=None):
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=PUPIL_SUBJECT if pk is not None else "",
         subject_id=pk if pk is not None else "",
         pupil_id=pupil_id,
@@ -96,7 +97,7 @@ def start(request: HttpRequest) -> HttpResponse:
         results = found[:SEARCH_RESULTS_LIMIT]
         access_record(
             action=AccessAction.SEARCH,
-            request=request,
+            actor=Actor.of(request),
             subject_type=PUPIL_SUBJECT,
             detail=f"subject access: {len(results)} pupils found",
         )
@@ -107,7 +108,7 @@ def _render_preview(request: HttpRequest, pupil: Pupil, form: SubjectAccessForm)
     record = subject_access_collect(pupil=pupil, options=Options(), produced_by=request.user)
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail="subject access preview",
@@ -159,7 +160,7 @@ def _download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
         content_type = "application/json; charset=utf-8"
     access_record(
         action=AccessAction.EXPORT,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail=_audit_detail(record, file_format),
@@ -197,11 +198,10 @@ def request_log(request: HttpRequest, pk: int) -> HttpResponse:
         form,
         lambda: created.append(
             services_sar.subject_access_request_log(
-                by=request.user,
+                actor=Actor.of(request),
                 pupil=pupil,
                 requested_by=form.cleaned_data["requested_by"],
                 received_on=form.cleaned_data["received_on"],
-                request=request,
             )
         ),
     ):
@@ -222,7 +222,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
     if rows:
         access_record_many(
             action=AccessAction.LIST,
-            request=request,
+            actor=Actor.of(request),
             subjects=[(sar, sar.pupil_id) for sar in rows],
             detail=f"subject access register: {len(rows)} requests",
         )
@@ -236,7 +236,7 @@ def _request_or_404(request: HttpRequest, pk: int) -> SubjectAccessRequest:
     if sar is None or not can_export_subject_access(request.user, sar.pupil):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type=REQUEST_SUBJECT,
             subject_id=pk,
             pupil_id=sar.pupil_id if sar is not None else None,
@@ -252,7 +252,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     sar = _request_or_404(request, pk)
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=sar,
         pupil_id=sar.pupil_id,
         detail="subject access request",
@@ -266,7 +266,7 @@ def request_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """The response went out (after downloading the export): record who and when."""
     sar = _request_or_404(request, pk)
     try:
-        services_sar.subject_access_request_mark_sent(by=request.user, sar=sar, request=request)
+        services_sar.subject_access_request_mark_sent(actor=Actor.of(request), sar=sar)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

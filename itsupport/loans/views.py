@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
@@ -54,7 +55,7 @@ def _gate_lend(request: HttpRequest, subject_type: str) -> None:
     if not permissions.can_lend(request.user):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type=subject_type,
             detail="may read, may not record",
         )
@@ -73,7 +74,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     access_record_many(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(loan, loan.pupil_id) for loan in rows],
         detail=f"loans: {show}",
     )
@@ -101,7 +102,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save():
-            services.loan_record(by=request.user, request=request, **form.cleaned_data)
+            services.loan_record(actor=Actor.of(request), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(request, "Loan recorded.")
@@ -127,18 +128,19 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             services.loan_return(
-                by=request.user,
+                actor=Actor.of(request),
                 loan=loan,
                 returned_on=data["returned_on"],
                 condition=data["condition"],
                 notes=data["notes"],
-                request=request,
             )
 
         if attempt(form, save):
             messages.success(request, f"{loan} is back in school.")
             return HttpResponseRedirect(reverse("itsupport:loan_list"))
-    access_record(action=AccessAction.VIEW, request=request, subject=loan, pupil_id=loan.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=loan, pupil_id=loan.pupil_id
+    )
     return render(request, "itsupport/loan_return.html", {"form": form, "loan": loan})
 
 
@@ -153,7 +155,7 @@ def assistance_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     access_record_many(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(record, record.pupil_id) for record in rows],
         detail="family assistance",
     )
@@ -174,7 +176,7 @@ def assistance_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save():
-            services.assistance_record(by=request.user, request=request, **form.cleaned_data)
+            services.assistance_record(actor=Actor.of(request), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(request, "Help recorded.")

@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
@@ -43,7 +44,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
     rows = list(page.object_list)
     access_record_many(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(need, need.pupil_id) for need in rows],
         detail=f"needs: {show}",
     )
@@ -66,7 +67,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
 
         def save():
             nonlocal need
-            need = services.need_record(by=request.user, request=request, **form.cleaned_data)
+            need = services.need_record(actor=Actor.of(request), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(request, "Recorded: IT and the class team can see the need.")
@@ -99,18 +100,19 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             services.need_meet(
-                by=request.user,
+                actor=Actor.of(request),
                 need=need,
                 met_on=data["met_on"],
                 loan=data["loan"],
                 how=data["how"],
-                request=request,
             )
 
         if attempt(form, save):
             messages.success(request, "The need is marked as met.")
             return HttpResponseRedirect(reverse("itsupport:need_list"))
-    access_record(action=AccessAction.VIEW, request=request, subject=need, pupil_id=need.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=need, pupil_id=need.pupil_id
+    )
     return render(request, "itsupport/need_meet.html", {"form": form, "need": need, "paper": paper})
 
 
@@ -124,7 +126,7 @@ def pupil_it_panel(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     )
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject_type=PUPIL_SUBJECT,
         subject_id=pupil.pk,
         pupil_id=pupil.pk,

@@ -7,6 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dataprotection.selectors import access_events_for, latest_seal
 from dataprotection.services import access_record
@@ -51,7 +52,7 @@ def _pupil_names(pupils: QuerySet[Pupil], pupil_ids: set[int]) -> dict[int, str]
 def access_log(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not can_view_access_log(user):
-        access_record(action=AccessAction.DENIED, request=request, detail="access log")
+        access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail="access log")
         raise Http404
     pupils = access_log_pupils_for(user)
     form = AccessLogFilterForm(request.GET or None, pupils=pupils, staff=access_log_staff_for(user))
@@ -73,7 +74,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         detail = "filters not valid"
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type=AccessEvent._meta.label_lower,
         pupil_id=filters.get("pupil_id"),
         detail=detail,

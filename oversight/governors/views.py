@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from oversight.reports.permissions import governor_school_ids
@@ -31,7 +32,7 @@ def _school_or_404(request: HttpRequest) -> School:
     if not school_ids or not (wanted or "").isdigit() or int(wanted) not in school_ids:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject_type=SUMMARY_SUBJECT,
             detail="governors' summary",
         )
@@ -58,7 +59,7 @@ def governors_summary_download(request: HttpRequest) -> HttpResponse:
     content = governors_summary_pdf(school=school, now=timezone.now(), user=request.user)
     access_record(
         action=AccessAction.EXPORT,
-        request=request,
+        actor=Actor.of(request),
         subject_type=SUMMARY_SUBJECT,
         subject_id=school.pk,
         detail="governors' summary PDF",

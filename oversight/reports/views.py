@@ -13,6 +13,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -33,7 +34,7 @@ REPORTS_PAGE_SIZE = 20
 def _denied(request: HttpRequest, *, subject_id: object = "", detail: str) -> Http404:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=REPORT_SUBJECT,
         subject_id=subject_id,
         detail=detail,
@@ -119,7 +120,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
     content = OversightReport.objects.filter(pk=report.pk).values_list("content", flat=True)[0]
     access_record(
         action=AccessAction.PRINT,
-        request=request,
+        actor=Actor.of(request),
         subject=report,
         detail=(
             f"oversight report school={report.school_id} site={report.site_id or '-'} "

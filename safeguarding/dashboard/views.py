@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from cases.models import Case
 from cases.permissions import can_view_case
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -63,7 +64,7 @@ AGREEMENT_ROLES = {
 def _deny(request: HttpRequest, *, subject_type: str, subject_id, pupil_id, detail: str):
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=subject_type,
         subject_id=subject_id,
         pupil_id=pupil_id,
@@ -150,7 +151,7 @@ def _dashboard_context(request: HttpRequest) -> dict[str, object]:
     query = urlencode({k: v for k, v in {"site": site_id or "", "urgency": urgency}.items() if v})
     access_record(
         action=AccessAction.LIST,
-        request=request,
+        actor=Actor.of(request),
         subject_type=Concern._meta.label_lower,
         detail=f"dashboard: {board.open_concerns} concerns, {board.flag_count} flags",
     )
@@ -213,7 +214,9 @@ def _render_case(request: HttpRequest, case: Case, status: int = 200, **bound: F
         }
         for involvement in page.involvements
     ]
-    access_record(action=AccessAction.VIEW, request=request, subject=case, pupil_id=case.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=case, pupil_id=case.pupil_id
+    )
     return render(
         request,
         "safeguarding/absence_case.html",
@@ -245,7 +248,7 @@ def social_worker_informed(request: HttpRequest, case_pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.social_worker_informed_record(
-            by=request.user, case=case, request=request, **form.cleaned_data
+            actor=Actor.of(request), case=case, **form.cleaned_data
         ),
     ):
         messages.success(request, "Recorded that the social worker was informed.")
@@ -260,9 +263,7 @@ def involvement_add(request: HttpRequest, case_pk: int) -> HttpResponse:
     form = InvolvementForm(request.POST, prefix="involvement", school_id=case.pupil.school_id)
     if form.is_valid() and attempt(
         form,
-        lambda: services.involvement_add(
-            by=request.user, case=case, request=request, **form.cleaned_data
-        ),
+        lambda: services.involvement_add(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         messages.success(request, "Involvement recorded.")
         return HttpResponseRedirect(_case_page_url(case) + "#involvements")
@@ -287,10 +288,9 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.involvement_end(
-            by=request.user,
+            actor=Actor.of(request),
             involvement=involvement,
             ended_on=form.cleaned_data["ended_on"],
-            request=request,
         ),
     ):
         messages.success(request, "Involvement ended.")
@@ -313,16 +313,16 @@ def visit_request(request: HttpRequest, case_pk: int) -> HttpResponse:
         if form.is_valid() and attempt(
             form,
             lambda: visit_holder.append(
-                services.visit_request(
-                    by=request.user, case=case, request=request, **form.cleaned_data
-                )
+                services.visit_request(actor=Actor.of(request), case=case, **form.cleaned_data)
             ),
         ):
             messages.success(request, "Home visit requested: SLT and the DSL now agree it.")
             return HttpResponseRedirect(
                 reverse("safeguarding:visit_record", args=[visit_holder[0].pk])
             )
-    access_record(action=AccessAction.VIEW, request=request, subject=case, pupil_id=case.pupil_id)
+    access_record(
+        action=AccessAction.VIEW, actor=Actor.of(request), subject=case, pupil_id=case.pupil_id
+    )
     return render(
         request,
         "safeguarding/visit_request.html",
@@ -340,7 +340,10 @@ def _render_visit(request: HttpRequest, visit: HomeVisit, roles, record_form=Non
             initial={"visited_on": today()},
         )
     access_record(
-        action=AccessAction.VIEW, request=request, subject=visit, pupil_id=visit.case.pupil_id
+        action=AccessAction.VIEW,
+        actor=Actor.of(request),
+        subject=visit,
+        pupil_id=visit.case.pupil_id,
     )
     return render(
         request,
@@ -380,7 +383,7 @@ def visit_agree(request: HttpRequest, pk: int) -> HttpResponse:
         raise PermissionDenied
     if attempt(
         form,
-        lambda: services.visit_agree(by=request.user, visit=visit, which=which, request=request),
+        lambda: services.visit_agree(actor=Actor.of(request), visit=visit, which=which),
     ):
         messages.success(request, "Agreement recorded.")
     else:
@@ -399,12 +402,11 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid() and attempt(
         form,
         lambda: services.visit_record(
-            by=request.user,
+            actor=Actor.of(request),
             visit=visit,
             visited_on=form.cleaned_data["visited_on"],
             staff=list(form.cleaned_data["staff"]),
             outcome=form.cleaned_data["outcome"],
-            request=request,
         ),
     ):
         messages.success(

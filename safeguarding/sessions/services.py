@@ -10,11 +10,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case, Provision, Status
 from cases.services import provision_record
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import (
@@ -53,10 +53,8 @@ def has_agreement(pupil: Pupil) -> bool:
     return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
 
 
-def _audit(*, action: str, by: object, subject, pupil_id, request, detail: str = "") -> None:
-    access_record(
-        action=action, request=request, user=by, subject=subject, pupil_id=pupil_id, detail=detail
-    )
+def _audit(*, action: str, actor: Actor, subject, pupil_id, detail: str = "") -> None:
+    access_record(action=action, actor=actor, subject=subject, pupil_id=pupil_id, detail=detail)
 
 
 # --- Family agreement ------------------------------------------------------------------------
@@ -65,7 +63,7 @@ def _audit(*, action: str, by: object, subject, pupil_id, request, detail: str =
 @transaction.atomic
 def session_agreement_record(
     *,
-    by: object,
+    actor: Actor,
     pupil: Pupil,
     agreed_with: str,
     agreed_on: datetime.date,
@@ -76,9 +74,8 @@ def session_agreement_record(
     independent_access_agreed_by: str = "",
     dress_and_language: bool,
     expectations_known: bool,
-    request: HttpRequest | None = None,
 ) -> SessionFamilyAgreement:
-    if not can_invite(by, pupil):
+    if not can_invite(actor.user, pupil):
         raise ValidationError("You cannot record an agreement for this pupil.")
     errors: dict[str, str] = {}
     if not agreed_with.strip():
@@ -122,11 +119,11 @@ def session_agreement_record(
         independent_access_agreed_by=independent_access_agreed_by.strip(),
         dress_and_language=dress_and_language,
         expectations_known=expectations_known,
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     agreement.full_clean()
     agreement.save()
-    _audit(action=AccessAction.CREATE, by=by, subject=agreement, pupil_id=pupil.pk, request=request)
+    _audit(action=AccessAction.CREATE, subject=agreement, pupil_id=pupil.pk, actor=actor)
     return agreement
 
 
@@ -135,7 +132,7 @@ def session_agreement_record(
 
 def _check_plan(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     date: datetime.date | None,
     start_time: datetime.time | None,
@@ -145,7 +142,7 @@ def _check_plan(
     errors: dict[str, str] = {}
     if not pupils:
         errors["pupils"] = "Choose the pupils to invite."
-    elif any(not can_invite(by, pupil) or pupil.school_id != school.pk for pupil in pupils):
+    elif any(not can_invite(actor.user, pupil) or pupil.school_id != school.pk for pupil in pupils):
         errors["pupils"] = "You can invite only pupils of your classes."
     if date is None:
         errors["date"] = "Give the date."
@@ -172,7 +169,7 @@ def _check_plan(
 @transaction.atomic
 def session_plan(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     title: str,
     date: datetime.date | None,
@@ -181,12 +178,16 @@ def session_plan(
     pupils: list[Pupil],
     staff: list[object],
     meeting_link: str = "",
-    request: HttpRequest | None = None,
 ) -> VirtualSession:
     """Plan a live session: two staff at least, each pupil with a school email address and
     their family's agreement. Invitations go to the school address only."""
     starts_at, minutes = _check_plan(
-        by=by, school=school, date=date, start_time=start_time, end_time=end_time, pupils=pupils
+        actor=actor,
+        school=school,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        pupils=pupils,
     )
     errors: dict[str, str] = {}
     if len(set(staff)) < MIN_STAFF:
@@ -213,7 +214,6 @@ def session_plan(
     if errors:
         raise ValidationError(errors)
     session = _create(
-        by=by,
         school=school,
         kind=SessionKind.LIVE,
         title=title,
@@ -222,13 +222,13 @@ def session_plan(
         meeting_link=meeting_link,
         pupils=pupils,
         staff=staff,
-        request=request,
+        actor=actor,
     )
     return session
 
 
 def _create(
-    *, by, school, kind, title, starts_at, minutes, meeting_link, pupils, staff, request
+    *, actor: Actor, school, kind, title, starts_at, minutes, meeting_link, pupils, staff
 ) -> VirtualSession:
     session = VirtualSession(
         school=school,
@@ -237,7 +237,7 @@ def _create(
         starts_at=starts_at,
         minutes=minutes,
         meeting_link=meeting_link if kind == SessionKind.LIVE else "",
-        planned_by=by,
+        planned_by=actor.user,
     )
     session.full_clean()
     session.save()
@@ -256,10 +256,9 @@ def _create(
     for pupil in pupils:
         _audit(
             action=AccessAction.CREATE,
-            by=by,
             subject=session,
             pupil_id=pupil.pk,
-            request=request,
+            actor=actor,
             detail=kind,
         )
     return session
@@ -268,7 +267,7 @@ def _create(
 @transaction.atomic
 def session_record_prerecorded(
     *,
-    by: object,
+    actor: Actor,
     school: School,
     title: str,
     date: datetime.date | None,
@@ -276,16 +275,19 @@ def session_record_prerecorded(
     end_time: datetime.time | None,
     pupils: list[Pupil],
     staff: list[object],
-    request: HttpRequest | None = None,
 ) -> VirtualSession:
     """Fewer than two staff: a pre-recorded lesson is offered instead. It is recorded as
     provision (sent to the home learning platform) on each pupil's active case when today is a
     school day and nothing is recorded for today yet; otherwise only the session is kept."""
     starts_at, minutes = _check_plan(
-        by=by, school=school, date=date, start_time=start_time, end_time=end_time, pupils=pupils
+        actor=actor,
+        school=school,
+        date=date,
+        start_time=start_time,
+        end_time=end_time,
+        pupils=pupils,
     )
     session = _create(
-        by=by,
         school=school,
         kind=SessionKind.PRE_RECORDED,
         title=title,
@@ -294,7 +296,7 @@ def session_record_prerecorded(
         meeting_link="",
         pupils=pupils,
         staff=staff,
-        request=request,
+        actor=actor,
     )
     on = today()
     if is_school_day(school, on):
@@ -306,12 +308,11 @@ def session_record_prerecorded(
         ).exclude(pk__in=Provision.objects.filter(date=on).values("case_id"))
         for case in cases:
             provision_record(
-                by=by,
                 case=case,
                 date=on,
                 sent_to_platform=True,
                 feedback=f"Pre-recorded lesson offered instead of a live session: {title}"[:2000],
-                request=request,
+                actor=actor,
             )
     return session
 
@@ -322,16 +323,15 @@ def session_record_prerecorded(
 @transaction.atomic
 def session_checklist_record(
     *,
-    by: object,
+    actor: Actor,
     session: VirtualSession,
     answers: dict[str, tuple[bool | None, str]],
     attended: list[Pupil],
-    request: HttpRequest | None = None,
 ) -> list[SessionChecklistEntry]:
     """Record the on-the-day checklist once: each item done, or not done with the reason; and
     who of the invited pupils attended."""
     session = VirtualSession.objects.select_for_update().get(pk=session.pk)
-    if not can_run_session(by, session):
+    if not can_run_session(actor.user, session):
         raise ValidationError("You cannot record this session's checklist.")
     if SessionChecklistEntry.objects.filter(session=session).exists():
         raise ValidationError("The checklist for this session is already recorded.")
@@ -355,7 +355,7 @@ def session_checklist_record(
             item=item,
             done=bool(done),
             reason="" if done else reason.strip(),
-            recorded_by=by,
+            recorded_by=actor.user,
         )
         entry.full_clean()
         entries.append(entry)
@@ -367,37 +367,33 @@ def session_checklist_record(
     for pupil_id in invited:
         _audit(
             action=AccessAction.CHANGE,
-            by=by,
             subject=session,
             pupil_id=pupil_id,
-            request=request,
+            actor=actor,
             detail="checklist",
         )
     return entries
 
 
 @transaction.atomic
-def session_stop(
-    *, by: object, session: VirtualSession, request: HttpRequest | None = None
-) -> VirtualSession:
+def session_stop(*, actor: Actor, session: VirtualSession) -> VirtualSession:
     """Stop a session for an immediate concern. The concern itself is raised next."""
     session = VirtualSession.objects.select_for_update().get(pk=session.pk)
-    if not can_run_session(by, session):
+    if not can_run_session(actor.user, session):
         raise ValidationError("You cannot stop this session.")
     if session.kind != SessionKind.LIVE:
         raise ValidationError("Only a live session can be stopped.")
     if session.stopped_at is None:
         session.stopped_at = timezone.now()
-        session.stopped_by = by
+        session.stopped_by = actor.user
         session.full_clean()
         session.save(update_fields=["stopped_at", "stopped_by"])
         for pupil_id in session.pupils.values_list("pk", flat=True):
             _audit(
                 action=AccessAction.CHANGE,
-                by=by,
                 subject=session,
                 pupil_id=pupil_id,
-                request=request,
+                actor=actor,
                 detail="stopped",
             )
     return session
@@ -406,7 +402,7 @@ def session_stop(
 @transaction.atomic
 def concern_raise_from_session(
     *,
-    by: object,
+    actor: Actor,
     session: VirtualSession,
     pupil: Pupil,
     category: ConcernCategory | None,
@@ -416,14 +412,12 @@ def concern_raise_from_session(
     childs_words: str = "",
     where: str = "",
     others_told: str = "",
-    request: HttpRequest | None = None,
 ) -> Concern:
     """A concern raised from a virtual session: recorded as any concern is (an immediate one
     notifies the site's DSL team), with the session attached."""
     if not session.pupils.filter(pk=pupil.pk).exists():
         raise ValidationError({"pupil": "This pupil was not invited to this session."})
     concern = concern_raise(
-        by=by,
         pupil=pupil,
         category=category,
         urgency=urgency,
@@ -432,7 +426,7 @@ def concern_raise_from_session(
         childs_words=childs_words,
         where=where or "Virtual session",
         others_told=others_told,
-        request=request,
+        actor=actor,
     )
     concern.source = ConcernSource.VIRTUAL_SESSION
     concern.session = session
@@ -440,10 +434,9 @@ def concern_raise_from_session(
     concern.save(update_fields=["source", "session"])
     _audit(
         action=AccessAction.CHANGE,
-        by=by,
         subject=concern,
         pupil_id=pupil.pk,
-        request=request,
+        actor=actor,
         detail=f"raised from session {session.pk}",
     )
     return concern

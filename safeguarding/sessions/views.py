@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.models import User
+from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
@@ -32,7 +33,7 @@ PUPIL_SUBJECT = Pupil._meta.label_lower
 def _denied(request: HttpRequest, *, subject_type: str, subject_id, detail: str) -> Http404:
     access_record(
         action=AccessAction.DENIED,
-        request=request,
+        actor=Actor.of(request),
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail,
@@ -59,7 +60,7 @@ def _runnable_or_403(request: HttpRequest, pk: int) -> VirtualSession:
     if not permissions.can_run_session(request.user, session):
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=session,
             detail="may read, may not run",
         )
@@ -88,7 +89,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
         .order_by("starts_at")
     )
     now = timezone.now()
-    access_record(action=AccessAction.LIST, request=request, subject_type=SESSION_SUBJECT)
+    access_record(action=AccessAction.LIST, actor=Actor.of(request), subject_type=SESSION_SUBJECT)
     return render(
         request,
         "safeguarding/session_list.html",
@@ -110,7 +111,10 @@ def session_gaps(request: HttpRequest) -> HttpResponse:
         .order_by("-starts_at")
     )
     access_record(
-        action=AccessAction.LIST, request=request, subject_type=SESSION_SUBJECT, detail="gaps"
+        action=AccessAction.LIST,
+        actor=Actor.of(request),
+        subject_type=SESSION_SUBJECT,
+        detail="gaps",
     )
     return render(request, "safeguarding/session_gaps.html", {"sessions": sessions})
 
@@ -131,7 +135,7 @@ def session_plan(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         session = None
         arguments = {
-            "by": request.user,
+            "actor": Actor.of(request),
             "school": school,
             "title": data["title"],
             "date": data["date"],
@@ -139,7 +143,6 @@ def session_plan(request: HttpRequest) -> HttpResponse:
             "end_time": data["end_time"],
             "pupils": list(data["pupils"]),
             "staff": list(data["staff"]),
-            "request": request,
         }
         prerecorded = data["pre_recorded"] and len(arguments["staff"]) < services.MIN_STAFF
 
@@ -177,7 +180,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if not roles & CLASS_ROLES:
         access_record(
             action=AccessAction.DENIED,
-            request=request,
+            actor=Actor.of(request),
             subject=pupil,
             pupil_id=pupil.pk,
             detail="session agreement: may read, may not record",
@@ -188,7 +191,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
 
         def save():
             services.session_agreement_record(
-                by=request.user, pupil=pupil, request=request, **form.cleaned_data
+                actor=Actor.of(request), pupil=pupil, **form.cleaned_data
             )
 
         if attempt(form, save):
@@ -196,7 +199,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("safeguarding:session_list"))
     access_record(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subject=pupil,
         pupil_id=pupil.pk,
         detail="session agreement form",
@@ -230,7 +233,7 @@ def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> Ht
     # One audit row per pupil, so each pupil's access log shows the view, in one INSERT.
     access_record_many(
         action=AccessAction.VIEW,
-        request=request,
+        actor=Actor.of(request),
         subjects=[(session, pupil.pk) for pupil in pupils],
     )
     return render(request, "safeguarding/session_detail.html", context)
@@ -251,11 +254,10 @@ def session_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 
         def save():
             services.session_checklist_record(
-                by=request.user,
+                actor=Actor.of(request),
                 session=session,
                 answers=form.answers(),
                 attended=list(form.cleaned_data["attended"]),
-                request=request,
             )
 
         if attempt(form, save):
@@ -270,7 +272,7 @@ def session_stop(request: HttpRequest, pk: int) -> HttpResponse:
     session = _runnable_or_403(request, pk)
     form = StopForm(request.POST, pupils=session.pupils.all(), prefix="stop")
     if session.kind == SessionKind.LIVE and form.is_valid():
-        services.session_stop(by=request.user, session=session, request=request)
+        services.session_stop(actor=Actor.of(request), session=session)
         messages.warning(request, "Session stopped. Now raise the concern with the DSL team.")
         pupil = form.cleaned_data["pupil"]
         return HttpResponseRedirect(

@@ -9,11 +9,11 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 
 from cases.models import Case, FlagKind
 from cases.services import flags_resolve
+from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import (
@@ -33,11 +33,10 @@ class Agreement:
     DSL = "dsl"
 
 
-def _audit(*, by, request, action, subject, case: Case, detail: str = "") -> None:
+def _audit(*, actor: Actor, action, subject, case: Case, detail: str = "") -> None:
     access_record(
         action=action,
-        request=request,
-        user=by,
+        actor=actor,
         subject=subject,
         pupil_id=case.pupil_id,
         detail=detail,
@@ -57,25 +56,24 @@ def _require_running(case: Case, field: str = "__all__") -> None:
 @transaction.atomic
 def visit_request(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     reason: str,
     planned_for: datetime.date | None = None,
-    request: HttpRequest | None = None,
 ) -> HomeVisit:
     """Ask for a home visit to a family that is not responding; SLT and the DSL then agree."""
     _require_running(case, "reason")
-    visit = HomeVisit(case=case, reason=reason.strip(), requested_by=by, planned_for=planned_for)
+    visit = HomeVisit(
+        case=case, reason=reason.strip(), requested_by=actor.user, planned_for=planned_for
+    )
     visit.full_clean()
     visit.save()
-    _audit(by=by, request=request, action=AccessAction.CREATE, subject=visit, case=case)
+    _audit(actor=actor, action=AccessAction.CREATE, subject=visit, case=case)
     return visit
 
 
 @transaction.atomic
-def visit_agree(
-    *, by: object, visit: HomeVisit, which: str, request: HttpRequest | None = None
-) -> HomeVisit:
+def visit_agree(*, actor: Actor, visit: HomeVisit, which: str) -> HomeVisit:
     """Record SLT's or the DSL's agreement (each once, with who and when)."""
     visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.visited_on is not None:
@@ -84,18 +82,17 @@ def visit_agree(
     if which == Agreement.SLT:
         if visit.slt_agreed_at is not None:
             raise ValidationError({"which": "SLT has already agreed to this visit."})
-        visit.slt_agreed_by, visit.slt_agreed_at = by, now
+        visit.slt_agreed_by, visit.slt_agreed_at = actor.user, now
     elif which == Agreement.DSL:
         if visit.dsl_agreed_at is not None:
             raise ValidationError({"which": "The DSL has already agreed to this visit."})
-        visit.dsl_agreed_by, visit.dsl_agreed_at = by, now
+        visit.dsl_agreed_by, visit.dsl_agreed_at = actor.user, now
     else:
         raise ValidationError({"which": "Choose whose agreement this is."})
     visit.full_clean()
     visit.save()
     _audit(
-        by=by,
-        request=request,
+        actor=actor,
         action=AccessAction.CHANGE,
         subject=visit,
         case=visit.case,
@@ -107,12 +104,11 @@ def visit_agree(
 @transaction.atomic
 def visit_record(
     *,
-    by: object,
+    actor: Actor,
     visit: HomeVisit,
     visited_on: datetime.date,
     staff: list,
     outcome: str,
-    request: HttpRequest | None = None,
 ) -> HomeVisit:
     """Record a visit made by at least two members of staff, once SLT and the DSL agreed it.
 
@@ -137,19 +133,18 @@ def visit_record(
         raise ValidationError({"outcome": "Record what happened."})
     visit.visited_on = visited_on
     visit.outcome = outcome.strip()
-    visit.outcome_recorded_by = by
+    visit.outcome_recorded_by = actor.user
     visit.full_clean()
     visit.save()
     visit.staff.set(staff)
     flags_resolve(
         case=visit.case,
         kinds=[FlagKind.FAMILY_NOT_RESPONDING],
-        by=by,
+        actor=actor,
         resolution=f"Home visit made on {visited_on:%d/%m/%Y}",
     )
     _audit(
-        by=by,
-        request=request,
+        actor=actor,
         action=AccessAction.CHANGE,
         subject=visit,
         case=visit.case,
@@ -161,12 +156,11 @@ def visit_record(
 @transaction.atomic
 def social_worker_informed_record(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     informed_on: datetime.date,
     how: str,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> SocialWorkerInformed:
     """Record that the pupil's social worker was told of the longer absence; resolves the
     case's social-worker-not-informed flag at once."""
@@ -174,30 +168,29 @@ def social_worker_informed_record(
         raise ValidationError({"informed_on": "This pupil has no social worker recorded."})
     _not_in_future(informed_on, "informed_on")
     informed = SocialWorkerInformed(
-        case=case, informed_on=informed_on, how=how, notes=notes.strip(), recorded_by=by
+        case=case, informed_on=informed_on, how=how, notes=notes.strip(), recorded_by=actor.user
     )
     informed.full_clean()
     informed.save()
     flags_resolve(
         case=case,
         kinds=[FlagKind.SOCIAL_WORKER_NOT_INFORMED],
-        by=by,
+        actor=actor,
         resolution=f"Social worker informed on {informed_on:%d/%m/%Y}",
     )
-    _audit(by=by, request=request, action=AccessAction.CREATE, subject=informed, case=case)
+    _audit(actor=actor, action=AccessAction.CREATE, subject=informed, case=case)
     return informed
 
 
 @transaction.atomic
 def involvement_add(
     *,
-    by: object,
+    actor: Actor,
     case: Case,
     kind: str,
     started_on: datetime.date,
     worker: object | None = None,
     notes: str = "",
-    request: HttpRequest | None = None,
 ) -> Involvement:
     """Record who else is involved. A family support worker is given access to the pupil."""
     _require_running(case, "kind")
@@ -212,18 +205,17 @@ def involvement_add(
         worker=worker,
         notes=notes.strip(),
         started_on=started_on,
-        recorded_by=by,
+        recorded_by=actor.user,
     )
     involvement.full_clean()
     involvement.save()
     if worker is not None:
         try:
-            pupil_share_grant(by=by, pupil=case.pupil, with_user=worker, request=request)
+            pupil_share_grant(pupil=case.pupil, with_user=worker, actor=actor)
         except ShareRefused as refused:
             raise ValidationError({"worker": str(refused)}) from refused
     _audit(
-        by=by,
-        request=request,
+        actor=actor,
         action=AccessAction.CREATE,
         subject=involvement,
         case=case,
@@ -235,10 +227,9 @@ def involvement_add(
 @transaction.atomic
 def involvement_end(
     *,
-    by: object,
+    actor: Actor,
     involvement: Involvement,
     ended_on: datetime.date,
-    request: HttpRequest | None = None,
 ) -> Involvement:
     """End an involvement; a family support worker loses access to the pupil unless still
     involved through another open involvement for the same pupil."""
@@ -266,12 +257,9 @@ def involvement_end(
             .exists()
         )
         if not still_involved:
-            pupil_share_revoke(
-                by=by, pupil=case.pupil, with_user=involvement.worker, request=request
-            )
+            pupil_share_revoke(pupil=case.pupil, with_user=involvement.worker, actor=actor)
     _audit(
-        by=by,
-        request=request,
+        actor=actor,
         action=AccessAction.CHANGE,
         subject=involvement,
         case=case,

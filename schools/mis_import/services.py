@@ -30,6 +30,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 
 from accounts.models import User
+from core.actor import Actor
 from core.queue import enqueue_on_commit
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -791,7 +792,7 @@ def mis_import_apply(*, run: MisImport) -> Plan:
                     cache.set(_progress_key(run.pk), (number, len(to_save)), 3600)
             access_record(
                 action=AccessAction.IMPORT,
-                user=run.uploaded_by,
+                actor=Actor.for_user(run.uploaded_by),
                 subject=run,
                 detail=f"{run.kind}: {plan.summary()}",
                 route="schools:import_upload"

@@ -30,6 +30,7 @@ from cases.rules import (
     flag_time_limits_passed,
     run_case_rules,
 )
+from core.actor import Actor
 from schools.models import Term
 from schools.services import school_days_refresh
 from tests.factories import PupilFactory
@@ -68,7 +69,7 @@ def calendar(world):
 def propose(world, pupil, *, on_day: dt.date, start: dt.date, end: dt.date, **extra) -> Case:
     with on(on_day):
         return services.case_propose(
-            by=world.users["teacher"],
+            actor=Actor.for_user(world.users["teacher"]),
             pupil=pupil,
             reason=extra.pop("reason", Reason.SEND_OR_MENTAL_HEALTH),
             start_date=start,
@@ -81,7 +82,7 @@ def agree(world, case: Case, *parties: str, on_day: dt.date) -> None:
     with on(on_day):
         for party in parties:
             services.agreement_record(
-                by=world.users["teacher"],
+                actor=Actor.for_user(world.users["teacher"]),
                 case=case,
                 party=party,
                 agreed_by=f"Someone for {party}",
@@ -99,7 +100,7 @@ def running_case(world, pupil=None, *, start=SUMMER_FIRST_DAY, end=TIME_LIMIT) -
     case = propose(world, pupil, on_day=start, start=start, end=end)
     agree(world, case, *ALL_PARTIES, on_day=start)
     with on(start):
-        return services.case_activate(by=world.users["teacher"], case=case)
+        return services.case_activate(actor=Actor.for_user(world.users["teacher"]), case=case)
 
 
 def flags(kind: str | None = None):
@@ -187,7 +188,7 @@ def test_a_review_held_resolves_its_flag_for_good_and_the_next_missed_date_flags
 
     with on(day_after, hour=10):
         services.review_record(
-            by=calendar.users["teacher"],
+            actor=Actor.for_user(calendar.users["teacher"]),
             case=case,
             held_on=day_after,
             attendees="Class teacher, parent",
@@ -220,7 +221,7 @@ def test_extending_the_time_limit_resolves_its_flag_and_the_new_limit_is_checked
 
     with on(TIME_LIMIT, hour=10):
         services.review_record(
-            by=calendar.users["teacher"],
+            actor=Actor.for_user(calendar.users["teacher"]),
             case=case,
             held_on=TIME_LIMIT,
             attendees="Class teacher, SENCo, parent",
@@ -244,7 +245,7 @@ def test_closing_the_case_resolves_its_flags_and_nothing_is_raised_again(calenda
 
     with on(TIME_LIMIT, hour=15):
         services.case_close(
-            by=calendar.users["teacher"],
+            actor=Actor.for_user(calendar.users["teacher"]),
             case=case,
             outcome="Back in class full time.",
             actual_return_date=TIME_LIMIT,
@@ -377,7 +378,7 @@ def test_starting_the_case_resolves_the_flag_and_it_stays_resolved(calendar, pro
     flag_missing_agreements(dt.date(2026, 5, 6))
     agree(calendar, proposal, *ALL_PARTIES, on_day=dt.date(2026, 5, 6))
     with on(dt.date(2026, 5, 6), hour=10):
-        services.case_activate(by=calendar.users["teacher"], case=proposal)
+        services.case_activate(actor=Actor.for_user(calendar.users["teacher"]), case=proposal)
 
     assert flags().get().resolution == "All parties agreed."
     assert flag_missing_agreements(dt.date(2026, 5, 7)) == 0

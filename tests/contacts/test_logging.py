@@ -14,6 +14,7 @@ from django.urls import reverse
 from cases.models import Status
 from contacts.models import Channel, ContactKind, ContactLog, ContactPlan, Outcome
 from contacts.services import contact_log_record
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import ContactChannel
 from tests.cases.closures.matrix import build_calendar, london
@@ -143,7 +144,7 @@ def test_the_service_refuses_a_second_contact_with_the_same_key(case, world):
 
     key = uuid.uuid4()
     kwargs = dict(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         case=case,
         channel="telephone",
         outcome="carer",

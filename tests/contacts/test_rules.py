@@ -27,6 +27,7 @@ from contacts.rules import (
     run_weekly_contact_rules,
 )
 from contacts.services import contact_log_record
+from core.actor import Actor
 from schools.models import ClosureDay, ClosureKind, Term
 from schools.services import school_days_refresh
 from tests.factories import PupilFactory
@@ -96,7 +97,7 @@ def log(
     """A contact logged by the teacher through the service, at ``when``."""
     with time_machine.travel(when, tick=False):
         return contact_log_record(
-            by=world.users["teacher"],
+            actor=Actor.for_user(world.users["teacher"]),
             case=case,
             channel=Channel.TELEPHONE,
             outcome=outcome,

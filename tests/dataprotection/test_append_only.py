@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent, RetentionPurge
 from dataprotection.services import access_record
 from tests.factories import UserFactory
@@ -108,7 +109,7 @@ def test_a_window_that_ends_before_the_event_does_not_open_it():
 
 def test_an_event_outlives_the_person_it_names():
     user = UserFactory(full_name="Robin Ashdown", email="robin.ashdown@school.example")
-    event = access_record(action=AccessAction.VIEW, user=user, pupil_id=42)
+    event = access_record(action=AccessAction.VIEW, actor=Actor.for_user(user), pupil_id=42)
     user_id = user.pk
 
     user.delete()

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import Breach, BreachDecision, BreachNotification, BreachStep, StepKind
 from dpo.services import breach_close, breach_decide, breach_report_to_ico
@@ -258,7 +259,7 @@ def test_the_dpo_assesses_decides_reports_and_closes_each_step_its_own_row(world
 def test_a_decision_not_to_report_is_recorded_with_its_reason(world):
     breach = breach_for(world)
     breach_decide(
-        by=world.users["dpo"],
+        actor=Actor.for_user(world.users["dpo"]),
         breach=breach,
         decision=BreachDecision.NOT_REPORTABLE,
         reason="One email, recalled unread.",
@@ -286,7 +287,10 @@ def test_the_dpo_is_told_what_is_missing(world):
     )
     with pytest.raises(Exception, match="reportable first"):
         breach_report_to_ico(
-            by=world.users["dpo"], breach=breach, reported_on=NOW.date(), ico_reference="1"
+            actor=Actor.for_user(world.users["dpo"]),
+            breach=breach,
+            reported_on=NOW.date(),
+            ico_reference="1",
         )
     decided(breach, BreachDecision.REPORTABLE)
     response = dpo.post(
@@ -295,7 +299,7 @@ def test_the_dpo_is_told_what_is_missing(world):
     )
     assert response.context["ico_form"].errors["reported_on"] == ["This date is in the future."]
     with pytest.raises(Exception, match="Record the report to the ICO"):
-        breach_close(by=world.users["dpo"], breach=breach, lessons="x")
+        breach_close(actor=Actor.for_user(world.users["dpo"]), breach=breach, lessons="x")
     assert not breach.steps.exists()
 
 
@@ -355,7 +359,7 @@ def test_the_reporter_is_not_shown_the_decision(world):
 
 def test_a_step_on_a_closed_breach_is_refused_with_a_message(world):
     breach = decided(breach_for(world))
-    breach_close(by=world.users["dpo"], breach=breach, lessons="Done.")
+    breach_close(actor=Actor.for_user(world.users["dpo"]), breach=breach, lessons="Done.")
     response = client_for(world.users["dpo"]).post(
         reverse("dpo:breach_decide", args=[breach.pk]),
         {"decision-decision": "reportable", "decision-reason": "Changed my mind."},

@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.actor import Actor
 from dpo.clock import clock_for
 from dpo.models import BreachDecision, BreachNotification, BreachReminder
 from dpo.selectors import open_breaches_for_home
@@ -148,7 +149,7 @@ def test_no_reminder_after_a_decision(world):
         clock.shift(25 * HOUR)
         assert check_breach_clocks() == 1
         breach_decide(
-            by=world.users["dpo"],
+            actor=Actor.for_user(world.users["dpo"]),
             breach=breach,
             decision=BreachDecision.NOT_REPORTABLE,
             reason="Recalled unread.",

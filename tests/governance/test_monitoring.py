@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from governance import permissions, services
 from governance.models import FollowUp, MonitoringActivity, MonitoringKind
@@ -61,7 +62,7 @@ def test_a_future_date_is_refused_at_the_field_and_nothing_is_written(world):
 def test_the_service_refuses_a_future_date_too(world):
     with pytest.raises(ValidationError) as refused:
         services.monitoring_record(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             site=None,
             school_class=None,
@@ -82,7 +83,7 @@ def test_slt_of_one_class_is_not_offered_and_cannot_record_another_class(world):
     assert "scope" in response.context["form"].errors
     with pytest.raises(ValidationError) as refused:
         services.monitoring_record(
-            by=world.users["slt_class"],
+            actor=Actor.for_user(world.users["slt_class"]),
             school=world.school,
             site=None,
             school_class=world.class_b,
@@ -175,14 +176,16 @@ def test_follow_ups_are_owned_by_staff_and_marked_done_with_who_and_when(world):
         assert follow_up.done_by == world.users["slt_class"]
         assert follow_up.done_at == timezone.now()
     with pytest.raises(ValidationError, match="already marked done"):
-        services.follow_up_mark_done(by=world.users["headteacher"], follow_up=follow_up)
+        services.follow_up_mark_done(
+            actor=Actor.for_user(world.users["headteacher"]), follow_up=follow_up
+        )
 
 
 def test_a_follow_up_cannot_be_due_before_the_activity(world):
     found = activity(world)
     with pytest.raises(ValidationError) as refused:
         services.follow_up_add(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             activity=found,
             action="x",
             owner=world.users["teacher"],

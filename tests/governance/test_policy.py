@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from governance import services
 from governance.models import NoticeKind, PolicyReviewNotice, PolicyStatus
 from governance.selectors import policy_reviews_due_for
@@ -67,7 +68,9 @@ def test_the_review_interval_is_a_setting(world, settings):
     settings.POLICY_REVIEW_INTERVAL_MONTHS = 6
     reviewed = version(world, status=PolicyStatus.REVIEWED)
     with time_machine.travel(london(2026, 8, 31, 10, 0), tick=False):
-        services.policy_version_approve(by=world.users["chair"], version=reviewed)
+        services.policy_version_approve(
+            actor=Actor.for_user(world.users["chair"]), version=reviewed
+        )
     reviewed.refresh_from_db()
     assert reviewed.next_review_on == datetime.date(2027, 2, 28)
 
@@ -90,10 +93,10 @@ def test_the_same_person_cannot_review_and_approve(world):
     head = world.users["headteacher"]
     MembershipFactory(user=head, school=world.school, role=Role.CHAIR_OF_GOVERNORS)
     draft = version(world)
-    services.policy_version_review(by=head, version=draft)
+    services.policy_version_review(actor=Actor.for_user(head), version=draft)
     forget_memberships(head)
     with pytest.raises(ValidationError, match="cannot both review and approve"):
-        services.policy_version_approve(by=head, version=draft)
+        services.policy_version_approve(actor=Actor.for_user(head), version=draft)
     draft.refresh_from_db()
     assert draft.status == PolicyStatus.REVIEWED
 
@@ -102,7 +105,7 @@ def test_the_same_person_cannot_review_and_approve(world):
 def test_only_a_headteacher_of_the_school_reviews(world, persona):
     draft = version(world)
     with pytest.raises(ValidationError, match="Only the headteacher"):
-        services.policy_version_review(by=world.users[persona], version=draft)
+        services.policy_version_review(actor=Actor.for_user(world.users[persona]), version=draft)
     draft.refresh_from_db()
     assert draft.status == PolicyStatus.DRAFT
 
@@ -111,13 +114,17 @@ def test_only_a_headteacher_of_the_school_reviews(world, persona):
 def test_only_the_chair_approves(world, persona):
     reviewed = version(world, status=PolicyStatus.REVIEWED)
     with pytest.raises(ValidationError, match="Only the chair"):
-        services.policy_version_approve(by=world.users[persona], version=reviewed)
+        services.policy_version_approve(
+            actor=Actor.for_user(world.users[persona]), version=reviewed
+        )
 
 
 def test_reviewing_twice_is_refused(world):
     reviewed = version(world, status=PolicyStatus.REVIEWED)
     with pytest.raises(ValidationError, match="already reviewed"):
-        services.policy_version_review(by=world.users["headteacher"], version=reviewed)
+        services.policy_version_review(
+            actor=Actor.for_user(world.users["headteacher"]), version=reviewed
+        )
 
 
 def test_a_draft_needs_a_reason_note_for_other_and_text_or_a_reference(world):
@@ -135,7 +142,7 @@ def test_one_version_at_a_time_waits_for_approval(world):
     version(world)
     with pytest.raises(ValidationError) as refused:
         services.policy_version_draft(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             document=document(world),
             label="next",
             summary="s",

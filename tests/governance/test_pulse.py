@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from core.actor import Actor
 from governance import services
 from governance.models import Coping, PulseReceipt, PulseResponse, Workload
 from governance.selectors import wellbeing_pulse_counts
@@ -24,7 +25,10 @@ MONDAY = datetime.date(2026, 11, 23)
 
 def _answer(world, persona, coping=Coping.WELL, workload=""):
     services.pulse_answer(
-        by=world.users[persona], school=world.school, coping=coping, workload=workload
+        actor=Actor.for_user(world.users[persona]),
+        school=world.school,
+        coping=coping,
+        workload=workload,
     )
 
 

@@ -2,6 +2,7 @@
 
 import datetime
 
+from core.actor import Actor
 from itsupport import services
 from itsupport.models import (
     DeviceLoan,
@@ -28,7 +29,7 @@ def make_request(world: World, by: str = "teacher", **fields: object) -> Support
         "urgency": Urgency.NORMAL,
     }
     values.update(fields)
-    return services.request_raise(by=world.users[by], **values)
+    return services.request_raise(actor=Actor.for_user(world.users[by]), **values)
 
 
 def make_loan(world: World, pupil=None, **fields: object) -> DeviceLoan:
@@ -41,12 +42,15 @@ def make_loan(world: World, pupil=None, **fields: object) -> DeviceLoan:
         "expected_back": day + datetime.timedelta(days=14),
     }
     values.update(fields)
-    return services.loan_record(by=world.users["it_staff"], **values)
+    return services.loan_record(actor=Actor.for_user(world.users["it_staff"]), **values)
 
 
 def make_need(world: World, pupil=None, need: str = NeedKind.INTERNET, **fields) -> DeviceNeed:
     return services.need_record(
-        by=world.users["teacher"], pupil=pupil or world.pupil, need=need, **fields
+        actor=Actor.for_user(world.users["teacher"]),
+        pupil=pupil or world.pupil,
+        need=need,
+        **fields,
     )
 
 

@@ -9,6 +9,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
+from core.actor import Actor
 from dpo.services import breach_flag
 from governance.services import (
     policy_document_create,
@@ -29,7 +30,7 @@ def home_for(world, persona: str) -> str:
 
 def test_the_dpo_sees_an_open_breach_with_its_clock(world):
     breach = breach_flag(
-        by=world.users["it_staff"],
+        actor=Actor.for_user(world.users["it_staff"]),
         school=world.school,
         what_happened="A laptop was left on a train.",
         discovered_at=timezone.now() - datetime.timedelta(hours=2),
@@ -45,18 +46,20 @@ def test_the_dpo_sees_an_open_breach_with_its_clock(world):
 def test_the_head_and_the_chair_are_told_when_the_policy_review_is_due(world):
     with time_machine.travel(datetime.datetime(2025, 12, 1, 10, tzinfo=datetime.UTC)):
         document = policy_document_create(
-            by=world.users["headteacher"], school=world.school, title="Remote learning policy"
+            actor=Actor.for_user(world.users["headteacher"]),
+            school=world.school,
+            title="Remote learning policy",
         )
         version = policy_version_draft(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             document=document,
             label="2025.1",
             summary="First version",
             reason="scheduled",
             reference="Staff handbook, section 4",
         )
-        policy_version_review(by=world.users["headteacher"], version=version)
-        policy_version_approve(by=world.users["chair"], version=version)
+        policy_version_review(actor=Actor.for_user(world.users["headteacher"]), version=version)
+        policy_version_approve(actor=Actor.for_user(world.users["chair"]), version=version)
     # Twelve months later the review is due within the month.
     with time_machine.travel(datetime.datetime(2026, 11, 20, 10, tzinfo=datetime.UTC)):
         for persona in ("headteacher", "chair"):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from contacts.models import Channel, Outcome
 from contacts.services import contact_log_record
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from safeguarding.models import (
     Action,
@@ -62,7 +63,7 @@ def deputy(world):
 def contact(world, at_school):
     case = make_case(world, world.pupil)
     return contact_log_record(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         case=case,
         channel=Channel.TELEPHONE,
         outcome=Outcome.SPOKE_WITH_PUPIL,

@@ -10,6 +10,7 @@ import time_machine
 from django.urls import reverse
 from kombu.exceptions import OperationalError
 
+from core.actor import Actor
 from safeguarding.models import Concern, Notification, NotificationKind, SafeguardingSettings
 from safeguarding.services import concern_acknowledge, notifications_for_unacknowledged
 from safeguarding.tasks import check_unacknowledged, send_pending_notifications
@@ -117,7 +118,7 @@ def test_an_acknowledged_concern_is_not_chased(world, deputy, django_capture_on_
     ):
         concern = raise_immediate(world, django_capture_on_commit_callbacks)
         clock.shift(datetime.timedelta(minutes=10))
-        concern_acknowledge(by=world.users["dsl"], concern=concern)
+        concern_acknowledge(actor=Actor.for_user(world.users["dsl"]), concern=concern)
         clock.shift(datetime.timedelta(minutes=30))
         assert check_unacknowledged() == 0
     assert Notification.objects.count() == 2

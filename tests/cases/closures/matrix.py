@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 
 from cases.models import Case, Reason
 from cases.services import closure_open
+from core.actor import Actor
 from schools.calendar import today
 from schools.models import ClosureDay, ClosureKind, SchoolDay, Term
 from schools.services import school_days_refresh
@@ -49,7 +50,7 @@ def world_closure(world: World):
     if closure is None:
         SchoolDay.objects.get_or_create(school=world.school, date=today())
         closure = closure_open(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             reason=Reason.NOT_SAFE_TO_OPEN,
             start_date=today(),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from cases.attendance import remote_days
 from cases.models import Case, Reason, Status
 from cases.services import case_close, case_propose, closure_open
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import Pupil
 from tests.cases.closures.matrix import build_calendar, london
@@ -44,7 +45,7 @@ def school_year(world):
     head = world.users["headteacher"]
     with time_machine.travel(london(2026, 8, 27, 9, 0), tick=False):
         summer = case_propose(
-            by=head,
+            actor=Actor.for_user(head),
             pupil=world.south_pupil,
             reason=Reason.OPERATION,
             start_date=d("27/08/2026"),
@@ -54,14 +55,14 @@ def school_year(world):
         Case.objects.filter(pk=summer.pk).update(status=Status.ACTIVE)
     with time_machine.travel(london(2026, 9, 4, 15, 0), tick=False):
         case_close(
-            by=head,
+            actor=Actor.for_user(head),
             case=summer,
             outcome="Recovered and back.",
             actual_return_date=d("04/09/2026"),
         )
     with time_machine.travel(london(2026, 12, 18, 9, 0), tick=False):
         closure_open(
-            by=head,
+            actor=Actor.for_user(head),
             school=world.school,
             reason=Reason.NOT_SAFE_TO_OPEN,
             start_date=d("21/12/2026"),
@@ -70,7 +71,7 @@ def school_year(world):
         )
     with time_machine.travel(london(2027, 3, 19, 9, 0), tick=False):
         easter = case_propose(
-            by=head,
+            actor=Actor.for_user(head),
             pupil=world.other_pupil,
             reason=Reason.INFECTIOUS_ILLNESS,
             start_date=d("22/03/2027"),
@@ -80,7 +81,10 @@ def school_year(world):
         Case.objects.filter(pk=easter.pk).update(status=Status.ACTIVE)
     with time_machine.travel(london(2027, 4, 1, 15, 0), tick=False):
         case_close(
-            by=head, case=easter, outcome="Back in class.", actual_return_date=d("01/04/2027")
+            actor=Actor.for_user(head),
+            case=easter,
+            outcome="Back in class.",
+            actual_return_date=d("01/04/2027"),
         )
         proposed = PupilFactory(
             school_class=SchoolClassFactory(site=world.north, name="Fir"),
@@ -88,7 +92,7 @@ def school_year(world):
             last_name="Proposed",
         )
         case_propose(
-            by=head,
+            actor=Actor.for_user(head),
             pupil=proposed,
             reason=Reason.INJURY,
             start_date=d("01/04/2027"),
@@ -268,7 +272,7 @@ def test_the_rows_are_one_sql_statement_whatever_the_number_of_cases(school_year
     PupilFactory.create_batch(30, school_class=world.class_b)
     with time_machine.travel(london(2027, 1, 8, 9, 0), tick=False):
         closure_open(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             reason=Reason.GOVERNMENT_GUIDANCE,
             start_date=d("11/01/2027"),
@@ -291,7 +295,7 @@ def test_the_export_costs_the_same_queries_for_few_or_many_cases(school_year):
     PupilFactory.create_batch(30, school_class=world.class_b)
     with time_machine.travel(london(2027, 1, 8, 9, 0), tick=False):
         closure_open(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             reason=Reason.GOVERNMENT_GUIDANCE,
             start_date=d("11/01/2027"),

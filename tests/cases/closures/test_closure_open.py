@@ -18,6 +18,7 @@ from cases.models import (
     StatusChange,
 )
 from cases.services import case_propose
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import SchoolClass, Site
 from tests.cases.closures.matrix import build_calendar, london
@@ -109,7 +110,7 @@ def test_a_pupil_already_on_another_case_refuses_the_whole_closure_and_writes_no
     world = calendar
     PupilFactory.create_batch(3, school_class=world.class_a)
     existing = case_propose(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         pupil=world.pupil,
         reason=Reason.INJURY,
         start_date=datetime.date(2026, 11, 30),

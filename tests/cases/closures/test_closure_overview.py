@@ -20,6 +20,7 @@ from cases.models import (
     Wellbeing,
 )
 from cases.services import case_close, closure_check_update, closure_open
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from tests.cases.closures.matrix import build_calendar, london
 from tests.conftest import client_for
@@ -37,7 +38,7 @@ def closed_class(world):
     PupilFactory(school_class=world.class_a, first_name="Sam", last_name="Yew")
     with time_machine.travel(london(2026, 12, 3, 10, 0), tick=False):
         world.closure = closure_open(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             reason=Reason.NOT_SAFE_TO_OPEN,
             start_date=datetime.date(2026, 12, 1),
@@ -65,7 +66,7 @@ def _paper_url(case) -> str:
 def test_the_overview_lists_every_pupil_with_counts_at_the_top(closed_class):
     world = closed_class
     closure_check_update(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         case=world.case,
         wellbeing=Wellbeing.WELL,
         internet_access=InternetAccess.PAPER,
@@ -161,7 +162,7 @@ def test_without_javascript_a_bad_row_shows_the_whole_page_with_the_message(clos
 def test_a_pupil_back_in_school_shows_read_only_and_cannot_be_changed(closed_class):
     world = closed_class
     case_close(
-        by=world.users["headteacher"],
+        actor=Actor.for_user(world.users["headteacher"]),
         case=world.case,
         outcome="Back in class.",
         actual_return_date=datetime.date(2026, 12, 3),
@@ -180,7 +181,7 @@ def test_a_pupil_back_in_school_shows_read_only_and_cannot_be_changed(closed_cla
 def test_staff_record_a_paper_delivery(closed_class):
     world = closed_class
     closure_check_update(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         case=world.case,
         wellbeing=Wellbeing.WELL,
         internet_access=InternetAccess.PAPER,
@@ -332,7 +333,7 @@ def test_a_site_closure_has_an_overview_for_each_class_for_its_own_teachers(worl
     build_calendar(world.school)
     with time_machine.travel(london(2026, 12, 3, 10, 0), tick=False):
         closure = closure_open(
-            by=world.users["headteacher"],
+            actor=Actor.for_user(world.users["headteacher"]),
             school=world.school,
             reason=Reason.GOVERNMENT_GUIDANCE,
             start_date=datetime.date(2026, 12, 1),

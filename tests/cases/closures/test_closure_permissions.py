@@ -22,6 +22,7 @@ from cases.closures.selectors import closures_for_list, provision_today_rows
 from cases.models import Case, Reason
 from cases.permissions import LEADERSHIP_ROLES, can_work_on_case
 from cases.services import closure_open
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import Pupil, SchoolClass
 from schools.permissions import pupil_access
@@ -43,7 +44,7 @@ def both_sites_closed(world):
     with time_machine.travel(london(2026, 12, 3, 9, 0), tick=False):
         for site in (world.north, world.south):
             closure_open(
-                by=world.users["headteacher"],
+                actor=Actor.for_user(world.users["headteacher"]),
                 school=world.school,
                 reason=Reason.GOVERNMENT_GUIDANCE,
                 start_date=datetime.date(2026, 12, 1),

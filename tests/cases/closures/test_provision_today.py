@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from cases.models import Case, Provision, Reason, Status
 from cases.services import case_close, case_propose, closure_open
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from tests.cases.closures.matrix import build_calendar, london
 from tests.conftest import client_for
@@ -24,7 +25,7 @@ SCHOOL_DAY = london(2026, 12, 3, 11, 0)
 
 def _close(world, by="headteacher", **where):
     return closure_open(
-        by=world.users[by],
+        actor=Actor.for_user(world.users[by]),
         school=world.school,
         reason=Reason.NOT_SAFE_TO_OPEN,
         start_date=datetime.date(2026, 12, 1),
@@ -64,7 +65,7 @@ def test_the_teacher_sees_their_pupils_learning_remotely_today_and_no_one_else(
     later = PupilFactory(school_class=world.class_a, first_name="Starts", last_name="Monday")
     with time_machine.travel(london(2026, 11, 30, 9, 0), tick=False):
         case = case_propose(
-            by=world.users["teacher"],
+            actor=Actor.for_user(world.users["teacher"]),
             pupil=returned,
             reason=Reason.INJURY,
             start_date=datetime.date(2026, 11, 30),
@@ -72,20 +73,20 @@ def test_the_teacher_sees_their_pupils_learning_remotely_today_and_no_one_else(
         )
     Case.objects.filter(pk=case.pk).update(status=Status.ACTIVE)
     case_close(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         case=Case.objects.get(pk=case.pk),
         outcome="Recovered.",
         actual_return_date=datetime.date(2026, 12, 2),
     )
     case_propose(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         pupil=proposed,
         reason=Reason.INFECTIOUS_ILLNESS,
         start_date=datetime.date(2026, 12, 3),
         end_date=datetime.date(2026, 12, 4),
     )
     upcoming = case_propose(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         pupil=later,
         reason=Reason.OPERATION,
         start_date=datetime.date(2026, 12, 7),

@@ -14,6 +14,7 @@ from django.urls import reverse
 from cases.models import AttendanceCode, Basis, Case, Reason, Status
 from contacts.cover.services import absence_report, cover_assign, cover_assign_all
 from contacts.models import AbsenceReason, ContactSettings, CoverAssignment, StaffAbsence
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from schools.models import Role
 from tests.conftest import client_for
@@ -138,7 +139,7 @@ def test_the_service_refuses_bad_absences(world, clock):
     head = world.users["headteacher"]
     with pytest.raises(ValidationError) as error:
         absence_report(
-            by=head,
+            actor=Actor.for_user(head),
             staff=UserFactory(),
             school=world.school,
             first_day=THURSDAY,
@@ -148,7 +149,7 @@ def test_the_service_refuses_bad_absences(world, clock):
     assert "staff" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         absence_report(
-            by=world.users["teacher"],
+            actor=Actor.for_user(world.users["teacher"]),
             staff=world.users["other_teacher"],
             school=world.school,
             first_day=THURSDAY,
@@ -272,20 +273,38 @@ def test_the_service_refuses_cover_by_the_absent_person_or_an_outsider(world, cl
     absence = make_absence(world)
     head = world.users["headteacher"]
     with pytest.raises(ValidationError, match="is the one who is away"):
-        cover_assign(by=head, absence=absence, case=case, covered_by=world.users["teacher"])
+        cover_assign(
+            actor=Actor.for_user(head),
+            absence=absence,
+            case=case,
+            covered_by=world.users["teacher"],
+        )
     with pytest.raises(ValidationError, match="does not teach or lead at this school"):
-        cover_assign(by=head, absence=absence, case=case, covered_by=world.users["dpo"])
+        cover_assign(
+            actor=Actor.for_user(head), absence=absence, case=case, covered_by=world.users["dpo"]
+        )
     with pytest.raises(ValidationError, match="does not teach or lead at this school"):
         cover_assign_all(
-            by=head, absence=absence, cases=[case], covered_by=world.users["other_school_head"]
+            actor=Actor.for_user(head),
+            absence=absence,
+            cases=[case],
+            covered_by=world.users["other_school_head"],
         )
     make_absence(world, who="other_teacher")
     with pytest.raises(ValidationError, match="also away"):
-        cover_assign(by=head, absence=absence, case=case, covered_by=world.users["other_teacher"])
+        cover_assign(
+            actor=Actor.for_user(head),
+            absence=absence,
+            case=case,
+            covered_by=world.users["other_teacher"],
+        )
     other_case = make_case(world, pupil=world.other_pupil)
     with pytest.raises(ValidationError, match="not one the absent person"):
         cover_assign(
-            by=head, absence=absence, case=other_case, covered_by=world.users["class_staff"]
+            actor=Actor.for_user(head),
+            absence=absence,
+            case=other_case,
+            covered_by=world.users["class_staff"],
         )
     assert not CoverAssignment.objects.exists()
 

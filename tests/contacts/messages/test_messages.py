@@ -11,6 +11,7 @@ from django.urls import reverse
 from contacts.messages.services import family_message_send, family_messages_send_pending
 from contacts.models import DeliveryStatus, FamilyMessage, FamilyMessageDelivery
 from contacts.tasks import send_family_messages
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from tests.conftest import client_for
 from tests.factories import CarerFactory, PupilFactory
@@ -156,7 +157,7 @@ def test_the_family_list_costs_the_same_queries_for_few_and_many_messages(world)
     client = client_for(world.users["headteacher"])
     url = reverse("contacts:message_list")
     family_message_send(
-        sender=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         audience_key=f"class-{world.class_a.pk}",
         subject="One",
         body="First notice.",
@@ -166,7 +167,7 @@ def test_the_family_list_costs_the_same_queries_for_few_and_many_messages(world)
         assert client.get(url).status_code == 200
     for n in range(24):
         family_message_send(
-            sender=world.users["teacher"],
+            actor=Actor.for_user(world.users["teacher"]),
             audience_key=f"class-{world.class_a.pk}",
             subject=f"Notice {n}",
             body="Another notice.",

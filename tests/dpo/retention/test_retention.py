@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from cases.models import Agreement, Case, Review
 from contacts.models import ContactLog
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import ItemStatus, RetentionKind, RetentionReviewItem, RetentionRule
 from dpo.retention.services import (
@@ -133,15 +134,18 @@ def test_the_job_never_changes_a_safeguarding_row(world):
     dpo = world.users["dpo"]
     file = RetentionReviewItem.objects.get(kind=RetentionKind.CHILD_PROTECTION)
     with pytest.raises(ValidationError, match="never anonymised"):
-        retention_item_approve(by=dpo, item=file)
+        retention_item_approve(actor=Actor.for_user(dpo), item=file)
     with pytest.raises(ValidationError, match="never anonymised"):
-        retention_item_anonymise(by=dpo, item=file)
+        retention_item_anonymise(actor=Actor.for_user(dpo), item=file)
     retention_item_keep(
-        by=dpo, item=file, reason="Still relevant.", review_again_on=datetime.date(2027, 1, 1)
+        actor=Actor.for_user(dpo),
+        item=file,
+        reason="Still relevant.",
+        review_again_on=datetime.date(2027, 1, 1),
     )
     case_item = RetentionReviewItem.objects.get(kind=RetentionKind.CASE)
-    retention_item_approve(by=dpo, item=case_item)
-    retention_item_anonymise(by=dpo, item=case_item)
+    retention_item_approve(actor=Actor.for_user(dpo), item=case_item)
+    retention_item_anonymise(actor=Actor.for_user(dpo), item=case_item)
 
     assert safeguarding_snapshot() == before
     # The contact the concern was raised from stays as it was, part of that concern.
@@ -158,9 +162,9 @@ def test_the_database_refuses_an_anonymised_child_protection_item(world):
 def test_anonymising_needs_the_dpos_approval_first(world):
     item = retention_item_for(world)
     with pytest.raises(ValidationError, match="must approve this item"):
-        retention_item_anonymise(by=world.users["dpo"], item=item)
+        retention_item_anonymise(actor=Actor.for_user(world.users["dpo"]), item=item)
     with pytest.raises(ValidationError, match="Only the school's data protection officer"):
-        retention_item_approve(by=world.users["headteacher"], item=item)
+        retention_item_approve(actor=Actor.for_user(world.users["headteacher"]), item=item)
     item.refresh_from_db()
     assert item.status == ItemStatus.DUE
     assert Case.objects.get(pk=item.record_id).summary.startswith("Broken leg")
@@ -298,7 +302,10 @@ def test_the_queue_is_the_dpos_and_the_headteacher_only_reads_it(world):
 def test_a_kept_reason_is_escaped(world):
     item = retention_item_for(world)
     retention_item_keep(
-        by=world.users["dpo"], item=item, reason=NASTY, review_again_on=datetime.date(2027, 1, 1)
+        actor=Actor.for_user(world.users["dpo"]),
+        item=item,
+        reason=NASTY,
+        review_again_on=datetime.date(2027, 1, 1),
     )
     html = (
         client_for(world.users["dpo"])

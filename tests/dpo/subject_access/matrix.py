@@ -7,6 +7,7 @@ is told the pages do not exist (404); anonymous visitors are sent to sign in.
 
 import datetime
 
+from core.actor import Actor
 from schools.calendar import today
 from tests.matrix import Rule
 from tests.world import World
@@ -27,7 +28,7 @@ def _request(world: World) -> list:
     from dpo.subject_access.services import subject_access_request_log
 
     sar = subject_access_request_log(
-        by=world.users["dpo"],
+        actor=Actor.for_user(world.users["dpo"]),
         pupil=world.pupil,
         requested_by="Parent: Ms A",
         received_on=today() - datetime.timedelta(days=3),

@@ -27,6 +27,7 @@ from cases.models import (
     StatusChange,
 )
 from contacts.models import Channel, ContactLog, ContactPlan, Outcome
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dataprotection.services import access_record
 from dpo.subject_access.permissions import can_export_subject_access, subject_access_pupils_for
@@ -174,7 +175,7 @@ def fill_records(world, count: int, *, concerns: bool = True) -> None:
         )
         access_record(
             action=AccessAction.VIEW,
-            user=teacher,
+            actor=Actor.for_user(teacher),
             subject=world.pupil,
             pupil_id=world.pupil.pk,
             route="schools:pupil_detail",

@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import RequestStatus, SubjectAccessRequest
 from dpo.subject_access.selectors import sar_due_for_home
@@ -41,7 +42,7 @@ def log_url(pupil) -> str:
 
 def log(world, received_on: dt.date, requested_by: str = "Parent: Ms A", pupil=None):
     return subject_access_request_log(
-        by=world.users["dpo"],
+        actor=Actor.for_user(world.users["dpo"]),
         pupil=pupil or world.pupil,
         requested_by=requested_by,
         received_on=received_on,
@@ -142,7 +143,7 @@ def test_open_requests_come_first_soonest_due_with_days_left_or_overdue(world):
     with time_machine.travel(dt.datetime(2026, 10, 1, 9, tzinfo=dt.UTC), tick=False):
         late = log(world, dt.date(2026, 10, 1))  # due 02/11/2026 (1 Nov is a Sunday)
         answered = log(world, dt.date(2026, 9, 1))
-        subject_access_request_mark_sent(by=world.users["dpo"], sar=answered)
+        subject_access_request_mark_sent(actor=Actor.for_user(world.users["dpo"]), sar=answered)
     with time_machine.travel(MONDAY, tick=False):
         soon = log(world, dt.date(2026, 11, 20))  # due 21/12/2026
         page = dpo_then(world).get(REGISTER)

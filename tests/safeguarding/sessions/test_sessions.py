@@ -7,6 +7,7 @@ import time_machine
 from django.urls import reverse
 
 from cases.models import Provision
+from core.actor import Actor
 from safeguarding.models import (
     ChecklistItem,
     Concern,
@@ -72,7 +73,7 @@ def teacher(world):
 
 def agree(world, pupil) -> SessionFamilyAgreement:
     return session_agreement_record(
-        by=world.users["teacher"],
+        actor=Actor.for_user(world.users["teacher"]),
         pupil=pupil,
         agreed_with="A carer",
         agreed_on=today(),
