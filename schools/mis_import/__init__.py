@@ -6,6 +6,4 @@ and, only when no row has an error, writes the plan in one transaction with the 
 Records are keyed (classes by site and name, pupils by UPN, carers by pupil and name, staff
 by email) so importing the same file twice changes nothing. Nothing absent from a file is
 deleted: it is reported as "not in file" for the school to deal with by hand.
-
-The layouts are documented in docs/mis-import.md; keep the two in step.
 """
