@@ -1,10 +1,10 @@
-"""Celery tasks for schools. Each takes ids and calls a service in schools.mis_import.services."""
+"""Celery tasks for schools. Each takes ids and calls a service in schools.mis_import.runs."""
 
 import datetime
 
 from celery import shared_task
 
-from schools.mis_import.services import mis_import_process, mis_imports_sweep
+from schools.mis_import.runs import mis_import_process, mis_imports_sweep
 
 
 @shared_task

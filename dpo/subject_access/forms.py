@@ -6,7 +6,7 @@ import datetime
 from django import forms
 from django.db.models import Q, QuerySet
 
-from dpo.subject_access.records import Options
+from dpo.subject_access.structure import Options
 from schools.calendar import today
 from schools.models import Pupil
 

@@ -12,8 +12,8 @@ from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import REQUESTED_BY_LIMIT, RequestStatus, SubjectAccessRequest
+from dpo.subject_access.deadline import respond_by
 from dpo.subject_access.permissions import can_export_subject_access
-from dpo.subject_access.records import respond_by
 from schools.calendar import today
 from schools.models import Pupil
 

@@ -22,21 +22,16 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from dpo.models import SubjectAccessRequest
 from dpo.subject_access import services as services_sar
+from dpo.subject_access.collecting import pupil_for_subject_access, subject_access_collect
+from dpo.subject_access.export_json import LONDON, subject_access_json
 from dpo.subject_access.forms import PupilSearchForm, SubjectAccessForm
 from dpo.subject_access.permissions import (
     can_export_subject_access,
     can_handle_subject_access,
     subject_access_pupils_for,
 )
-from dpo.subject_access.records import (
-    LONDON,
-    Options,
-    SubjectAccessRecord,
-    pupil_for_subject_access,
-    subject_access_collect,
-    subject_access_json,
-)
 from dpo.subject_access.selectors import request_for_page, requests_for_register, with_deadlines
+from dpo.subject_access.structure import Options, SubjectAccessRecord
 from schools.models import Pupil
 
 PUPIL_SUBJECT = Pupil._meta.label_lower

@@ -28,14 +28,10 @@ from core.suppression import share_of, suppressed
 from dataprotection.selectors import declaration_coverage, latest_seal
 from governance.selectors import monitoring_for_report, wellbeing_pulse_counts
 from oversight import charts
-from oversight.measures.figures import (
-    ATTENTION_ROWS,
-    Scope,
-    governor_figures,
-    recent_terms,
-    security_figures,
-    slt_figures,
-)
+from oversight.measures.cases import ATTENTION_ROWS
+from oversight.measures.governors import governor_figures, recent_terms, security_figures
+from oversight.measures.scope import Scope
+from oversight.measures.slt import slt_figures
 from oversight.models import OversightReport, ReportStatus
 from oversight.reports.permissions import ReportScope, report_scopes_for
 from schools.calendar import today as school_today

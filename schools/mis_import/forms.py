@@ -1,6 +1,6 @@
 from django import forms
 
-from schools.mis_import.services import max_bytes, too_large_reason
+from schools.mis_import.reading import max_bytes, too_large_reason
 from schools.models import MisImportKind, School
 
 

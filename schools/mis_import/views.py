@@ -6,14 +6,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
+from schools.mis_import.applying import saving_progress
 from schools.mis_import.forms import MisImportForm
-from schools.mis_import.services import (
-    LAYOUTS,
+from schools.mis_import.layouts import LAYOUTS
+from schools.mis_import.runs import (
     mis_import_apply_checked,
     mis_import_can_apply,
     mis_import_runs,
     mis_import_start,
-    saving_progress,
 )
 from schools.models import MisImportKind, MisImportStatus
 from schools.permissions import can_import_mis

@@ -38,7 +38,8 @@ from cases.models import (
 from cases.models import Decision as ReviewDecision
 from contacts.models import Channel, ContactKind, ContactLog, Outcome
 from core.pdf import render_pdf
-from oversight.measures.figures import Scope, slt_figures
+from oversight.measures.scope import Scope
+from oversight.measures.slt import slt_figures
 from oversight.models import OversightReport
 from oversight.reports.services import governors_summary_context, slt_report_context
 from safeguarding.models import Concern, ConcernCategory, ConcernStatus, Urgency

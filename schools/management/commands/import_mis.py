@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from schools.mis_import.services import max_bytes, mis_import_start, too_large_reason
+from schools.mis_import.reading import max_bytes, too_large_reason
+from schools.mis_import.runs import mis_import_start
 from schools.models import MisImport, MisImportKind, MisImportSource, MisImportStatus, School
 
 

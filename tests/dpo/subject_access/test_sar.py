@@ -30,16 +30,18 @@ from contacts.models import Channel, ContactLog, ContactPlan, Outcome
 from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dataprotection.services import access_record
+from dpo.subject_access.collecting import (
+    STANDARD_WITHHOLDING_REASON,
+    pupil_for_subject_access,
+    subject_access_collect,
+)
+from dpo.subject_access.deadline import respond_by
 from dpo.subject_access.permissions import can_export_subject_access, subject_access_pupils_for
-from dpo.subject_access.records import (
+from dpo.subject_access.structure import (
     SAFEGUARDING_INCLUDED,
     SAFEGUARDING_NONE_HELD,
     SAFEGUARDING_WITHHELD,
-    STANDARD_WITHHOLDING_REASON,
     Options,
-    pupil_for_subject_access,
-    respond_by,
-    subject_access_collect,
 )
 from safeguarding.models import (
     Action,

@@ -2,7 +2,8 @@
 
 import datetime
 
-from oversight.measures.figures import Scope, concerns, flags_raised
+from oversight.measures.contacts import concerns, flags_raised
+from oversight.measures.scope import Scope
 from safeguarding.models import Concern, Urgency
 from safeguarding.services import concern_categories_ensure
 from tests.oversight.factories import make_case

@@ -8,7 +8,9 @@ from django.test.utils import CaptureQueriesContext
 
 from cases.models import AttendanceCode, Basis, Case, Provision, Reason, Status
 from contacts.models import Channel, ContactKind, ContactLog, Outcome
-from oversight.measures.figures import Scope, governor_figures, security_figures, slt_figures
+from oversight.measures.governors import governor_figures, security_figures
+from oversight.measures.scope import Scope
+from oversight.measures.slt import slt_figures
 from schools.models import Pupil
 from tests.oversight.factories import AFTER_MARCH, LONDON, MARCH_END, MARCH_START, build_terms
 
@@ -93,7 +95,7 @@ def test_the_slt_figures_cost_the_same_queries_for_2_pupils_as_for_60(world, sco
     large = queries_for(run)
 
     assert small == large
-    assert small == 18  # one or two per section (see oversight.measures.figures)
+    assert small == 18  # one or two per section (see oversight.measures)
     figures = run()
     assert figures.contacts.total.due == 60 * 20
     assert figures.contacts.total.made == 60 * 6

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import User
 from dataprotection.models import AccessAction, AccessEvent
-from schools.mis_import.services import mis_import_plan, mis_import_start
+from schools.mis_import.planning import mis_import_plan
+from schools.mis_import.runs import mis_import_start
 from schools.models import (
     Carer,
     Membership,

@@ -5,7 +5,7 @@ import pytest
 from django.conf import settings as django_settings
 from django.test import Client
 
-from schools.mis_import.services import mis_import_start
+from schools.mis_import.runs import mis_import_start
 from schools.tasks import mis_import_process_task
 from tests.factories import SchoolFactory
 

@@ -3,7 +3,7 @@ nothing is written."""
 
 import pytest
 
-from schools.mis_import.services import mis_import_plan
+from schools.mis_import.planning import mis_import_plan
 from schools.models import MisImportKind, Pupil, SchoolClass
 from tests.factories import SchoolClassFactory, SchoolFactory, SiteFactory
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from schools.mis_import import services as imports
+from schools.mis_import import runs as imports
 from schools.models import MisImport, MisImportStatus, SchoolClass, Site
 from schools.permissions import can_import_mis
 from schools.tasks import mis_import_process_task, mis_imports_sweep_task

@@ -1,9 +1,5 @@
-"""Subject access (UK GDPR Article 15; policy section 5): one pupil's records, collected into a
-plain typed structure that the PDF and the JSON file are both drawn from.
-
-The structure holds text, dates and labels only (no model instances), so the two formats
-cannot disagree and a template cannot wander off into the database. Collection costs a fixed
-number of queries whatever the number of records.
+"""Collecting one pupil's records into the subject access structure, in a fixed number of
+queries whatever the number of records.
 
 Child-protection records (concerns and their handling, home visits, social-worker notices,
 involvements) are included only when the DPO records why that is safe: they may be withheld
@@ -12,19 +8,47 @@ harm exemption in the Data Protection Act 2018, Schedule 3). When withheld, the 
 and why, and only how many are held is read.
 """
 
-import calendar
-import datetime
-import json
-from dataclasses import asdict, dataclass, field
-from typing import Any
-from zoneinfo import ZoneInfo
-
 from django.db.models import Prefetch
 from django.utils import timezone
 
 from cases.models import Agreement, Case, PaperDelivery, Provision, Review, StatusChange
 from contacts.models import ContactLog
 from dataprotection.models import AccessEvent
+from dpo.subject_access.deadline import respond_by
+from dpo.subject_access.structure import (
+    FORMAT,
+    SAFEGUARDING_INCLUDED,
+    SAFEGUARDING_NONE_HELD,
+    SAFEGUARDING_WITHHELD,
+    AccessRow,
+    ActionRow,
+    AddendumRow,
+    AgreementRow,
+    CarerRow,
+    CaseRecord,
+    ClosureCheckRow,
+    ConcernRecord,
+    ContactPlanRow,
+    ContactRow,
+    DecisionRow,
+    HomeVisitRow,
+    InvolvementRow,
+    Options,
+    PaperDeliveryRow,
+    ProvisionRow,
+    PupilDetails,
+    ReferralRow,
+    ReintegrationRow,
+    RequestDetails,
+    ReviewRow,
+    Safeguarding,
+    SessionAgreementRow,
+    SessionRow,
+    SocialWorkerNoticeRow,
+    StatusChangeRow,
+    StepRow,
+    SubjectAccessRecord,
+)
 from safeguarding.models import (
     Action,
     Addendum,
@@ -38,381 +62,12 @@ from safeguarding.models import (
     SocialWorkerInformed,
     VirtualSession,
 )
-from schools.calendar import bank_holidays
 from schools.models import Pupil
-
-FORMAT = "subject-access/1"
-# Times in the file are the school's: UK time, with the offset that applied (GMT or BST).
-LONDON = ZoneInfo("Europe/London")
-
-SAFEGUARDING_INCLUDED = "included"
-SAFEGUARDING_WITHHELD = "withheld"
-SAFEGUARDING_NONE_HELD = "none held"
 
 STANDARD_WITHHOLDING_REASON = (
     "Child-protection records may be withheld where disclosure could cause serious harm to "
     "the child or another person."
 )
-
-
-# --- The structure -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Options:
-    """What the DPO chose for one export, and the request it answers."""
-
-    include_safeguarding: bool = False
-    safeguarding_reason: str = ""
-    requested_by: str = ""
-    received_on: datetime.date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class RequestDetails:
-    requested_by: str
-    received_on: datetime.date | None
-    respond_by: datetime.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class PupilDetails:
-    id: int
-    upn: str
-    first_name: str
-    last_name: str
-    preferred_name: str
-    date_of_birth: datetime.date
-    school: str
-    site: str
-    school_class: str
-    pathway: str
-    on_roll: bool
-    school_email: str
-    has_ehc_plan: bool
-    has_social_worker: bool
-    social_worker_name: str
-    social_worker_authority: str
-
-
-@dataclass(frozen=True, slots=True)
-class CarerRow:
-    full_name: str
-    relationship: str
-    has_parental_responsibility: bool
-    phone: str
-    email: str
-    address: str
-    preferred_channel: str
-    priority: int
-
-
-@dataclass(frozen=True, slots=True)
-class AgreementRow:
-    party: str
-    agreed_by: str
-    agreed_on: datetime.date
-    method: str
-    notes: str
-    recorded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
-    held_on: datetime.date
-    attendees: str
-    progress: str
-    decision: str
-    new_time_limit: datetime.date | None
-    next_review_date: datetime.date | None
-    recorded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class StepRow:
-    description: str
-    target_date: datetime.date
-    done_on: datetime.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class ReintegrationRow:
-    support: str
-    flexibilities: str
-    updated_by: str
-    updated_at: datetime.datetime
-    steps: list[StepRow]
-
-
-@dataclass(frozen=True, slots=True)
-class ProvisionRow:
-    date: datetime.date
-    sent: list[str]
-    visual_timetable_sent: bool
-    resources_signposted: bool
-    feedback: str
-    recorded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class PaperDeliveryRow:
-    delivered_on: datetime.date
-    delivered_by: str
-    notes: str
-
-
-@dataclass(frozen=True, slots=True)
-class StatusChangeRow:
-    changed_at: datetime.datetime
-    from_status: str
-    to_status: str
-    changed_by: str
-    note: str
-
-
-@dataclass(frozen=True, slots=True)
-class ClosureCheckRow:
-    wellbeing: str
-    internet_access: str
-
-
-@dataclass(frozen=True, slots=True)
-class ContactPlanRow:
-    wellbeing_check_by: str
-    extra_calls_per_day: int
-    extra_call_weekdays: str
-    decided_by: str
-    decided_reason: str
-    decided_at: datetime.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class ContactRow:
-    contacted_at: datetime.datetime
-    kind: str
-    channel: str
-    outcome: str
-    pupil_well: bool | None
-    wellbeing_notes: str
-    work_feedback: str
-    staff: str
-
-
-@dataclass(frozen=True, slots=True)
-class CaseRecord:
-    id: int
-    basis: str
-    reason: str
-    status: str
-    summary: str
-    closure: str
-    start_date: datetime.date
-    time_limit: datetime.date
-    next_review_date: datetime.date | None
-    attendance_code: str
-    medical_agreement_not_needed: str
-    proposed_on: datetime.date
-    created_by: str
-    outcome: str
-    actual_return_date: datetime.date | None
-    closed_at: datetime.datetime | None
-    agreements: list[AgreementRow]
-    reviews: list[ReviewRow]
-    reintegration: ReintegrationRow | None
-    provision: list[ProvisionRow]
-    paper_deliveries: list[PaperDeliveryRow]
-    status_changes: list[StatusChangeRow]
-    closure_check: ClosureCheckRow | None
-    contact_plan: ContactPlanRow | None
-    contacts: list[ContactRow]
-
-
-@dataclass(frozen=True, slots=True)
-class SessionRow:
-    title: str
-    kind: str
-    starts_at: datetime.datetime
-    minutes: int
-    attended: bool | None
-    stopped_at: datetime.datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class SessionAgreementRow:
-    agreed_with: str
-    agreed_on: datetime.date
-    no_recordings: bool
-    confidentiality: bool
-    parent_present: bool
-    independent_access_agreed: bool
-    independent_access_agreed_by: str
-    dress_and_language: bool
-    expectations_known: bool
-    recorded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class AddendumRow:
-    text: str
-    added_by: str
-    added_at: datetime.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ActionRow:
-    what: str
-    who: str
-    due_on: datetime.date | None
-    done_on: datetime.date | None
-    recorded_by: str
-    recorded_at: datetime.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class DecisionRow:
-    decision: str
-    reason: str
-    decided_by: str
-    decided_at: datetime.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ReferralRow:
-    agency: str
-    reference: str
-    notes: str
-    made_by: str
-    made_at: datetime.datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernRecord:
-    id: int
-    category: str
-    urgency: str
-    source: str
-    status: str
-    happened_at: datetime.datetime
-    where: str
-    what_happened: str
-    childs_words: str
-    others_told: str
-    raised_by: str
-    raised_at: datetime.datetime
-    owner: str
-    acknowledged_by: str
-    acknowledged_at: datetime.datetime | None
-    outcome: str
-    closed_by: str
-    closed_at: datetime.datetime | None
-    addenda: list[AddendumRow]
-    actions: list[ActionRow]
-    decisions: list[DecisionRow]
-    referrals: list[ReferralRow]
-
-
-@dataclass(frozen=True, slots=True)
-class HomeVisitRow:
-    case_id: int
-    reason: str
-    requested_by: str
-    requested_at: datetime.datetime
-    slt_agreed_by: str
-    dsl_agreed_by: str
-    planned_for: datetime.date | None
-    staff: list[str]
-    visited_on: datetime.date | None
-    outcome: str
-
-
-@dataclass(frozen=True, slots=True)
-class SocialWorkerNoticeRow:
-    case_id: int
-    informed_on: datetime.date
-    how: str
-    notes: str
-    recorded_by: str
-
-
-@dataclass(frozen=True, slots=True)
-class InvolvementRow:
-    case_id: int
-    kind: str
-    worker: str
-    notes: str
-    started_on: datetime.date
-    ended_on: datetime.date | None
-
-
-@dataclass(frozen=True, slots=True)
-class Safeguarding:
-    """Included in full, or withheld with the reason and how many records are held."""
-
-    status: str
-    reason: str
-    records_held: int
-    concerns: list[ConcernRecord] = field(default_factory=list)
-    home_visits: list[HomeVisitRow] = field(default_factory=list)
-    social_worker_notices: list[SocialWorkerNoticeRow] = field(default_factory=list)
-    involvements: list[InvolvementRow] = field(default_factory=list)
-
-
-@dataclass(frozen=True, slots=True)
-class AccessRow:
-    occurred_at: datetime.datetime
-    user_display: str
-    action: str
-    subject_type: str
-    route: str
-    detail: str
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectAccessRecord:
-    format: str
-    produced_at: datetime.datetime
-    produced_by: str
-    request: RequestDetails
-    pupil: PupilDetails
-    carers: list[CarerRow]
-    cases: list[CaseRecord]
-    virtual_sessions: list[SessionRow]
-    session_agreements: list[SessionAgreementRow]
-    safeguarding: Safeguarding
-    access_events: list[AccessRow]
-
-    @property
-    def contact_count(self) -> int:
-        return sum(len(case.contacts) for case in self.cases)
-
-    @property
-    def parts(self) -> list[str]:
-        """Short names of what the export holds, for the audit line and the cover page."""
-        parts = ["pupil", "carers", "cases", "contacts", "sessions", "access log"]
-        if self.safeguarding.status == SAFEGUARDING_INCLUDED:
-            parts.append("safeguarding")
-        return parts
-
-
-# --- The one-month deadline --------------------------------------------------------------------
-
-
-def respond_by(received_on: datetime.date) -> datetime.date:
-    """The last day to respond: one calendar month from receipt (the same date next month, or
-    that month's last day when it has no such date), moved to the next working day when it
-    falls on a weekend or a bank holiday of England and Wales (ICO guidance)."""
-    # Months counted from zero: this month is year * 12 + month - 1, so the next is one more.
-    year, month_index = divmod(received_on.year * 12 + received_on.month, 12)
-    month = month_index + 1
-    last = calendar.monthrange(year, month)[1]
-    due = datetime.date(year, month, min(received_on.day, last))
-    holidays = bank_holidays([due.year, due.year + 1])
-    while due.weekday() >= 5 or due in holidays:
-        due += datetime.timedelta(days=1)
-    return due
-
-
-# --- Collecting --------------------------------------------------------------------------------
 
 
 def _name(user: object | None) -> str:
@@ -873,21 +528,3 @@ def subject_access_collect(
         safeguarding=_safeguarding(pupil, options),
         access_events=_access_events(pupil),
     )
-
-
-# --- The machine-readable file -----------------------------------------------------------------
-
-
-def _json_default(value: Any) -> str:
-    if isinstance(value, datetime.datetime):
-        return value.astimezone(LONDON).isoformat()
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
-def subject_access_json(record: SubjectAccessRecord) -> bytes:
-    """The record as UTF-8 JSON: keys in the structure's fixed order, dates as ISO 8601 and
-    times with their UK offset. Text stays exactly as typed (no HTML escaping)."""
-    text = json.dumps(asdict(record), default=_json_default, ensure_ascii=False, indent=2)
-    return text.encode("utf-8")
