@@ -11,8 +11,8 @@ import datetime
 
 from django.db import transaction
 
+from cases.flags.rules import run_case_rules
 from cases.models import AgreementMethod, Case, Decision, Party, Reason
-from cases.rules import run_case_rules
 from cases.services import (
     agreement_record,
     case_activate,

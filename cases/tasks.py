@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from cases.rules import run_case_rules
+from cases.flags.rules import run_case_rules
 from schools.calendar import today
 
 

@@ -46,13 +46,12 @@ CONTACTS_PER_PAGE = 20
 ALREADY_RECORDED = (
     "Already recorded: this contact was logged a moment ago, so nothing new was saved."
 )
-# The safeguarding app does not exist yet, so its URL cannot be reversed: this is the path it
-# will serve. A contact hands off to it by link only (contacts never imports safeguarding).
-RAISE_CONCERN_PATH = "/safeguarding/concerns/new/"
 
 
 def raise_concern_href(contact_pk: int) -> str:
-    return f"{RAISE_CONCERN_PATH}?contact={contact_pk}"
+    """The safeguarding page to raise a concern from this contact. A contact hands off to it
+    by the URL's name only: contacts never imports safeguarding."""
+    return f"{reverse('safeguarding:concern_new')}?contact={contact_pk}"
 
 
 # --- Gates -----------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Small helpers for the scheduled rules' hand-written SQL (cases.rules, contacts.rules).
+"""Small helpers for the scheduled rules' hand-written SQL (cases.flags.engine and its rules).
 
 The rules are INSERT ... SELECT statements that run as they are on SQLite and PostgreSQL;
 these helpers run them and turn Python values into what each database expects.

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case as When_
 from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cases.models import Case, Flag, FlagKind
 from cases.permissions import cases_visible_to
@@ -40,19 +40,13 @@ URGENCY_ORDER = [Urgency.IMMEDIATE, Urgency.HIGH, Urgency.ROUTINE]
 
 
 def concern_path(concern_id: int) -> str:
-    """The concern's page; that page belongs to the concerns work and may not exist yet."""
-    try:
-        return reverse("safeguarding:concern_detail", args=[concern_id])
-    except NoReverseMatch:
-        return f"/safeguarding/concerns/{concern_id}/"
+    """The concern's page."""
+    return reverse("safeguarding:concern_detail", args=[concern_id])
 
 
 def new_concern_path(pupil_id: int) -> str:
-    try:
-        base = reverse("safeguarding:concern_new")
-    except NoReverseMatch:
-        base = "/safeguarding/concerns/new/"
-    return f"{base}?pupil={pupil_id}"
+    """The page to raise a concern about this pupil."""
+    return f"{reverse('safeguarding:concern_new')}?pupil={pupil_id}"
 
 
 def dashboard_sites(user: object) -> list[Site]:

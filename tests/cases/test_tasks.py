@@ -9,7 +9,7 @@ from django.conf import settings
 
 from cases.models import Flag, FlagKind
 from cases.tasks import check_cases
-from tests.cases.test_rules import TIME_LIMIT, on, running_case, with_summer_term
+from tests.cases.flags.test_rules import TIME_LIMIT, on, running_case, with_summer_term
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from cases.flags.engine import NO_LONGER_APPLIES
 from cases.flags.selectors import flags_needing_action
 from cases.models import AttendanceCode, Basis, Case, Flag, FlagKind, Reason, Status
 from contacts.models import Channel, ContactKind, ContactLog, ContactSettings, Outcome
 from contacts.rules import (
-    NO_LONGER_APPLIES,
     RULES,
     flag_families_not_responding,
     flag_missed_daily_contacts,

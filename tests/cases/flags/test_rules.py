@@ -12,6 +12,13 @@ import pytest
 import time_machine
 
 from cases import services
+from cases.flags.engine import NO_LONGER_APPLIES
+from cases.flags.rules import (
+    flag_missing_agreements,
+    flag_overdue_reviews,
+    flag_time_limits_passed,
+    run_case_rules,
+)
 from cases.models import (
     AgreementMethod,
     Case,
@@ -22,13 +29,6 @@ from cases.models import (
     Party,
     Reason,
     Status,
-)
-from cases.rules import (
-    NO_LONGER_APPLIES,
-    flag_missing_agreements,
-    flag_overdue_reviews,
-    flag_time_limits_passed,
-    run_case_rules,
 )
 from core.actor import Actor
 from schools.models import Term

@@ -7,10 +7,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from cases.flags.rules import run_case_rules
 from cases.flags.selectors import HOME_FLAG_LIMIT, case_url, flags_needing_action
 from cases.models import Flag, FlagKind
-from cases.rules import run_case_rules
-from tests.cases.test_rules import TIME_LIMIT, on, running_case, with_summer_term
+from tests.cases.flags.test_rules import TIME_LIMIT, on, running_case, with_summer_term
 from tests.conftest import client_for
 
 FLAGGED_ON = TIME_LIMIT + dt.timedelta(days=3)

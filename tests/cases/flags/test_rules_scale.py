@@ -6,8 +6,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from cases.flags.rules import RULES, run_case_rules
 from cases.models import AttendanceCode, Basis, Case, Flag, FlagKind, Reason, Status
-from cases.rules import RULES, run_case_rules
 from schools.models import Pupil, Term
 from schools.services import school_days_refresh
 from tests.factories import SchoolClassFactory, UserFactory
