@@ -9,13 +9,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
 from core.actor import Actor
-from dataprotection.models import (
-    AccessAction,
-    AccessEvent,
-    AuditSeal,
-    AuditVerification,
-    DeviceDeclaration,
-)
+from dataprotection.models import AccessAction, AccessEvent, AuditSeal, AuditVerification
 from dataprotection.services import access_record
 
 
@@ -104,10 +98,3 @@ class AuditSealAdmin(ReadOnlyAdmin):
 class AuditVerificationAdmin(ReadOnlyAdmin):
     list_display = ("verified_at", "ok", "last_seal_sequence", "first_bad_event_id", "message")
     list_filter = ("ok",)
-
-
-@admin.register(DeviceDeclaration)
-class DeviceDeclarationAdmin(ReadOnlyAdmin):
-    list_display = ("user", "declared_at", "device_description")
-    list_select_related = ("user",)
-    search_fields = ("user__email", "user__full_name")

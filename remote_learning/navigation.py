@@ -17,6 +17,7 @@ from cases.permissions import can_list_cases
 from contacts.cover.permissions import can_view_directory
 from contacts.messages.permissions import can_message_families
 from contacts.permissions import works_on_cases
+from declarations.compliance.permissions import can_view_declarations
 from dpo.permissions import can_use_breach_register, can_view_retention
 from dpo.subject_access.permissions import can_handle_subject_access
 from governance.permissions import (
@@ -26,7 +27,6 @@ from governance.permissions import (
     can_read_pulse_summary,
 )
 from itsupport.permissions import can_list_loans, can_list_needs, can_raise_request
-from itsupport.permissions_declarations import can_view_declarations
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log

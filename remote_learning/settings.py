@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "accounts",
     "schools",
     "dataprotection",
+    "declarations",
     "cases",
     "contacts",
     "safeguarding",
@@ -88,7 +89,7 @@ MIDDLEWARE = [
     "accounts.middleware.RequireMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After sign-in and the second factor: staff without a current device declaration.
-    "dataprotection.middleware.DeviceDeclarationMiddleware",
+    "declarations.middleware.DeviceDeclarationMiddleware",
 ]
 
 ROOT_URLCONF = "remote_learning.urls"
@@ -322,8 +323,6 @@ MFA_REQUIRED = env_bool("MFA_REQUIRED", default=True)
 DEVICE_DECLARATION_REQUIRED = env_bool("DEVICE_DECLARATION_REQUIRED", default=True)
 DEVICE_DECLARATION_VALID_DAYS = env_int("DEVICE_DECLARATION_VALID_DAYS", 365)
 DEVICE_DECLARATION_GRACE_DAYS = env_int("DEVICE_DECLARATION_GRACE_DAYS", 5)
-# Who must declare: a rule above dataprotection, which cannot know roles.
-DEVICE_DECLARATION_REQUIRED_FOR = "schools.permissions.must_declare_device"
 
 # django-guardian: no anonymous user; object permissions are only ever granted to staff.
 ANONYMOUS_USER_NAME = None

@@ -18,8 +18,8 @@ urlpatterns = [
     path("governance/", include("governance.urls")),
     path("data-protection/subject-access/", include("dpo.subject_access.urls")),
     path("data-protection/", include("dpo.urls")),
-    path("declaration/", include("dataprotection.urls")),
-    path("it/device-declarations/", include("itsupport.urls_declarations")),
+    path("declaration/", include("declarations.urls")),
+    path("it/device-declarations/", include("declarations.compliance.urls")),
     path("it/", include("itsupport.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -247,7 +247,7 @@ DEVICE_DECLARATION_EXEMPT_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERN
 
 def must_declare_device(user: object) -> bool:
     """Staff who may see pupil data declare their device: anyone with a membership in a role
-    other than governor or chair (named by settings.DEVICE_DECLARATION_REQUIRED_FOR)."""
+    other than governor or chair (asked by the declarations app's page and gate)."""
     return any(m.role not in DEVICE_DECLARATION_EXEMPT_ROLES for m in memberships_of(user))
 
 

@@ -48,7 +48,7 @@ def _fast_password_hashing(settings):
 def _device_declaration_gate_off(settings):
     # The gate holds staff at the declaration page once DEVICE_DECLARATION_GRACE_DAYS have
     # passed since their first page; tests that travel weeks ahead are about other things.
-    # The declaration tests (tests/dataprotection, tests/itsupport) switch it back on.
+    # The declaration tests (tests/declarations) switch it back on.
     settings.DEVICE_DECLARATION_REQUIRED = False
 
 

@@ -25,7 +25,8 @@ from django.utils import timezone
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.suppression import share_of, suppressed
-from dataprotection.selectors import declaration_coverage, latest_seal
+from dataprotection.selectors import latest_seal
+from declarations.selectors import declaration_coverage
 from governance.selectors import monitoring_for_report, wellbeing_pulse_counts
 from oversight import charts
 from oversight.measures.cases import ATTENTION_ROWS

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
 from contacts.demo import directory_demo_load
-from dataprotection.demo import declarations_demo_load
+from declarations.demo import declarations_demo_load
 from dpo.demo import breaches_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load

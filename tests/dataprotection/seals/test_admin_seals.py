@@ -1,15 +1,15 @@
-"""Seals, verification runs and device declarations can be read in the administration pages,
-never added, changed or deleted there."""
+"""Seals and verification runs can be read in the administration pages, never added, changed
+or deleted there."""
 
 import pytest
 from django.contrib import admin
 from django.test import Client
 from django.urls import reverse
 
-from dataprotection.models import AuditSeal, AuditVerification, DeviceDeclaration
+from dataprotection.models import AuditSeal, AuditVerification
 
 
-@pytest.mark.parametrize("model", [AuditSeal, AuditVerification, DeviceDeclaration])
+@pytest.mark.parametrize("model", [AuditSeal, AuditVerification])
 def test_read_only_in_the_administration_pages(model, rf, admin_user):
     model_admin = admin.site._registry[model]
     request = rf.get("/")
@@ -21,7 +21,7 @@ def test_read_only_in_the_administration_pages(model, rf, admin_user):
     assert not model_admin.has_delete_permission(request)
 
 
-@pytest.mark.parametrize("name", ["auditseal", "auditverification", "devicedeclaration"])
+@pytest.mark.parametrize("name", ["auditseal", "auditverification"])
 def test_the_lists_open_for_administrators(name, admin_user):
     client = Client()
     client.force_login(admin_user)

@@ -202,8 +202,8 @@ def test_the_latest_audit_seal_is_described_in_words():
 def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
     import datetime as dt
 
-    from dataprotection.models import DeviceDeclaration
     from dataprotection.seals.services import audit_seal
+    from declarations.models import DeviceDeclaration
 
     declared = ["teacher", "class_staff", "other_teacher", "slt_class", "slt_other_site"]
     declared += ["headteacher", "dsl", "deputy_dsl_other_site", "it_staff", "dpo"]

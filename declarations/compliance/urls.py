@@ -3,11 +3,11 @@ sections 5.1, 5.3 and 3.5). Only ids go in these addresses."""
 
 from django.urls import path
 
-from itsupport import views_declarations
+from declarations.compliance import views
 
 app_name = "device_declarations"
 
 urlpatterns = [
-    path("", views_declarations.compliance, name="compliance"),
-    path("issues/<int:pk>/resolve/", views_declarations.issue_resolve, name="issue_resolve"),
+    path("", views.compliance, name="compliance"),
+    path("issues/<int:pk>/resolve/", views.issue_resolve, name="issue_resolve"),
 ]

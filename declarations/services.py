@@ -2,12 +2,11 @@
 then yearly, how the device they use keeps pupils' data safe. Anything they cannot confirm
 becomes a task for IT staff (section 3.5).
 
-Who must declare is decided above this app (it cannot know roles): see
-``schools.permissions.must_declare_device`` and the DEVICE_DECLARATION_REQUIRED_FOR setting.
+Who must declare is a rule about roles, kept in the role book:
+``schools.permissions.must_declare_device``.
 """
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,9 +14,8 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.module_loading import import_string
 
-from dataprotection.models import (
+from declarations.models import (
     DeclarationAnswer,
     DeclarationDue,
     DeclarationIssue,
@@ -25,9 +23,10 @@ from dataprotection.models import (
     DeviceDeclaration,
     IssueStatus,
 )
-from dataprotection.selectors import DeclarationState, declaration_state_from, latest_declaration
+from declarations.selectors import DeclarationState, declaration_state_from, latest_declaration
+from schools.permissions import must_declare_device
 
-# Where the gate (core.middleware) keeps its last answer in the session; cleared
+# Where the gate (declarations.middleware) keeps its last answer in the session; cleared
 # when the person declares, so the next page asks again.
 DECLARATION_SESSION_KEY = "rl_device_declaration"
 
@@ -37,11 +36,9 @@ DESCRIPTION_REQUIRED = 'Describe the device, for example "school laptop" or "own
 
 
 def must_declare(user: object) -> bool:
-    """Whether this person must make a declaration (DEVICE_DECLARATION_REQUIRED_FOR)."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    rule: Callable[[object], bool] = import_string(settings.DEVICE_DECLARATION_REQUIRED_FOR)
-    return rule(user)
+    """Whether this person must make a declaration: a signed-in member of staff who may see
+    pupil data (the role book's rule)."""
+    return getattr(user, "is_authenticated", False) and must_declare_device(user)
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from dataprotection.models import DeclarationDue, DeclarationIssue, DeviceDeclaration
+from declarations.models import DeclarationDue, DeclarationIssue, DeviceDeclaration
 from tests.cases.test_case_journey_browser import sign_in
 from tests.world import build_world
 

@@ -8,8 +8,8 @@ and 3.5).
   the other site and everyone else are told nothing is there.
 """
 
-from dataprotection.models import DeclarationItem
-from dataprotection.services_declarations import Answer, declaration_submit
+from declarations.models import DeclarationItem
+from declarations.services import Answer, declaration_submit
 from tests.matrix import Rule
 from tests.world import World
 

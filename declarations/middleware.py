@@ -8,15 +8,15 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 
+from declarations import urls
+from declarations.services import DECLARATION_SESSION_KEY, declaration_gate_state, must_declare
+
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# --- Device security declarations (policy sections 5.1 and 5.3) -----------------------------
-# Who must declare is a rule about roles, so schools.permissions holds it;
-# settings.DEVICE_DECLARATION_REQUIRED_FOR names it for dataprotection, which cannot know roles.
-
-# Pages reachable with an overdue declaration: the declaration itself, signing out, and the
-# sign-in settings (a second factor, password).
-DECLARATION_GATE_OPEN_NAMESPACES = frozenset({"dataprotection"})
+# Pages reachable with an overdue declaration: the declaration itself (its namespace is the
+# declaration page's, see declarations.urls), signing out, and the sign-in settings (a second
+# factor, password).
+DECLARATION_GATE_OPEN_NAMESPACES = frozenset({urls.app_name})
 DECLARATION_GATE_OPEN_URL_NAMES = frozenset({"healthz", "account_logout"})
 DECLARATION_GATE_OPEN_PREFIXES = ("account_", "mfa_")
 # The gate's last answer is kept in the session, so most pages cost no query for it; it is
@@ -41,12 +41,6 @@ def _declaration_gate_open(request: HttpRequest) -> bool:
 def _declaration_gate_answer(request: HttpRequest, now: float) -> dict[str, object]:
     """{"must": bool, "current_until": ts | None, "grace_ends": ts | None}, from the session
     while still good, else from the database (and kept in the session)."""
-    from dataprotection.services_declarations import (
-        DECLARATION_SESSION_KEY,
-        declaration_gate_state,
-        must_declare,
-    )
-
     cached = request.session.get(DECLARATION_SESSION_KEY)
     if cached is not None and 0 <= now - cached["checked"] < DECLARATION_RECHECK_SECONDS:
         if not cached["must"]:
@@ -74,7 +68,7 @@ def _declaration_gate_answer(request: HttpRequest, now: float) -> dict[str, obje
 
 class DeviceDeclarationMiddleware:
     """Staff without a current device declaration see a reminder on every page (and a message
-    when they sign in, see dataprotection.apps); once DEVICE_DECLARATION_GRACE_DAYS have
+    when they sign in, see declarations.apps); once DEVICE_DECLARATION_GRACE_DAYS have
     passed they can only reach the declaration page, their sign-in settings and sign out.
     Goes after the authentication and MFA middleware, so the second factor comes first."""
 

@@ -10,8 +10,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dataprotection.models import DeclarationIssue, DeclarationItem, IssueStatus
-from dataprotection.services_declarations import Answer, declaration_gate_state, declaration_submit
+from declarations.models import DeclarationIssue, DeclarationItem, IssueStatus
+from declarations.services import Answer, declaration_gate_state, declaration_submit
 from schools.models import Role
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory

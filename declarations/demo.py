@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN
 from accounts.models import User
-from dataprotection.models import DeclarationItem
-from dataprotection.services_declarations import Answer, declaration_submit
+from declarations.models import DeclarationItem
+from declarations.services import Answer, declaration_submit
 
 NOT_DECLARED_YET = f"teacher.oak@{DEMO_EMAIL_DOMAIN}"
 CANNOT_CONFIRM = {

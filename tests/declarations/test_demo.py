@@ -4,8 +4,8 @@ the IT technician has an item to sort out."""
 import pytest
 
 from accounts.demo import demo_accounts_load
-from dataprotection.demo import NOT_DECLARED_YET, declarations_demo_load
-from dataprotection.models import DeclarationIssue, DeviceDeclaration, IssueStatus
+from declarations.demo import NOT_DECLARED_YET, declarations_demo_load
+from declarations.models import DeclarationIssue, DeviceDeclaration, IssueStatus
 
 pytestmark = pytest.mark.django_db
 

@@ -3,8 +3,8 @@ sections 5.1 and 5.3, each with a reason when it cannot be confirmed."""
 
 from django import forms
 
-from dataprotection.models import DeclarationItem, DeviceDeclaration
-from dataprotection.services_declarations import ANSWER_REQUIRED, Answer, reason_field
+from declarations.models import DeclarationItem, DeviceDeclaration
+from declarations.services import ANSWER_REQUIRED, Answer, reason_field
 
 YES = "yes"
 CANNOT = "cannot"

@@ -8,9 +8,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from core.forms import attempt
-from dataprotection.forms import DeclarationForm
-from dataprotection.selectors import open_declaration_issues
-from dataprotection.services_declarations import (
+from declarations.forms import DeclarationForm
+from declarations.selectors import open_declaration_issues
+from declarations.services import (
     DECLARATION_SESSION_KEY,
     declaration_gate_state,
     declaration_submit,
@@ -50,7 +50,7 @@ def declare(request: HttpRequest) -> HttpResponse:
             return redirect("home")
     return render(
         request,
-        "dataprotection/declare.html",
+        "declarations/declare.html",
         {
             "form": form,
             "state": declaration_gate_state(user=user),

@@ -3,7 +3,6 @@
 confirm, which IT staff resolve. Under /it/device-declarations/ in the "device_declarations"
 namespace."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -15,15 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from core.forms import attempt
-from dataprotection.models import DeclarationIssue, IssueStatus
-from dataprotection.selectors import (
-    declaration_grace_days,
-    declaration_statuses,
-    declaration_valid_days,
-    open_declaration_issues,
-)
-from dataprotection.services_declarations import declaration_issue_resolve
-from itsupport.permissions_declarations import (
+from declarations.compliance.forms import ResolveForm
+from declarations.compliance.permissions import (
     DECLARATION_RESOLVER_ROLES,
     can_resolve_issue,
     can_see_issue,
@@ -31,20 +23,18 @@ from itsupport.permissions_declarations import (
     staff_ids_visible_to,
     staff_memberships_visible_to,
 )
+from declarations.models import DeclarationIssue, IssueStatus
+from declarations.selectors import (
+    declaration_grace_days,
+    declaration_statuses,
+    declaration_valid_days,
+    open_declaration_issues,
+)
+from declarations.services import declaration_issue_resolve
 from schools.permissions import roles_of
 
 STAFF_PAGE_SIZE = 50
 ISSUES_PAGE_SIZE = 20
-
-
-class ResolveForm(forms.Form):
-    note = forms.CharField(
-        label="What was done",
-        max_length=DeclarationIssue._meta.get_field("resolution_note").max_length,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="For the record, for example: encryption turned on, checked in person.",
-        error_messages={"required": "Say what was done, for the record."},
-    )
 
 
 def _staff_rows(user: object):
@@ -77,7 +67,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("issues_page"))
     return render(
         request,
-        "itsupport/declarations_compliance.html",
+        "declarations/compliance.html",
         {
             "rows": rows,
             "staff_page": staff_page,
@@ -114,4 +104,4 @@ def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, "Task resolved.")
         return redirect("device_declarations:compliance")
-    return render(request, "itsupport/declarations_resolve.html", {"issue": issue, "form": form})
+    return render(request, "declarations/resolve.html", {"issue": issue, "form": form})

@@ -11,7 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dataprotection.models import (
+from declarations.models import (
     DeclarationAnswer,
     DeclarationDue,
     DeclarationIssue,
@@ -19,8 +19,8 @@ from dataprotection.models import (
     DeviceDeclaration,
     IssueStatus,
 )
-from dataprotection.selectors import declaration_coverage
-from dataprotection.services_declarations import REASON_REQUIRED, Answer, declaration_submit
+from declarations.selectors import declaration_coverage
+from declarations.services import REASON_REQUIRED, Answer, declaration_submit
 from tests.accounts.test_sign_in import sign_in
 from tests.conftest import client_for
 

@@ -1,0 +1,154 @@
+"""Reading device security declarations (policy sections 5.1 and 5.3): where a person
+stands, a page of people's statuses, governors' coverage figure and the open IT tasks."""
+
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.utils import timezone
+
+from declarations.models import DeclarationDue, DeclarationIssue, DeviceDeclaration, IssueStatus
+
+
+def declaration_valid_days() -> int:
+    return settings.DEVICE_DECLARATION_VALID_DAYS
+
+
+def declaration_grace_days() -> int:
+    return settings.DEVICE_DECLARATION_GRACE_DAYS
+
+
+def _valid_from(at: datetime.datetime) -> datetime.datetime:
+    """Declarations made after this moment are current at ``at``."""
+    return at - datetime.timedelta(days=declaration_valid_days())
+
+
+class DeclarationStatus(models.TextChoices):
+    CURRENT = "current", "Current"
+    DUE = "due", "Due"
+    OVERDUE = "overdue", "Overdue"
+
+
+@dataclass(frozen=True, slots=True)
+class DeclarationState:
+    """Where one person stands: their latest declaration and, without a current one, since
+    when it has been due and when the grace period ends."""
+
+    latest: DeviceDeclaration | None
+    status: DeclarationStatus
+    due_since: datetime.datetime | None = None
+    grace_ends: datetime.datetime | None = None
+
+    @property
+    def current(self) -> bool:
+        return self.status == DeclarationStatus.CURRENT
+
+    @property
+    def overdue(self) -> bool:
+        return self.status == DeclarationStatus.OVERDUE
+
+
+def declaration_state_from(
+    *,
+    latest_at: datetime.datetime | None,
+    first_seen_at: datetime.datetime | None,
+    at: datetime.datetime,
+    latest: DeviceDeclaration | None = None,
+) -> DeclarationState:
+    """The rule, on values already fetched (so a page of many people costs no more queries).
+
+    A declaration is current for DEVICE_DECLARATION_VALID_DAYS. Without one, it has been due
+    since the last one expired, or since the person was first seen without one; after
+    DEVICE_DECLARATION_GRACE_DAYS of that it is overdue. A first-seen moment in the future
+    (clocks put back) counts as now.
+    """
+    if latest_at is not None and latest_at > _valid_from(at):
+        return DeclarationState(latest=latest, status=DeclarationStatus.CURRENT)
+    candidates = [moment for moment in (first_seen_at,) if moment is not None]
+    if latest_at is not None:
+        candidates.append(latest_at + datetime.timedelta(days=declaration_valid_days()))
+    due_since = min(max(candidates), at) if candidates else at
+    grace_ends = due_since + datetime.timedelta(days=declaration_grace_days())
+    status = DeclarationStatus.OVERDUE if at >= grace_ends else DeclarationStatus.DUE
+    return DeclarationState(
+        latest=latest, status=status, due_since=due_since, grace_ends=grace_ends
+    )
+
+
+def latest_declaration(*, user_id: int) -> DeviceDeclaration | None:
+    return DeviceDeclaration.objects.filter(user_id=user_id).order_by("-declared_at", "-id").first()
+
+
+def declaration_statuses(
+    *, user_ids: list[int], at: datetime.datetime | None = None
+) -> dict[int, dict[str, object]]:
+    """For each person: their DeclarationState, latest device and open issue count.
+
+    Three queries, however many people.
+    """
+    at = at or timezone.now()
+    ids = list(set(user_ids))
+    # Declarations are yearly, so a person has few: take each one's newest in Python.
+    latest: dict[int, DeviceDeclaration] = {}
+    for declaration in DeviceDeclaration.objects.filter(user_id__in=ids).order_by(
+        "user_id", "-declared_at", "-id"
+    ):
+        latest.setdefault(declaration.user_id, declaration)
+    first_seen = dict(
+        DeclarationDue.objects.filter(user_id__in=ids).values_list("user_id", "first_seen_at")
+    )
+    open_issues = dict(
+        DeclarationIssue.objects.filter(user_id__in=ids, status=IssueStatus.OPEN)
+        .values("user_id")
+        .annotate(count=Count("id"))
+        .values_list("user_id", "count")
+    )
+    result: dict[int, dict[str, object]] = {}
+    for user_id in ids:
+        declaration = latest.get(user_id)
+        result[user_id] = {
+            "state": declaration_state_from(
+                latest_at=declaration.declared_at if declaration is not None else None,
+                first_seen_at=first_seen.get(user_id),
+                at=at,
+                latest=declaration,
+            ),
+            "open_issues": open_issues.get(user_id, 0),
+            # Not yet signed in since declarations began: the grace period has not started.
+            "not_yet_seen": declaration is None and user_id not in first_seen,
+        }
+    return result
+
+
+def declaration_coverage(
+    *, user_ids: Iterable[int], at: datetime.datetime | None = None
+) -> tuple[int, int]:
+    """(how many of these people have a current declaration at ``at``, how many people).
+
+    For governors' figures: counts only, no one named. One query.
+    """
+    ids = set(user_ids)
+    if not ids:
+        return 0, 0
+    at = at or timezone.now()
+    declared = (
+        DeviceDeclaration.objects.filter(
+            user_id__in=ids, declared_at__gt=_valid_from(at), declared_at__lte=at
+        )
+        .values("user_id")
+        .distinct()
+        .count()
+    )
+    return declared, len(ids)
+
+
+def open_declaration_issues(*, user_ids: QuerySet | list[int]) -> QuerySet[DeclarationIssue]:
+    """Open IT tasks from declarations of these people, oldest first."""
+    return (
+        DeclarationIssue.objects.filter(user_id__in=user_ids, status=IssueStatus.OPEN)
+        .select_related("user", "declaration")
+        .order_by("raised_at", "id")
+    )
