@@ -312,7 +312,7 @@ class FamilyMessageDelivery(OutboxMessage):
 
     def email_recipients(self) -> list[str]:
         """Exactly this one family's address (policy 5.2), or none if it has gone."""
-        return [self.carer.email] if self.carer and self.carer.email else []
+        return [self.carer.email] if self.carer else []
 
     def email_subject(self) -> str:
         return self.message.subject

@@ -129,7 +129,7 @@ def _fail(message: OutboxMessage, error: str, *, final: bool) -> None:
 
 
 def _send(message: OutboxMessage) -> bool:
-    to = message.email_recipients()
+    to = [address for address in message.email_recipients() if address]
     if not to:
         _fail(message, NO_RECIPIENT, final=True)
         return False
