@@ -1,16 +1,5 @@
 import django.utils.timezone
 from django.db import migrations, models
-from django.db.models import F
-
-
-def outbox_state(apps, schema_editor):
-    """Sent rows are done; unsent ones the old sweep gave up on (five tries) stay given up;
-    the rest are due now, in the order they were written."""
-    Notice = apps.get_model("governance", "PolicyReviewNotice")
-    Notice.objects.filter(sent_at__isnull=False).update(status="sent", next_attempt_at=None)
-    unsent = Notice.objects.filter(sent_at__isnull=True)
-    unsent.filter(attempts__gte=5).update(status="failed", next_attempt_at=None)
-    unsent.filter(attempts__lt=5).update(next_attempt_at=F("created_at"))
 
 
 class Migration(migrations.Migration):
@@ -48,5 +37,4 @@ class Migration(migrations.Migration):
                 max_length=10,
             ),
         ),
-        migrations.RunPython(outbox_state, migrations.RunPython.noop),
     ]

@@ -1,14 +1,5 @@
 import django.utils.timezone
 from django.db import migrations, models
-from django.db.models import F
-
-
-def outbox_state(apps, schema_editor):
-    """Sent rows are done; unsent ones are due now, in the order they were written (the old
-    sweep retried them without limit)."""
-    Notification = apps.get_model("safeguarding", "Notification")
-    Notification.objects.filter(sent_at__isnull=False).update(status="sent", next_attempt_at=None)
-    Notification.objects.filter(sent_at__isnull=True).update(next_attempt_at=F("created_at"))
 
 
 class Migration(migrations.Migration):
@@ -45,5 +36,4 @@ class Migration(migrations.Migration):
                 max_length=10,
             ),
         ),
-        migrations.RunPython(outbox_state, migrations.RunPython.noop),
     ]
