@@ -45,6 +45,7 @@ check: install
 	$(MANAGE) makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=deploy-check-$$RANDOM-not-a-real-secret-value-0123456789abcdef \
 	  DJANGO_ALLOWED_HOSTS=school.example EMAIL_HOST=smtp.school.example \
+	  SITE_URL=https://school.example \
 	  $(MANAGE) check --deploy --fail-level WARNING
 
 test: lint check

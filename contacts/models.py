@@ -10,6 +10,8 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import Case
+from core.mailing import family_body
+from core.outbox import OutboxMessage
 from schools.models import School, Site
 
 
@@ -286,27 +288,16 @@ class FamilyMessage(models.Model):
         return self.subject
 
 
-class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", "Waiting to send"
-    SENT = "sent", "Sent"
-    FAILED = "failed", "Could not be sent"
-
-
-class FamilyMessageDelivery(models.Model):
-    """One family's copy of a message. The address is read from the carer when it is sent and
-    is not copied here: the record says who was sent what, not where they live online."""
+class FamilyMessageDelivery(OutboxMessage):
+    """One family's copy of a message, sent by the outbox. The address is read from the carer
+    when it is sent and is not copied here: the record says who was sent what, not where they
+    live online."""
 
     message = models.ForeignKey(FamilyMessage, on_delete=models.CASCADE, related_name="deliveries")
     carer = models.ForeignKey(
         "schools.Carer", null=True, on_delete=models.SET_NULL, related_name="+"
     )
     pupil_id = models.BigIntegerField(help_text="The child whose family this is, for the audit.")
-    status = models.CharField(
-        max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
-    )
-    attempts = models.PositiveSmallIntegerField(default=0)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.CharField(max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -318,3 +309,13 @@ class FamilyMessageDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.message_id}: {self.get_status_display()}"
+
+    def email_recipients(self) -> list[str]:
+        """Exactly this one family's address (policy 5.2), or none if it has gone."""
+        return [self.carer.email] if self.carer else []
+
+    def email_subject(self) -> str:
+        return self.message.subject
+
+    def email_body(self) -> str:
+        return family_body(self.message.body, school_name=self.message.school.name)

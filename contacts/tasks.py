@@ -2,7 +2,6 @@
 
 from celery import shared_task
 
-from contacts.messages.services import family_messages_send_pending
 from contacts.rules import run_daily_contact_rules, run_weekly_contact_rules
 from schools.calendar import today
 
@@ -21,15 +20,3 @@ def check_weekly_wellbeing() -> dict[str, int]:
     day of the week for the pupil's school (the rule decides, so a bank-holiday Friday moves
     the check to Thursday)."""
     return run_weekly_contact_rules(today())
-
-
-@shared_task
-def send_family_messages(message_id: int) -> int:
-    """Send one message's waiting family emails now (the nudge after it is recorded)."""
-    return family_messages_send_pending(message_id=message_id)
-
-
-@shared_task
-def send_pending_family_messages() -> int:
-    """Sweep: send any family email still waiting, whatever happened to its nudge."""
-    return family_messages_send_pending()

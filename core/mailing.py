@@ -2,30 +2,21 @@
 
 Policy 5.2: "When sending emails to multiple recipients, blind carbon copy (BCC) will be used
 so email addresses are not visible". One message each goes further than BCC: there is no
-recipient list at all, not even in the envelope a mail server might log or bounce back.
+recipient list at all, not even in the envelope a mail server might log or bounce back. The
+outbox (core.outbox) sends each family's copy as its own email to that one address.
 """
-
-from django.core.mail import EmailMessage, mailers
 
 GREETING = "Dear parent or carer,"
 
 
-def family_email(*, subject: str, body: str, address: str, school_name: str) -> EmailMessage:
-    """The message for exactly one family address: To is that address alone, no CC, no BCC.
+def family_body(body: str, *, school_name: str) -> str:
+    """The text of a message to a family.
 
     It carries the minimum personal data: no child's or carer's name is added, and the
     greeting is the same for every family.
     """
-    text = (
+    return (
         f"{GREETING}\n\n{body.strip()}\n\n{school_name}\n\n"
         "This message was sent to each family separately. Please do not reply with personal "
         "information about your child by email; contact the school by telephone instead."
     )
-    return EmailMessage(subject=subject, body=text, to=[address])
-
-
-def send_one(message: EmailMessage) -> None:
-    """Send one message through the default mailer; errors reach the caller to retry."""
-    if len(message.recipients()) != 1:  # a guard for future callers: never a shared list
-        raise ValueError("A family email must have exactly one recipient.")
-    mailers.default.send_messages([message])

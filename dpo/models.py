@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.links import site_url
+from core.outbox import OutboxMessage
 from schools.models import School
 
 TEXT_LIMIT = 4000
@@ -158,19 +160,24 @@ class NotificationKind(models.TextChoices):
     HOURS_66 = "66h", "Reminder: 6 hours left"
 
 
-class BreachNotification(models.Model):
+NOTIFICATION_SUBJECTS = {
+    NotificationKind.FLAGGED: "A possible data breach has been flagged",
+    NotificationKind.HOURS_24: "Reminder: a data breach has no reporting decision (24 hours)",
+    NotificationKind.HOURS_48: "Reminder: a data breach has no reporting decision (48 hours)",
+    NotificationKind.HOURS_66: "Urgent: 6 hours left to report a data breach to the ICO",
+}
+
+
+class BreachNotification(OutboxMessage):
     """An email to one person, written in the same transaction as what it is about and sent
-    from here afterwards: a broker or mail outage delays it, never loses it."""
+    by the outbox afterwards: a broker or mail outage delays it, never loses it. It carries
+    no detail of the breach: only a link to sign in and see it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=8, choices=NotificationKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -179,10 +186,22 @@ class BreachNotification(models.Model):
                 fields=["recipient", "breach", "kind"], name="dpo_notification_once"
             )
         ]
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return NOTIFICATION_SUBJECTS[self.kind]
+
+    def email_body(self) -> str:
+        link = site_url(reverse("dpo:breach_detail", args=[self.breach_id]))
+        return (
+            "Please sign in and open this breach report:\n\n"
+            f"{link}\n\nThis message does not contain any details of the breach."
+        )
 
 
 # --- Retention (section 5) -------------------------------------------------------------------

@@ -8,15 +8,13 @@ carry no personal data: only a link to sign in.
 """
 
 import datetime
-import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from core.actor import Actor
+from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import (
@@ -33,16 +31,7 @@ from dpo.models import (
 from dpo.permissions import breach_handlers_for, can_handle_breach, schools_to_report_for
 from schools.models import Membership, Role, School
 
-logger = logging.getLogger(__name__)
-
-SEND_BATCH = 100
 FUTURE_TOLERANCE = datetime.timedelta(minutes=5)
-SUBJECTS = {
-    NotificationKind.FLAGGED: "A possible data breach has been flagged",
-    NotificationKind.HOURS_24: "Reminder: a data breach has no reporting decision (24 hours)",
-    NotificationKind.HOURS_48: "Reminder: a data breach has no reporting decision (48 hours)",
-    NotificationKind.HOURS_66: "Urgent: 6 hours left to report a data breach to the ICO",
-}
 
 
 def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
@@ -54,13 +43,6 @@ def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT
 
 def _audit(*, action: str, actor: Actor, subject, detail: str = "") -> None:
     access_record(action=action, actor=actor, subject=subject, detail=detail)
-
-
-def _nudge_sender() -> None:
-    from core.queue import enqueue_on_commit
-    from dpo.tasks import send_pending_breach_notifications
-
-    enqueue_on_commit(send_pending_breach_notifications)
 
 
 # --- Flagging --------------------------------------------------------------------------------
@@ -108,7 +90,7 @@ def breach_flag(
         ],
         ignore_conflicts=True,
     )
-    _nudge_sender()
+    outbox_nudge(BreachNotification)
     return breach
 
 
@@ -289,37 +271,5 @@ def breach_reminders_due(*, now: datetime.datetime | None = None) -> int:
         ],
         ignore_conflicts=True,
     )
-    _nudge_sender()
+    outbox_nudge(BreachNotification)
     return len(due)
-
-
-def breach_notifications_send_pending(*, batch: int = SEND_BATCH) -> int:
-    """Send unsent breach emails and mark them sent. Safe to run concurrently and again: rows
-    are claimed with SKIP LOCKED and a sent row is never sent again."""
-    sent = 0
-    with transaction.atomic():
-        pending = list(
-            BreachNotification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(sent_at__isnull=True)
-            .select_related("recipient")
-            .order_by("created_at", "id")[:batch]
-        )
-        for notification in pending:
-            path = reverse("dpo:breach_detail", args=[notification.breach_id])
-            notification.attempts += 1
-            try:
-                send_mail(
-                    SUBJECTS[notification.kind],
-                    "Please sign in and open this breach report:\n\n"
-                    f"{path}\n\nThis message does not contain any details of the breach.",
-                    None,
-                    [notification.recipient.email],
-                )
-            except Exception as error:
-                notification.last_error = type(error).__name__[:300]
-                logger.warning("Breach notification %s not sent; will retry.", notification.pk)
-            else:
-                notification.sent_at = timezone.now()
-                sent += 1
-        BreachNotification.objects.bulk_update(pending, ["sent_at", "attempts", "last_error"])
-    return sent

@@ -4,13 +4,7 @@ nothing), call a service and are idempotent: running one twice sends or creates 
 from celery import shared_task
 
 from dpo.retention.services import retention_reviews_due
-from dpo.services import breach_notifications_send_pending, breach_reminders_due
-
-
-@shared_task
-def send_pending_breach_notifications() -> int:
-    """Send every unsent breach email (nudged after a breach commits, and every minute)."""
-    return breach_notifications_send_pending()
+from dpo.services import breach_reminders_due
 
 
 @shared_task

@@ -15,7 +15,10 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
-from schools.models import School, SchoolClass, Site
+from accounts.models import User
+from core.links import site_url
+from core.outbox import OutboxMessage
+from schools.models import Role, School, SchoolClass, Site
 
 TEXT_LIMIT = 10_000
 
@@ -286,17 +289,14 @@ class NoticeKind(models.TextChoices):
     OVERDUE = "overdue", "Review date reached"
 
 
-class PolicyReviewNotice(models.Model):
-    """That an approved version's review is due: written once per version and kind, then the
-    headteacher(s) and chair are emailed once."""
+class PolicyReviewNotice(OutboxMessage):
+    """That an approved version's review is due: written once per version and kind, then
+    emailed by the outbox to the school's headteacher(s) and chair."""
 
     version = models.ForeignKey(
         PolicyVersion, on_delete=models.CASCADE, related_name="review_notices"
     )
     kind = models.CharField(max_length=10, choices=NoticeKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -306,6 +306,33 @@ class PolicyReviewNotice(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.version}"
+
+    def email_recipients(self) -> list[str]:
+        return sorted(
+            User.objects.filter(
+                is_active=True,
+                memberships__school_id=self.version.document.school_id,
+                memberships__role__in=[Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS],
+            )
+            .distinct()
+            .values_list("email", flat=True)
+        )
+
+    def email_subject(self) -> str:
+        title, when = self.version.document.title, f"{self.version.next_review_on:%d/%m/%Y}"
+        if self.kind == NoticeKind.OVERDUE:
+            return f"{title}: review overdue since {when}"
+        return f"{title}: review due by {when}"
+
+    def email_body(self) -> str:
+        document = self.version.document
+        link = site_url(reverse("governance:policy_detail", args=[document.pk]))
+        return (
+            f"The {document.title} (version {self.version.label}) is due for review by "
+            f"{self.version.next_review_on:%d/%m/%Y}. Section 6 of the policy: the headteacher "
+            "reviews it and the chair of local governors approves it. Sign in and open the "
+            f"policy page:\n\n{link}"
+        )
 
 
 # --- Staff wellbeing pulse (section 3.7) ------------------------------------------------------

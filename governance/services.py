@@ -8,13 +8,10 @@ Who may act is checked here too, so that no caller can skip it.
 
 import calendar
 import datetime
-import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
@@ -40,11 +37,8 @@ from governance.models import (
 )
 from governance.selectors import DUE_SOON_DAYS, current_versions
 from schools.calendar import today
-from schools.models import Membership, Role, School, SchoolClass, Site
+from schools.models import Membership, School, SchoolClass, Site
 
-logger = logging.getLogger(__name__)
-
-MAX_SEND_ATTEMPTS = 5
 NOT_IN_FUTURE = "This date is in the future: record monitoring once it has taken place."
 
 
@@ -314,55 +308,6 @@ def policy_review_notices_record(*, on: datetime.date | None = None) -> int:
     before = PolicyReviewNotice.objects.count()
     PolicyReviewNotice.objects.bulk_create(candidates, ignore_conflicts=True)
     return PolicyReviewNotice.objects.count() - before
-
-
-def _recipients(school_id: int) -> list[str]:
-    return sorted(
-        User.objects.filter(
-            is_active=True,
-            memberships__school_id=school_id,
-            memberships__role__in=[Role.HEADTEACHER, Role.CHAIR_OF_GOVERNORS],
-        )
-        .distinct()
-        .values_list("email", flat=True)
-    )
-
-
-def policy_review_notices_send(*, batch: int = 50) -> int:
-    """Email each notice not yet sent to the school's headteacher(s) and chair, once. Rows are
-    claimed with SKIP LOCKED, so two runs at once never send the same notice twice."""
-    sent = 0
-    with transaction.atomic():
-        pending = list(
-            PolicyReviewNotice.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(sent_at__isnull=True, attempts__lt=MAX_SEND_ATTEMPTS)
-            .select_related("version__document")
-            .order_by("created_at", "id")[:batch]
-        )
-        for notice in pending:
-            document = notice.version.document
-            when = f"{notice.version.next_review_on:%d/%m/%Y}"
-            subject = (
-                f"{document.title}: review overdue since {when}"
-                if notice.kind == NoticeKind.OVERDUE
-                else f"{document.title}: review due by {when}"
-            )
-            body = (
-                f"The {document.title} (version {notice.version.label}) is due for review by "
-                f"{when}. Section 6 of the policy: the headteacher reviews it and the chair of "
-                "local governors approves it. Sign in and open the policy page:\n\n"
-                f"{reverse('governance:policy_detail', args=[document.pk])}"
-            )
-            notice.attempts += 1
-            try:
-                send_mail(subject, body, None, _recipients(document.school_id))
-            except Exception:
-                logger.warning("Policy review notice %s not sent; will retry.", notice.pk)
-            else:
-                notice.sent_at = timezone.now()
-                sent += 1
-        PolicyReviewNotice.objects.bulk_update(pending, ["sent_at", "attempts"])
-    return sent
 
 
 # --- Wellbeing pulse -------------------------------------------------------------------------

@@ -3,7 +3,9 @@ records and sends nothing new."""
 
 from celery import shared_task
 
-from governance.services import policy_review_notices_record, policy_review_notices_send
+from core.outbox import send_pending
+from governance.models import PolicyReviewNotice
+from governance.services import policy_review_notices_record
 
 
 @shared_task
@@ -11,4 +13,4 @@ def check_policy_reviews() -> int:
     """Daily: note each policy in force whose review is due within 30 days or overdue (once
     per version and kind), then email the headteacher(s) and chair about any not yet sent."""
     policy_review_notices_record()
-    return policy_review_notices_send()
+    return send_pending(PolicyReviewNotice)

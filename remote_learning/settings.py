@@ -36,6 +36,10 @@ CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
 SCHOOL_NAME = env_str("SCHOOL_NAME", "Remote Learning")
 
+# The site's own address, for the links in emails (read away from any request). Production
+# must set an https address: the deployment check (core.E001) fails without one.
+SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000" if DEBUG else "")
+
 # Governors' figures show any count below this as "fewer than 3" (policy section 3.7).
 SMALL_NUMBER_THRESHOLD = 3
 
@@ -194,12 +198,14 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.tasks.check_cases",
         "schedule": crontab(hour="7,16", minute=0, day_of_week="mon-fri"),
     },
-    # Immediate safeguarding concerns: send any notification not yet sent (the nudge after
-    # commit may have been lost to a broker outage), and chase unacknowledged ones.
-    "safeguarding-send-pending-notifications": {
-        "task": "safeguarding.tasks.send_pending_notifications",
+    # Every email (safeguarding notifications, breach emails, policy reviews, messages to
+    # families): send any still due, whose nudge after commit was lost to a broker outage or
+    # whose last try failed.
+    "core-sweep-outboxes": {
+        "task": "core.sweep_outboxes",
         "schedule": crontab(minute="*"),
     },
+    # Immediate safeguarding concerns: chase unacknowledged ones.
     "safeguarding-check-unacknowledged": {
         "task": "safeguarding.tasks.check_unacknowledged",
         "schedule": crontab(minute="*/5"),
@@ -219,11 +225,6 @@ CELERY_BEAT_SCHEDULE = {
     "safeguarding-check-long-absences": {
         "task": "safeguarding.check_long_absences",
         "schedule": crontab(hour=7, minute=30),
-    },
-    # Messages to families whose nudge was lost (broker down when they were written).
-    "contacts-send-pending-family-messages": {
-        "task": "contacts.tasks.send_pending_family_messages",
-        "schedule": crontab(minute="*/5"),
     },
     # MIS imports whose task was lost (broker down at upload) or whose worker died.
     "mis-imports-sweep": {
@@ -256,12 +257,8 @@ CELERY_BEAT_SCHEDULE = {
         "task": "itsupport.tasks.check_overdue_loans",
         "schedule": crontab(hour=7, minute=20),
     },
-    # Data breaches (sections 3.5 and 5): send any breach email whose nudge was lost, and
-    # remind the DPO at 24, 48 and 66 hours after discovery while no ICO decision is recorded.
-    "dpo-send-pending-breach-notifications": {
-        "task": "dpo.tasks.send_pending_breach_notifications",
-        "schedule": crontab(minute="*"),
-    },
+    # Data breaches (sections 3.5 and 5): remind the DPO at 24, 48 and 66 hours after
+    # discovery while no ICO decision is recorded.
     "dpo-check-breach-clocks": {
         "task": "dpo.tasks.check_breach_clocks",
         "schedule": crontab(minute="*/15"),

@@ -15,6 +15,8 @@ from django.urls import reverse
 
 from cases.models import Case
 from contacts.models import ContactLog
+from core.links import site_url
+from core.outbox import OutboxMessage
 from schools.models import Pupil, School
 
 TEXT_LIMIT = 10_000
@@ -207,19 +209,23 @@ class NotificationKind(models.TextChoices):
     ESCALATION = "escalation", "Immediate concern escalated to the headteacher"
 
 
-class Notification(models.Model):
-    """A message to one person, written in the same transaction as what it is about and sent
-    from here afterwards: a broker or mail outage delays it, never loses it."""
+NOTIFICATION_SUBJECTS = {
+    NotificationKind.IMMEDIATE_CONCERN: "An immediate safeguarding concern needs you",
+    NotificationKind.REMINDER: "Reminder: an immediate safeguarding concern needs you",
+    NotificationKind.ESCALATION: "Escalation: an immediate safeguarding concern needs you",
+}
+
+
+class Notification(OutboxMessage):
+    """An email to one person, written in the same transaction as the concern it is about and
+    sent by the outbox afterwards: a broker or mail outage delays it, never loses it. It
+    carries no child's name and no text from the concern: only a link to sign in and see it."""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=10, choices=NotificationKind.choices)
-    created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    last_error = models.CharField(max_length=300, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -229,10 +235,22 @@ class Notification(models.Model):
                 fields=["recipient", "concern", "kind"], name="sg_notification_once"
             )
         ]
-        indexes = [models.Index(fields=["sent_at", "created_at"])]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return NOTIFICATION_SUBJECTS[self.kind]
+
+    def email_body(self) -> str:
+        link = site_url(reverse("safeguarding:concern_detail", args=[self.concern_id]))
+        return (
+            "Please sign in and open this concern straight away:\n\n"
+            f"{link}\n\nThis message does not contain any details of the concern."
+        )
 
 
 class HomeVisit(models.Model):

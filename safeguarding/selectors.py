@@ -7,6 +7,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
     Addendum,
@@ -252,10 +253,16 @@ def _notification_entries(pupil: Pupil) -> list[ChronologyEntry]:
             note.concern_id,
             f"{note.get_kind_display()}: {note.recipient.get_full_name()} notified",
             "",
-            f"sent {timezone.localtime(note.sent_at):%d/%m/%Y %H:%M}"
-            if note.sent_at
-            else "not sent yet",
+            _sending(note),
             None,
         )
         for note in notifications
     ]
+
+
+def _sending(note: Notification) -> str:
+    if note.sent_at:
+        return f"sent {timezone.localtime(note.sent_at):%d/%m/%Y %H:%M}"
+    if note.status == OutboxStatus.FAILED:  # the outbox gave up: someone must be told otherwise
+        return "could not be sent"
+    return "not sent yet"

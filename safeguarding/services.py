@@ -7,17 +7,15 @@ nudged after commit and swept every minute, so a broker outage delays but never 
 """
 
 import datetime
-import logging
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 
 from contacts.models import ContactLog
 from core.actor import Actor
+from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import (
@@ -42,8 +40,6 @@ from safeguarding.permissions import (
 )
 from schools.models import Membership, Pupil, Role, School
 
-logger = logging.getLogger(__name__)
-
 DEFAULT_CATEGORIES = (
     "Neglect",
     "Emotional wellbeing",
@@ -55,12 +51,6 @@ DEFAULT_CATEGORIES = (
 DEFAULT_ACKNOWLEDGE_MINUTES = SafeguardingSettings._meta.get_field(
     "acknowledge_within_minutes"
 ).default
-SEND_BATCH = 100
-SUBJECTS = {
-    NotificationKind.IMMEDIATE_CONCERN: "An immediate safeguarding concern needs you",
-    NotificationKind.REMINDER: "Reminder: an immediate safeguarding concern needs you",
-    NotificationKind.ESCALATION: "Escalation: an immediate safeguarding concern needs you",
-}
 
 
 def _audit(*, action: str, actor: Actor, subject, pupil_id: int, detail: str = "") -> None:
@@ -141,15 +131,8 @@ def concern_raise(
                 for member in dsl_team_for(pupil)
             ]
         )
-        _nudge_sender()
+        outbox_nudge(Notification)
     return concern
-
-
-def _nudge_sender() -> None:
-    from core.queue import enqueue_on_commit
-    from safeguarding.tasks import send_pending_notifications
-
-    enqueue_on_commit(send_pending_notifications)
 
 
 # --- Triage ----------------------------------------------------------------------------------
@@ -344,40 +327,6 @@ def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
 # --- Notifications ---------------------------------------------------------------------------
 
 
-def notifications_send_pending(*, batch: int = SEND_BATCH) -> int:
-    """Send unsent notifications by email and mark them sent. Safe to run concurrently and
-    again: rows are claimed with SKIP LOCKED and a sent row is never sent again. The message
-    carries no child's name and no text from the concern: only a link to sign in and see it."""
-    sent = 0
-    with transaction.atomic():
-        pending = list(
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(sent_at__isnull=True)
-            .select_related("recipient")
-            .order_by("created_at", "id")[:batch]
-        )
-        for notification in pending:
-            path = reverse("safeguarding:concern_detail", args=[notification.concern_id])
-            try:
-                send_mail(
-                    SUBJECTS[notification.kind],
-                    "Please sign in and open this concern straight away:\n\n"
-                    f"{path}\n\nThis message does not contain any details of the concern.",
-                    None,
-                    [notification.recipient.email],
-                )
-            except Exception as error:
-                notification.attempts += 1
-                notification.last_error = type(error).__name__[:300]
-                logger.warning("Notification %s not sent; will retry.", notification.pk)
-            else:
-                notification.attempts += 1
-                notification.sent_at = timezone.now()
-                sent += 1
-        Notification.objects.bulk_update(pending, ["sent_at", "attempts", "last_error"])
-    return sent
-
-
 @transaction.atomic
 def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) -> int:
     """Immediate concerns not acknowledged in time: a REMINDER to the site's DSL team and an
@@ -437,5 +386,5 @@ def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) ->
     Concern.objects.filter(pk__in=[row[0] for row in overdue], escalated_at__isnull=True).update(
         escalated_at=now
     )
-    _nudge_sender()
+    outbox_nudge(Notification)
     return len(overdue)

@@ -4,14 +4,8 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 from celery import shared_task
 
 from safeguarding.rules import flag_social_worker_not_informed
-from safeguarding.services import notifications_for_unacknowledged, notifications_send_pending
+from safeguarding.services import notifications_for_unacknowledged
 from schools.calendar import today
-
-
-@shared_task
-def send_pending_notifications() -> int:
-    """Send every unsent notification (nudged after a concern commits, and every minute)."""
-    return notifications_send_pending()
 
 
 @shared_task

@@ -1,29 +1,21 @@
 """Emailing a group of families: the message and one delivery per family are written in one
-transaction, then sent one by one after commit (policy 5.2). A broker outage delays sending;
-the sweep sends anything left waiting."""
+transaction, then the outbox sends them one by one after commit (policy 5.2). A broker outage
+delays sending; the outbox's sweep sends anything left waiting."""
 
-import logging
 import re
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
-from django.utils import timezone
 
 from contacts.messages.permissions import Audience, audiences_for
-from contacts.models import DeliveryStatus, FamilyMessage, FamilyMessageDelivery, MessageScope
+from contacts.models import FamilyMessage, FamilyMessageDelivery, MessageScope
 from core.actor import Actor
-from core.mailing import family_email, send_one
-from core.queue import enqueue_on_commit
+from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from schools.models import Carer, Pupil
-
-logger = logging.getLogger(__name__)
-
-SEND_BATCH = 200
-MAX_ATTEMPTS = 5
 
 
 def audience_pupils(audience: Audience) -> QuerySet[Pupil]:
@@ -116,50 +108,5 @@ def family_message_send(
         subjects=[(message, pupil_id) for pupil_id in sorted(reached_pupils)],
         detail="carer's email used for a message to families",
     )
-    from contacts.tasks import send_family_messages  # the task module imports this one
-
-    enqueue_on_commit(send_family_messages, message.pk)
+    outbox_nudge(FamilyMessageDelivery)
     return message
-
-
-def family_messages_send_pending(*, message_id: int | None = None, batch: int = SEND_BATCH) -> int:
-    """Send waiting deliveries, one email each. Safe to run concurrently and again: rows are
-    claimed with SKIP LOCKED and a sent row is never sent again. Logs carry ids only."""
-    sent = 0
-    with transaction.atomic():
-        pending = FamilyMessageDelivery.objects.select_for_update(
-            skip_locked=True, of=("self",)
-        ).filter(status=DeliveryStatus.PENDING, attempts__lt=MAX_ATTEMPTS)
-        if message_id is not None:
-            pending = pending.filter(message_id=message_id)
-        rows = list(
-            pending.select_related("message", "message__school", "carer").order_by("id")[:batch]
-        )
-        for delivery in rows:
-            delivery.attempts += 1
-            address = delivery.carer.email if delivery.carer else ""
-            if not address:
-                delivery.status = DeliveryStatus.FAILED
-                delivery.last_error = "no email address"
-                continue
-            email = family_email(
-                subject=delivery.message.subject,
-                body=delivery.message.body,
-                address=address,
-                school_name=delivery.message.school.name,
-            )
-            try:
-                send_one(email)
-            except Exception as error:
-                delivery.last_error = type(error).__name__[:100]
-                if delivery.attempts >= MAX_ATTEMPTS:
-                    delivery.status = DeliveryStatus.FAILED
-                logger.warning("Family message delivery %s not sent; will retry.", delivery.pk)
-            else:
-                delivery.status = DeliveryStatus.SENT
-                delivery.sent_at = timezone.now()
-                sent += 1
-        FamilyMessageDelivery.objects.bulk_update(
-            rows, ["status", "attempts", "sent_at", "last_error"]
-        )
-    return sent

@@ -16,9 +16,10 @@ from contacts.messages.permissions import (
     family_messages_visible_to,
 )
 from contacts.messages.services import family_message_send
-from contacts.models import DeliveryStatus, FamilyMessage
+from contacts.models import FamilyMessage
 from core.actor import Actor
 from core.forms import attempt
+from core.outbox import OutboxStatus
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 
@@ -29,9 +30,9 @@ def _with_counts(queryset):
     return (
         queryset.select_related("sent_by", "site", "school_class")
         .annotate(
-            sent=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.SENT)),
-            waiting=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.PENDING)),
-            failed=Count("deliveries", filter=Q(deliveries__status=DeliveryStatus.FAILED)),
+            sent=Count("deliveries", filter=Q(deliveries__status=OutboxStatus.SENT)),
+            waiting=Count("deliveries", filter=Q(deliveries__status=OutboxStatus.PENDING)),
+            failed=Count("deliveries", filter=Q(deliveries__status=OutboxStatus.FAILED)),
             families=Count("deliveries"),
         )
         .order_by("-created_at", "-id")

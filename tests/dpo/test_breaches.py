@@ -11,14 +11,16 @@ import time_machine
 from django.urls import reverse
 
 from core.actor import Actor
+from core.outbox import retry_wait, send_pending
+from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import Breach, BreachDecision, BreachNotification, BreachStep, StepKind
 from dpo.services import breach_close, breach_decide, breach_report_to_ico
-from dpo.tasks import send_pending_breach_notifications
 from schools.models import Role
 from tests.conftest import client_for
 from tests.dpo.factories import breach_for, decided
 from tests.factories import MembershipFactory, SchoolFactory, UserFactory
+from tests.outbox import assert_links_are_absolute, mail_server_down
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 NOW = datetime.datetime(2026, 11, 2, 10, 0, tzinfo=LONDON)
@@ -29,13 +31,13 @@ NASTY = '<script>alert("x")</script>'
 
 @pytest.fixture(autouse=True)
 def _frozen():
-    with time_machine.travel(NOW, tick=False):
-        yield
+    with time_machine.travel(NOW, tick=False) as clock:
+        yield clock
 
 
 @pytest.fixture(autouse=True)
 def _no_broker():
-    with mock.patch.object(send_pending_breach_notifications, "apply_async") as nudge:
+    with mock.patch.object(send_outbox, "apply_async") as nudge:
         yield nudge
 
 
@@ -76,12 +78,13 @@ def test_it_staff_flag_a_breach_and_the_dpo_is_emailed_a_link_without_personal_d
         action=AccessAction.CREATE, subject_type="dpo.breach", subject_id=str(breach.pk)
     ).exists()
 
-    assert send_pending_breach_notifications() == 1
-    assert send_pending_breach_notifications() == 0
+    assert send_pending(BreachNotification) == 1
+    assert send_pending(BreachNotification) == 0
     [message] = mailoutbox
     assert message.to == [world.users["dpo"].email]
     assert message.subject == "A possible data breach has been flagged"
     assert reverse("dpo:breach_detail", args=[breach.pk]) in message.body
+    assert_links_are_absolute(message.body, reverse("dpo:breach_detail", args=[breach.pk]))
     for private in ("class list", "BCC", "email addresses", "Recalled", "30"):
         assert private not in message.subject + message.body
 
@@ -94,17 +97,20 @@ def test_a_school_without_a_dpo_tells_the_headteacher(world, django_capture_on_c
     ]
 
 
-def test_a_failed_email_stays_for_the_next_sweep(world, django_capture_on_commit_callbacks):
+def test_a_failed_email_stays_for_the_next_sweep(
+    world, django_capture_on_commit_callbacks, _frozen
+):
     flag(world, django_capture_on_commit_callbacks)
-    with mock.patch("dpo.services.send_mail", side_effect=ConnectionRefusedError):
-        assert send_pending_breach_notifications() == 0
+    with mail_server_down():
+        assert send_pending(BreachNotification) == 0
     failed = BreachNotification.objects.get()
     assert (failed.sent_at, failed.attempts, failed.last_error) == (
         None,
         1,
         "ConnectionRefusedError",
     )
-    assert send_pending_breach_notifications() == 1
+    _frozen.shift(retry_wait(1))  # the next sweep after the first retry's wait
+    assert send_pending(BreachNotification) == 1
 
 
 def test_a_discovery_time_in_the_future_is_refused_at_the_field(

@@ -10,15 +10,18 @@ import time_machine
 from django.urls import reverse
 
 from core.actor import Actor
+from core.outbox import send_pending
+from core.tasks import send_outbox
 from dpo.clock import clock_for
 from dpo.models import BreachDecision, BreachNotification, BreachReminder
 from dpo.selectors import open_breaches_for_home
 from dpo.services import breach_decide, breach_reminders_due
-from dpo.tasks import check_breach_clocks, send_pending_breach_notifications
+from dpo.tasks import check_breach_clocks
 from schools.models import Role
 from tests.conftest import client_for
 from tests.dpo.factories import breach_for, decided
 from tests.factories import MembershipFactory, UserFactory
+from tests.outbox import assert_links_are_absolute
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 HOUR = datetime.timedelta(hours=1)
@@ -26,7 +29,7 @@ HOUR = datetime.timedelta(hours=1)
 
 @pytest.fixture(autouse=True)
 def _no_broker():
-    with mock.patch.object(send_pending_breach_notifications, "apply_async"):
+    with mock.patch.object(send_outbox, "apply_async"):
         yield
 
 
@@ -101,7 +104,7 @@ def test_the_dpo_is_reminded_once_at_24_48_and_66_hours(world, mailoutbox):
     MembershipFactory(user=second_dpo, school=world.school, role=Role.DPO)
     discovered = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
     with time_machine.travel(discovered, tick=False) as clock:
-        breach_for(world, discovered_at=discovered)
+        breach = breach_for(world, discovered_at=discovered)
         clock.shift(23 * HOUR + 59 * datetime.timedelta(minutes=1))
         assert check_breach_clocks() == 0
         clock.shift(datetime.timedelta(minutes=1))
@@ -122,7 +125,7 @@ def test_the_dpo_is_reminded_once_at_24_48_and_66_hours(world, mailoutbox):
         for user in (world.users["dpo"], second_dpo)
         for kind in ("24h", "48h", "66h")
     }
-    assert send_pending_breach_notifications() == 6
+    assert send_pending(BreachNotification) == 6
     subjects = sorted({message.subject for message in mailoutbox})
     assert subjects == [
         "Reminder: a data breach has no reporting decision (24 hours)",
@@ -131,6 +134,7 @@ def test_the_dpo_is_reminded_once_at_24_48_and_66_hours(world, mailoutbox):
     ]
     for message in mailoutbox:
         assert "wrong parent" not in message.body
+        assert_links_are_absolute(message.body, reverse("dpo:breach_detail", args=[breach.pk]))
 
 
 def test_a_job_that_missed_a_day_catches_up_with_one_reminder_per_milestone(world):

@@ -3,14 +3,14 @@ loading it again adds nothing."""
 
 from unittest import mock
 
+from core.tasks import send_outbox
 from dpo.demo import breaches_demo_load
 from dpo.models import Breach, BreachDecision
-from dpo.tasks import send_pending_breach_notifications
 from schools.demo import demo_load
 
 
 def test_the_demo_breaches_load_once(db):
-    with mock.patch.object(send_pending_breach_notifications, "apply_async"):
+    with mock.patch.object(send_outbox, "apply_async"):
         school = demo_load()
         breaches_demo_load(school)
         breaches_demo_load(school)

@@ -78,6 +78,8 @@ def module_production_env(tmp_path_factory) -> dict[str, str]:
         DJANGO_VAR_DIR=str(root / "var"),
         # Password resets must reach people: production needs a mail server (mail.E001).
         EMAIL_HOST="smtp.school.example",
+        # Links in emails are built from it; production needs an https one (core.E001).
+        SITE_URL="https://school.example",
     )
     return env
 
@@ -113,6 +115,19 @@ def test_the_deploy_check_fails_when_production_cannot_send_email(production_env
 
     assert result.returncode != 0
     assert "mail.E001" in result.stderr
+
+
+@pytest.mark.parametrize("site_url", [None, "", "http://school.example", "school.example"])
+def test_the_deploy_check_fails_without_an_https_site_url(production_env, site_url):
+    if site_url is None:
+        del production_env["SITE_URL"]
+    else:
+        production_env["SITE_URL"] = site_url
+
+    result = run(["manage.py", "check", "--deploy"], production_env)
+
+    assert result.returncode != 0
+    assert "core.E001" in result.stderr
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,15 @@ from django.urls import reverse
 from kombu.exceptions import OperationalError
 
 from core.actor import Actor
+from core.outbox import retry_wait, send_pending
+from core.tasks import send_outbox
 from safeguarding.models import Concern, Notification, NotificationKind, SafeguardingSettings
 from safeguarding.services import concern_acknowledge, notifications_for_unacknowledged
-from safeguarding.tasks import check_unacknowledged, send_pending_notifications
+from safeguarding.tasks import check_unacknowledged
 from schools.models import Role
 from tests.conftest import client_for
 from tests.factories import MembershipFactory, UserFactory
+from tests.outbox import assert_links_are_absolute, mail_server_down
 from tests.safeguarding.test_concern_journey import NEW_URL, concern_data
 
 RAISED_AT = datetime.datetime(2026, 12, 3, 10, 0, tzinfo=datetime.UTC)
@@ -42,7 +45,7 @@ def test_a_broker_outage_delays_the_email_but_never_drops_it_or_fails_the_reques
     world, deputy, mailoutbox, django_capture_on_commit_callbacks
 ):
     with mock.patch.object(
-        send_pending_notifications, "apply_async", side_effect=OperationalError("down")
+        send_outbox, "apply_async", side_effect=OperationalError("down")
     ) as nudge:
         started = time.monotonic()
         concern = raise_immediate(world, django_capture_on_commit_callbacks)
@@ -51,41 +54,45 @@ def test_a_broker_outage_delays_the_email_but_never_drops_it_or_fails_the_reques
     assert Notification.objects.filter(concern=concern, sent_at__isnull=True).count() == 2
     assert mailoutbox == []
 
-    assert send_pending_notifications() == 2
+    assert send_pending(Notification) == 2
     assert {m.to[0] for m in mailoutbox} == {world.users["dsl"].email, deputy.email}
     for message in mailoutbox:
         assert message.subject == "An immediate safeguarding concern needs you"
         assert reverse("safeguarding:concern_detail", args=[concern.pk]) in message.body
+        assert_links_are_absolute(
+            message.body, reverse("safeguarding:concern_detail", args=[concern.pk])
+        )
         for private in ("Ellis", "Marsh", "no food", "Mum said"):
             assert private not in message.subject + message.body
     assert not Notification.objects.filter(sent_at__isnull=True).exists()
 
     # The sweep again sends nothing.
-    assert send_pending_notifications() == 0
+    assert send_pending(Notification) == 0
     assert len(mailoutbox) == 2
 
 
 def test_a_failed_send_is_kept_for_the_next_sweep(
     world, deputy, mailoutbox, django_capture_on_commit_callbacks
 ):
-    with mock.patch.object(send_pending_notifications, "apply_async"):
+    with mock.patch.object(send_outbox, "apply_async"):
         raise_immediate(world, django_capture_on_commit_callbacks)
-    with mock.patch("safeguarding.services.send_mail", side_effect=ConnectionRefusedError):
-        assert send_pending_notifications() == 0
+    with mail_server_down():
+        assert send_pending(Notification) == 0
     failed = Notification.objects.first()
     assert (failed.sent_at, failed.attempts, failed.last_error) == (
         None,
         1,
         "ConnectionRefusedError",
     )
-    assert send_pending_notifications() == 2
+    with time_machine.travel(retry_wait(1)):  # the next sweep after the first retry's wait
+        assert send_pending(Notification) == 2
 
 
 def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
     world, deputy, django_capture_on_commit_callbacks
 ):
     with (
-        mock.patch.object(send_pending_notifications, "apply_async"),
+        mock.patch.object(send_outbox, "apply_async"),
         time_machine.travel(RAISED_AT, tick=False) as clock,
     ):
         concern = raise_immediate(world, django_capture_on_commit_callbacks)
@@ -113,7 +120,7 @@ def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
 
 def test_an_acknowledged_concern_is_not_chased(world, deputy, django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(send_pending_notifications, "apply_async"),
+        mock.patch.object(send_outbox, "apply_async"),
         time_machine.travel(RAISED_AT, tick=False) as clock,
     ):
         concern = raise_immediate(world, django_capture_on_commit_callbacks)
@@ -127,7 +134,7 @@ def test_an_acknowledged_concern_is_not_chased(world, deputy, django_capture_on_
 def test_a_schools_own_time_limit_is_used(world, deputy, django_capture_on_commit_callbacks):
     SafeguardingSettings.objects.create(school=world.school, acknowledge_within_minutes=5)
     with (
-        mock.patch.object(send_pending_notifications, "apply_async"),
+        mock.patch.object(send_outbox, "apply_async"),
         time_machine.travel(RAISED_AT, tick=False) as clock,
     ):
         raise_immediate(world, django_capture_on_commit_callbacks)
@@ -165,6 +172,6 @@ def test_with_the_broker_really_down_raising_a_concern_is_quick_and_the_email_fo
     assert mailoutbox == []
 
     # The broker is back: the next sweep (beat, every minute) sends each email once.
-    assert send_pending_notifications() == 2
-    assert send_pending_notifications() == 0
+    assert send_pending(Notification) == 2
+    assert send_pending(Notification) == 0
     assert len(mailoutbox) == 2

@@ -8,13 +8,15 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from contacts.messages.services import family_message_send, family_messages_send_pending
-from contacts.models import DeliveryStatus, FamilyMessage, FamilyMessageDelivery
-from contacts.tasks import send_family_messages
+from contacts.messages.services import family_message_send
+from contacts.models import FamilyMessage, FamilyMessageDelivery
 from core.actor import Actor
+from core.outbox import OutboxStatus, send_pending
+from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
 from tests.conftest import client_for
 from tests.factories import CarerFactory, PupilFactory
+from tests.outbox import assert_links_are_absolute
 
 pytestmark = pytest.mark.django_db
 
@@ -33,9 +35,9 @@ def twelve_families(world) -> list[str]:
 def run_nudge_now():
     """The worker, in the test: the nudge sent after commit runs the task at once."""
     return mock.patch.object(
-        send_family_messages,
+        send_outbox,
         "apply_async",
-        side_effect=lambda args, kwargs: send_family_messages(*args),
+        side_effect=lambda args, kwargs: send_outbox(*args),
     )
 
 
@@ -69,8 +71,10 @@ def test_a_message_to_twelve_families_exposes_no_address_to_another(
         assert not any(other in raw for other in others), "another family's address leaked"
         # Minimum personal data: no child's or carer's name is added to the message.
         assert "Brook" not in raw and "Dear parent or carer," in email.body
+        # A family email carries no link; were one added, it would have to be absolute.
+        assert_links_are_absolute(email.body)
     assert sorted(m.to[0] for m in family_emails) == sorted(addresses)
-    assert set(message.deliveries.values_list("status", flat=True)) == {DeliveryStatus.SENT}
+    assert set(message.deliveries.values_list("status", flat=True)) == {OutboxStatus.SENT}
 
 
 def test_siblings_parents_get_one_copy(world, mailoutbox, django_capture_on_commit_callbacks):
@@ -122,8 +126,8 @@ def test_a_broker_outage_delays_the_messages_and_the_sweep_sends_them(world, mai
     addresses = twelve_families(world)
     send(world)  # on-commit nudge never runs: as if the broker were down
     assert mailoutbox == []
-    assert family_messages_send_pending() >= 12
-    assert family_messages_send_pending() == 0  # nothing is sent twice
+    assert send_pending(FamilyMessageDelivery) >= 12
+    assert send_pending(FamilyMessageDelivery) == 0  # nothing is sent twice
     assert {m.to[0] for m in mailoutbox} >= set(addresses)
 
 
