@@ -107,9 +107,7 @@ def oversight_report_request(
 
 
 def _enqueue(report_id: int) -> None:
-    from oversight.tasks import oversight_report_render_task
-
-    enqueue_on_commit(oversight_report_render_task, report_id)
+    enqueue_on_commit("oversight.tasks.oversight_report_render_task", report_id)
 
 
 @transaction.atomic

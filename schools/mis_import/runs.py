@@ -37,8 +37,6 @@ def mis_import_start(
     background: bool | None = None,
 ) -> MisImport:
     """Record the run, then process it now (small files, the command) or in Celery."""
-    from schools.tasks import mis_import_process_task  # tasks import this module
-
     estimated_rows = max(0, data.count(b"\n") - 1)
     if background is None:
         background = estimated_rows > sync_max_rows()
@@ -56,7 +54,7 @@ def mis_import_start(
         run.full_clean()
         run.save()
         if background:
-            enqueue_on_commit(mis_import_process_task, run.pk)
+            enqueue_on_commit("schools.tasks.mis_import_process_task", run.pk)
     if not background:
         mis_import_process(run_id=run.pk)
         run.refresh_from_db()

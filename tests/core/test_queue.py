@@ -6,7 +6,7 @@ import logging
 import pytest
 from django.db import transaction
 
-from core.queue import enqueue_on_commit
+from core.queue import enqueue_on_commit, task_named
 
 pytestmark = pytest.mark.django_db
 
@@ -83,3 +83,25 @@ def test_outside_a_transaction_the_task_is_sent_at_once(transactional_db):
     enqueue_on_commit(task, 41)
 
     assert task.sent == [((41,), {})]
+
+
+def test_a_task_named_rather_than_imported_is_found_when_it_is_sent(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    from celery import current_app
+
+    task = RecordingTask()
+    monkeypatch.setitem(current_app.tasks, task.name, task)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        enqueue_on_commit(task.name, 41)
+
+    assert task.sent == [((41,), {})]
+
+
+def test_every_task_a_service_names_is_found_by_that_name():
+    for name in (
+        "schools.tasks.mis_import_process_task",
+        "oversight.tasks.oversight_report_render_task",
+    ):
+        assert task_named(name).name == name
