@@ -79,16 +79,6 @@ def missing_parties(case: Case, agreements: list[Agreement] | None = None) -> li
     return [party for party in required_parties(case) if party not in agreed]
 
 
-def _audit(actor: Actor, action: str, subject, case: Case, detail=""):
-    access_record(
-        action=action,
-        actor=actor,
-        subject=subject,
-        pupil_id=case.pupil_id,
-        detail=detail,
-    )
-
-
 def _move(case: Case, to_status: str, by: object, note: str = "") -> None:
     StatusChange.objects.create(
         case=case, from_status=case.status, to_status=to_status, changed_by=by, note=note
@@ -167,7 +157,7 @@ def case_propose(
     case.full_clean()
     case.save()
     StatusChange.objects.create(case=case, to_status=Status.PROPOSED, changed_by=actor.user)
-    _audit(actor, AccessAction.CREATE, case, case)
+    access_record(actor=actor, action=AccessAction.CREATE, subject=case, pupil_id=case.pupil_id)
     return case
 
 
@@ -207,7 +197,13 @@ def agreement_record(
     )
     agreement.full_clean()
     agreement.save()
-    _audit(actor, AccessAction.CREATE, agreement, case, detail=f"agreement: {party}")
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=agreement,
+        pupil_id=case.pupil_id,
+        detail=f"agreement: {party}",
+    )
     return agreement
 
 
@@ -229,7 +225,13 @@ def case_activate(*, actor: Actor, case: Case) -> Case:
         actor=actor,
         resolution="All parties agreed.",
     )
-    _audit(actor, AccessAction.CHANGE, case, case, detail="activated")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=case,
+        pupil_id=case.pupil_id,
+        detail="activated",
+    )
     return case
 
 
@@ -275,7 +277,13 @@ def provision_record(
     )
     provision.full_clean()
     provision.save()
-    _audit(actor, AccessAction.CREATE, provision, case, detail="provision")
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=provision,
+        pupil_id=case.pupil_id,
+        detail="provision",
+    )
     return provision
 
 
@@ -336,7 +344,13 @@ def review_record(
         _move(case, Status.REINTEGRATING, actor.user, note="Decided at review")
     case.save(update_fields=["next_review_date", "end_date", "status"])
     flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
-    _audit(actor, AccessAction.CREATE, review, case, detail=f"review: {decision}")
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=review,
+        pupil_id=case.pupil_id,
+        detail=f"review: {decision}",
+    )
     return review
 
 
@@ -360,7 +374,13 @@ def reintegration_plan_save(
         },
     )
     action = AccessAction.CREATE if created else AccessAction.CHANGE
-    _audit(actor, action, plan, case, detail="reintegration plan")
+    access_record(
+        actor=actor,
+        action=action,
+        subject=plan,
+        pupil_id=case.pupil_id,
+        detail="reintegration plan",
+    )
     return plan
 
 
@@ -381,7 +401,13 @@ def reintegration_step_add(
     step = ReintegrationStep(plan=plan, description=description.strip(), target_date=target_date)
     step.full_clean()
     step.save()
-    _audit(actor, AccessAction.CREATE, step, case, detail="reintegration step")
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=step,
+        pupil_id=case.pupil_id,
+        detail="reintegration step",
+    )
     return step
 
 
@@ -393,7 +419,13 @@ def reintegration_step_done(
     _not_in_future(done_on, "done_on")
     step.done_on = done_on
     step.save(update_fields=["done_on"])
-    _audit(actor, AccessAction.CHANGE, step, step.plan.case, detail="step done")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=step,
+        pupil_id=step.plan.case.pupil_id,
+        detail="step done",
+    )
     return step
 
 
@@ -428,7 +460,13 @@ def case_close(
     case.full_clean()
     case.save()
     flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
-    _audit(actor, AccessAction.CHANGE, case, case, detail="closed")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=case,
+        pupil_id=case.pupil_id,
+        detail="closed",
+    )
     return case
 
 
@@ -538,7 +576,13 @@ def closure_check_update(
     check.updated_by = actor.user
     check.full_clean()
     check.save()
-    _audit(actor, AccessAction.CHANGE, check, case, detail="class overview")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=check,
+        pupil_id=case.pupil_id,
+        detail="class overview",
+    )
     return check
 
 
@@ -555,5 +599,11 @@ def paper_delivery_record(
     )
     delivery.full_clean()
     delivery.save()
-    _audit(actor, AccessAction.CREATE, delivery, case, detail="paper delivery")
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=delivery,
+        pupil_id=case.pupil_id,
+        detail="paper delivery",
+    )
     return delivery

@@ -41,10 +41,6 @@ def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT
         raise ValidationError({field: f"Keep this under {limit:,} characters."})
 
 
-def _audit(*, action: str, actor: Actor, subject, detail: str = "") -> None:
-    access_record(action=action, actor=actor, subject=subject, detail=detail)
-
-
 # --- Flagging --------------------------------------------------------------------------------
 
 
@@ -82,7 +78,7 @@ def breach_flag(
     )
     breach.full_clean()
     breach.save()
-    _audit(action=AccessAction.CREATE, subject=breach, actor=actor)
+    access_record(action=AccessAction.CREATE, subject=breach, actor=actor)
     BreachNotification.objects.bulk_create(
         [
             BreachNotification(recipient=handler, breach=breach, kind=NotificationKind.FLAGGED)
@@ -110,7 +106,7 @@ def _add_step(*, actor: Actor, breach: Breach, kind: str, **fields) -> BreachSte
     step = BreachStep(breach=breach, kind=kind, recorded_by=actor.user, **fields)
     step.full_clean()
     step.save()
-    _audit(action=AccessAction.CHANGE, subject=breach, actor=actor, detail=kind)
+    access_record(action=AccessAction.CHANGE, subject=breach, actor=actor, detail=kind)
     return step
 
 

@@ -53,10 +53,6 @@ DEFAULT_ACKNOWLEDGE_MINUTES = SafeguardingSettings._meta.get_field(
 ).default
 
 
-def _audit(*, action: str, actor: Actor, subject, pupil_id: int, detail: str = "") -> None:
-    access_record(action=action, actor=actor, subject=subject, pupil_id=pupil_id, detail=detail)
-
-
 def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
     if not (value or "").strip():
         raise ValidationError({field: f"Write {label}."})
@@ -121,7 +117,7 @@ def concern_raise(
     )
     concern.full_clean()
     concern.save()
-    _audit(action=AccessAction.CREATE, subject=concern, pupil_id=pupil.pk, actor=actor)
+    access_record(action=AccessAction.CREATE, subject=concern, pupil_id=pupil.pk, actor=actor)
     if urgency == Urgency.IMMEDIATE:
         Notification.objects.bulk_create(
             [
@@ -156,7 +152,7 @@ def concern_acknowledge(*, actor: Actor, concern: Concern) -> Concern:
             concern.owner = actor.user
         concern.full_clean()
         concern.save()
-        _audit(
+        access_record(
             action=AccessAction.CHANGE,
             subject=concern,
             pupil_id=concern.pupil_id,
@@ -178,7 +174,7 @@ def concern_assign(*, actor: Actor, concern: Concern, owner: object | None) -> C
         concern.acknowledged_at = timezone.now()
     concern.full_clean()
     concern.save()
-    _audit(
+    access_record(
         action=AccessAction.CHANGE,
         subject=concern,
         pupil_id=concern.pupil_id,
@@ -204,11 +200,8 @@ def action_add(
     action = Action(concern=concern, what=what, who=who, due_on=due_on, recorded_by=actor.user)
     action.full_clean()
     action.save()
-    _audit(
-        action=AccessAction.CREATE,
-        subject=action,
-        pupil_id=concern.pupil_id,
-        actor=actor,
+    access_record(
+        action=AccessAction.CREATE, subject=action, pupil_id=concern.pupil_id, actor=actor
     )
     return action
 
@@ -225,7 +218,7 @@ def action_done(
         action.done_on = done_on or timezone.localdate()
         action.full_clean()
         action.save(update_fields=["done_on"])
-        _audit(
+        access_record(
             action=AccessAction.CHANGE,
             subject=action,
             pupil_id=action.concern.pupil_id,
@@ -249,11 +242,8 @@ def decision_add(
     record = Decision(concern=concern, decision=decision, reason=reason, decided_by=actor.user)
     record.full_clean()
     record.save()
-    _audit(
-        action=AccessAction.CREATE,
-        subject=record,
-        pupil_id=concern.pupil_id,
-        actor=actor,
+    access_record(
+        action=AccessAction.CREATE, subject=record, pupil_id=concern.pupil_id, actor=actor
     )
     return record
 
@@ -275,11 +265,8 @@ def referral_add(
     )
     referral.full_clean()
     referral.save()
-    _audit(
-        action=AccessAction.CREATE,
-        subject=referral,
-        pupil_id=concern.pupil_id,
-        actor=actor,
+    access_record(
+        action=AccessAction.CREATE, subject=referral, pupil_id=concern.pupil_id, actor=actor
     )
     return referral
 
@@ -291,11 +278,8 @@ def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
     addendum = Addendum(concern=concern, text=text, added_by=actor.user)
     addendum.full_clean()
     addendum.save()
-    _audit(
-        action=AccessAction.CREATE,
-        subject=addendum,
-        pupil_id=concern.pupil_id,
-        actor=actor,
+    access_record(
+        action=AccessAction.CREATE, subject=addendum, pupil_id=concern.pupil_id, actor=actor
     )
     return addendum
 
@@ -314,7 +298,7 @@ def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
     concern.closed_at = now
     concern.full_clean()
     concern.save()
-    _audit(
+    access_record(
         action=AccessAction.CHANGE,
         subject=concern,
         pupil_id=concern.pupil_id,

@@ -155,16 +155,6 @@ def _locked(by: object, item: RetentionReviewItem) -> RetentionReviewItem:
     return locked
 
 
-def _audit(*, actor: Actor, item: RetentionReviewItem, detail: str) -> None:
-    access_record(
-        action=AccessAction.CHANGE,
-        actor=actor,
-        subject=item,
-        pupil_id=item.pupil_id,
-        detail=detail,
-    )
-
-
 @transaction.atomic
 def retention_item_approve(*, actor: Actor, item: RetentionReviewItem) -> RetentionReviewItem:
     """The DPO agrees this record may be anonymised (never a child-protection file)."""
@@ -178,7 +168,13 @@ def retention_item_approve(*, actor: Actor, item: RetentionReviewItem) -> Retent
     item.decided_at = timezone.now()
     item.full_clean()
     item.save()
-    _audit(item=item, actor=actor, detail="approved for anonymisation")
+    access_record(
+        action=AccessAction.CHANGE,
+        subject=item,
+        pupil_id=item.pupil_id,
+        actor=actor,
+        detail="approved for anonymisation",
+    )
     return item
 
 
@@ -210,7 +206,9 @@ def retention_item_keep(
     item.decided_at = timezone.now()
     item.full_clean()
     item.save()
-    _audit(item=item, actor=actor, detail="kept")
+    access_record(
+        action=AccessAction.CHANGE, subject=item, pupil_id=item.pupil_id, actor=actor, detail="kept"
+    )
     return item
 
 
@@ -270,8 +268,10 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
     item.anonymised_at = timezone.now()
     item.full_clean()
     item.save()
-    _audit(
-        item=item,
+    access_record(
+        action=AccessAction.CHANGE,
+        subject=item,
+        pupil_id=item.pupil_id,
         actor=actor,
         detail=f"anonymised case {case.pk}: "
         + ", ".join(f"{n} {name}" for name, n in counts.items()),

@@ -53,10 +53,6 @@ def has_agreement(pupil: Pupil) -> bool:
     return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
 
 
-def _audit(*, action: str, actor: Actor, subject, pupil_id, detail: str = "") -> None:
-    access_record(action=action, actor=actor, subject=subject, pupil_id=pupil_id, detail=detail)
-
-
 # --- Family agreement ------------------------------------------------------------------------
 
 
@@ -123,7 +119,7 @@ def session_agreement_record(
     )
     agreement.full_clean()
     agreement.save()
-    _audit(action=AccessAction.CREATE, subject=agreement, pupil_id=pupil.pk, actor=actor)
+    access_record(action=AccessAction.CREATE, subject=agreement, pupil_id=pupil.pk, actor=actor)
     return agreement
 
 
@@ -254,12 +250,8 @@ def _create(
         ]
     )
     for pupil in pupils:
-        _audit(
-            action=AccessAction.CREATE,
-            subject=session,
-            pupil_id=pupil.pk,
-            actor=actor,
-            detail=kind,
+        access_record(
+            action=AccessAction.CREATE, subject=session, pupil_id=pupil.pk, actor=actor, detail=kind
         )
     return session
 
@@ -365,7 +357,7 @@ def session_checklist_record(
         row.attended = row.pupil_id in came
         row.save(update_fields=["attended"])
     for pupil_id in invited:
-        _audit(
+        access_record(
             action=AccessAction.CHANGE,
             subject=session,
             pupil_id=pupil_id,
@@ -389,7 +381,7 @@ def session_stop(*, actor: Actor, session: VirtualSession) -> VirtualSession:
         session.full_clean()
         session.save(update_fields=["stopped_at", "stopped_by"])
         for pupil_id in session.pupils.values_list("pk", flat=True):
-            _audit(
+            access_record(
                 action=AccessAction.CHANGE,
                 subject=session,
                 pupil_id=pupil_id,
@@ -432,7 +424,7 @@ def concern_raise_from_session(
     concern.session = session
     concern.full_clean()
     concern.save(update_fields=["source", "session"])
-    _audit(
+    access_record(
         action=AccessAction.CHANGE,
         subject=concern,
         pupil_id=pupil.pk,

@@ -33,16 +33,6 @@ class Agreement:
     DSL = "dsl"
 
 
-def _audit(*, actor: Actor, action, subject, case: Case, detail: str = "") -> None:
-    access_record(
-        action=action,
-        actor=actor,
-        subject=subject,
-        pupil_id=case.pupil_id,
-        detail=detail,
-    )
-
-
 def _not_in_future(value: datetime.date, field: str) -> None:
     if value > today():
         raise ValidationError({field: "This date is in the future."})
@@ -68,7 +58,7 @@ def visit_request(
     )
     visit.full_clean()
     visit.save()
-    _audit(actor=actor, action=AccessAction.CREATE, subject=visit, case=case)
+    access_record(actor=actor, action=AccessAction.CREATE, subject=visit, pupil_id=case.pupil_id)
     return visit
 
 
@@ -91,11 +81,11 @@ def visit_agree(*, actor: Actor, visit: HomeVisit, which: str) -> HomeVisit:
         raise ValidationError({"which": "Choose whose agreement this is."})
     visit.full_clean()
     visit.save()
-    _audit(
+    access_record(
         actor=actor,
         action=AccessAction.CHANGE,
         subject=visit,
-        case=visit.case,
+        pupil_id=visit.case.pupil_id,
         detail=f"{which} agreement",
     )
     return visit
@@ -143,11 +133,11 @@ def visit_record(
         actor=actor,
         resolution=f"Home visit made on {visited_on:%d/%m/%Y}",
     )
-    _audit(
+    access_record(
         actor=actor,
         action=AccessAction.CHANGE,
         subject=visit,
-        case=visit.case,
+        pupil_id=visit.case.pupil_id,
         detail=f"visit recorded, {len(staff)} staff",
     )
     return visit
@@ -178,7 +168,7 @@ def social_worker_informed_record(
         actor=actor,
         resolution=f"Social worker informed on {informed_on:%d/%m/%Y}",
     )
-    _audit(actor=actor, action=AccessAction.CREATE, subject=informed, case=case)
+    access_record(actor=actor, action=AccessAction.CREATE, subject=informed, pupil_id=case.pupil_id)
     return informed
 
 
@@ -214,11 +204,11 @@ def involvement_add(
             pupil_share_grant(pupil=case.pupil, with_user=worker, actor=actor)
         except ShareRefused as refused:
             raise ValidationError({"worker": str(refused)}) from refused
-    _audit(
+    access_record(
         actor=actor,
         action=AccessAction.CREATE,
         subject=involvement,
-        case=case,
+        pupil_id=case.pupil_id,
         detail=kind,
     )
     return involvement
@@ -258,11 +248,11 @@ def involvement_end(
         )
         if not still_involved:
             pupil_share_revoke(pupil=case.pupil, with_user=involvement.worker, actor=actor)
-    _audit(
+    access_record(
         actor=actor,
         action=AccessAction.CHANGE,
         subject=involvement,
-        case=case,
+        pupil_id=case.pupil_id,
         detail="ended",
     )
     return involvement
