@@ -25,16 +25,18 @@ from dataprotection.refusals import Access, refuse, refuse_unless
 from governance.models import FollowUp, MonitoringActivity, PolicyDocument, PolicyVersion
 from schools.models import Membership, Role, School, SchoolClass, Site
 from schools.permissions import (
+    GOVERNOR_READER_ROLES,
+    GOVERNOR_ROLES,
+    LEADERSHIP_ROLES,
     memberships_of,
     school_ids_with_roles,
     scoped_record_covered,
     scoped_record_grant,
 )
 
-MONITORING_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
-GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
-POLICY_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
-PULSE_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
+MONITORING_ROLES = LEADERSHIP_ROLES
+POLICY_READ_ROLES = LEADERSHIP_ROLES | GOVERNOR_ROLES
+PULSE_SUMMARY_ROLES = GOVERNOR_READER_ROLES
 
 
 # --- Monitoring --------------------------------------------------------------------------------

@@ -15,11 +15,11 @@ from core.actor import Actor
 from dataprotection.refusals import Access, refuse, refuse_unless
 from declarations.models import DeclarationIssue
 from schools.models import Membership, Role
-from schools.permissions import memberships_of, roles_of
+from schools.permissions import GOVERNOR_ROLES, memberships_of, roles_of
 
 DECLARATION_VIEWER_ROLES = frozenset({Role.IT_STAFF, Role.SLT, Role.HEADTEACHER})
 DECLARATION_RESOLVER_ROLES = frozenset({Role.IT_STAFF})
-NOT_STAFF_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+NOT_STAFF_ROLES = GOVERNOR_ROLES
 
 
 def _scope(membership: Membership) -> Q:

@@ -18,16 +18,18 @@ from django.db.models import Q, QuerySet
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
 from oversight.models import OversightReport
-from schools.models import Membership, Role, School, SchoolClass, Site
+from schools.models import Membership, School, SchoolClass, Site
 from schools.permissions import (
+    GOVERNOR_READER_ROLES,
+    LEADERSHIP_ROLES,
     memberships_of,
     school_ids_with_roles,
     scoped_record_covered,
     scoped_record_grant,
 )
 
-REPORT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
-GOVERNOR_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
+REPORT_ROLES = LEADERSHIP_ROLES
+GOVERNOR_SUMMARY_ROLES = GOVERNOR_READER_ROLES
 
 
 def _report_memberships(user: object) -> list[Membership]:
