@@ -3,18 +3,19 @@ the device they use keeps pupils' data safe, at first use and then yearly."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.actor import Actor
 from core.forms import attempt
 from declarations.forms import DeclarationForm
+from declarations.permissions import access_declaration
 from declarations.selectors import open_declaration_issues
 from declarations.services import (
     DECLARATION_SESSION_KEY,
     declaration_gate_state,
     declaration_submit,
-    must_declare,
 )
 
 
@@ -22,8 +23,7 @@ from declarations.services import (
 @require_http_methods(["GET", "POST"])
 def declare(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not must_declare(user):
-        raise Http404
+    access_declaration(Actor.of(request))
     form = DeclarationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         made = []

@@ -14,6 +14,8 @@ Each rule exists as a predicate and as a queryset scope; tests check that they a
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse
 from dpo.models import Breach, RetentionReviewItem
 from schools.models import Role, School
 from schools.permissions import memberships_of
@@ -83,6 +85,34 @@ def breach_handlers_for(school_id: int) -> QuerySet[User]:
     ).distinct()
 
 
+BREACH_SUBJECT = Breach._meta.label_lower
+
+
+def access_breach_register(actor: Actor) -> None:
+    """The register and the flagging form: anyone working at a school; else an audited 404."""
+    if not can_use_breach_register(actor.user):
+        refuse(actor, detail="no membership at any school", subject_type=BREACH_SUBJECT)
+
+
+def access_breach(actor: Actor, pk: int, *, to: Access = "read") -> Breach:
+    """Read: the school's DPO and headteacher, and the person who flagged it (their receipt).
+    Act: the DPO only; the other readers get 403. Everyone else the same audited 404 as for a
+    breach that does not exist."""
+    from dpo.selectors import breach_for_page  # the selectors read through this module
+
+    breach = breach_for_page(pk)
+    if breach is None or not can_see_breach(actor.user, breach):
+        refuse(
+            actor,
+            detail="breach not visible to this person",
+            subject_type=BREACH_SUBJECT,
+            subject_id=pk,
+        )
+    if to == "act" and not can_handle_breach(actor.user, breach):
+        refuse(actor, detail="only the DPO acts on a breach", status=403, subject=breach)
+    return breach
+
+
 # --- Retention ---------------------------------------------------------------------------------
 
 
@@ -100,3 +130,35 @@ def can_see_retention_item(user: object, item: RetentionReviewItem) -> bool:
 
 def can_decide_retention(user: object, item: RetentionReviewItem) -> bool:
     return item.school_id in _school_ids(user, HANDLER_ROLES)
+
+
+RETENTION_SUBJECT = RetentionReviewItem._meta.label_lower
+
+
+def access_retention_queue(actor: Actor) -> None:
+    if not can_view_retention(actor.user):
+        refuse(actor, detail="retention queue", subject_type=RETENTION_SUBJECT)
+
+
+def access_retention_item(actor: Actor, pk: int, *, to: Access = "read") -> RetentionReviewItem:
+    """Read: the school's DPO and headteacher. Act (decide): the DPO; the headteacher gets
+    403. Everyone else an audited 404."""
+    from dpo.selectors import retention_item_for_page  # the selectors read through this module
+
+    item = retention_item_for_page(pk)
+    if item is None or not can_see_retention_item(actor.user, item):
+        refuse(
+            actor,
+            detail="retention item not visible",
+            subject_type=RETENTION_SUBJECT,
+            subject_id=pk,
+        )
+    if to == "act" and not can_decide_retention(actor.user, item):
+        refuse(
+            actor,
+            detail="only the DPO decides retention",
+            status=403,
+            subject=item,
+            pupil_id=item.pupil_id,
+        )
+    return item

@@ -8,10 +8,9 @@ the same audited 404 as for a breach that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -31,54 +30,17 @@ from dpo.forms import (
 )
 from dpo.models import Breach
 from dpo.permissions import (
+    BREACH_SUBJECT,
+    access_breach,
+    access_breach_register,
     can_handle_breach,
     can_oversee_breaches,
     can_read_breach,
-    can_report_breach,
-    can_see_breach,
     schools_to_report_for,
 )
 from dpo.selectors import breach_for_page, breaches_for_list, with_clocks
 
-BREACH_SUBJECT = Breach._meta.label_lower
 PAGE_SIZE = 25
-
-
-def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=BREACH_SUBJECT,
-        subject_id=subject_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def _member_or_404(request: HttpRequest) -> None:
-    if not can_report_breach(request.user):
-        raise _not_found(request, subject_id="", detail="no membership at any school")
-
-
-def breach_or_404(request: HttpRequest, pk: int) -> Breach:
-    breach = breach_for_page(pk)
-    if breach is None or not can_see_breach(request.user, breach):
-        raise _not_found(request, subject_id=pk, detail="breach not visible to this person")
-    return breach
-
-
-def handled_breach_or_403(request: HttpRequest, pk: int) -> Breach:
-    """404 for those who may not know of it; 403 for the reporter and the headteacher."""
-    breach = breach_or_404(request, pk)
-    if not can_handle_breach(request.user, breach):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=breach,
-            detail="only the DPO acts on a breach",
-        )
-        raise PermissionDenied
-    return breach
 
 
 # --- Register --------------------------------------------------------------------------------
@@ -87,7 +49,7 @@ def handled_breach_or_403(request: HttpRequest, pk: int) -> Breach:
 @login_required
 @require_safe
 def breach_list(request: HttpRequest) -> HttpResponse:
-    _member_or_404(request)
+    access_breach_register(Actor.of(request))
     page = Paginator(breaches_for_list(request.user), PAGE_SIZE).get_page(request.GET.get("page"))
     breaches = with_clocks(page.object_list)
     access_record(
@@ -110,7 +72,7 @@ def breach_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def breach_new(request: HttpRequest) -> HttpResponse:
-    _member_or_404(request)
+    access_breach_register(Actor.of(request))
     schools = schools_to_report_for(request.user)
     form = BreachForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
@@ -174,14 +136,14 @@ def _render_detail(request: HttpRequest, breach: Breach, **bound: Form) -> HttpR
 @login_required
 @require_safe
 def breach_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, breach_or_404(request, pk))
+    return _render_detail(request, access_breach(Actor.of(request), pk))
 
 
 def _step_view(form_class, prefix: str, context_name: str, act, done: str):
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        breach = handled_breach_or_403(request, pk)
+        breach = access_breach(Actor.of(request), pk, to="act")
         form = form_class(request.POST, prefix=prefix)
         if form.is_valid() and attempt(
             form, lambda: act(actor=Actor.of(request), breach=breach, **form.cleaned_data)

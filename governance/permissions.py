@@ -16,21 +16,27 @@ Wellbeing pulse (section 3.7): every member of staff with a non-governor members
 for their school; governors, the chair and the headteacher read the suppressed aggregates.
 """
 
+from typing import Literal
+
 from django.db.models import Q, QuerySet
 
-from governance.models import MonitoringActivity, PolicyDocument, PolicyVersion
-from schools.models import Membership, Role, SchoolClass, Site
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
+from governance.models import FollowUp, MonitoringActivity, PolicyDocument, PolicyVersion
+from schools.models import Membership, Role, School, SchoolClass, Site
 from schools.permissions import (
+    GOVERNOR_READER_ROLES,
+    GOVERNOR_ROLES,
+    LEADERSHIP_ROLES,
     memberships_of,
     school_ids_with_roles,
     scoped_record_covered,
     scoped_record_grant,
 )
 
-MONITORING_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
-GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
-POLICY_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
-PULSE_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
+MONITORING_ROLES = LEADERSHIP_ROLES
+POLICY_READ_ROLES = LEADERSHIP_ROLES | GOVERNOR_ROLES
+PULSE_SUMMARY_ROLES = GOVERNOR_READER_ROLES
 
 
 # --- Monitoring --------------------------------------------------------------------------------
@@ -101,8 +107,6 @@ def can_record_monitoring_for(
 
 def recordable_scopes(user: object) -> tuple[QuerySet, QuerySet, QuerySet]:
     """The whole schools, sites and classes this person may record monitoring for."""
-    from schools.models import School
-
     whole_schools: set[int] = set()
     site_ids: set[int] = set()
     class_ids: set[int] = set()
@@ -130,6 +134,59 @@ def whole_school_ids(user: object) -> set[int]:
         for m in _monitoring_memberships(user)
         if m.role == Role.HEADTEACHER or (m.site_id is None and m.school_class_id is None)
     }
+
+
+MONITORING_HIDDEN = "monitoring not visible to this person"
+MONITORING_FINDINGS = "governors see that monitoring took place, not its findings"
+MONITORING_RECORDERS = "only SLT and the headteacher record monitoring"
+
+
+def access_monitoring_list(actor: Actor) -> None:
+    refuse_unless(can_list_monitoring(actor.user), actor, detail="monitoring list")
+
+
+def access_monitoring_new(actor: Actor) -> None:
+    """Recording: SLT and the headteacher; governors, who may list monitoring, get 403."""
+    user = actor.user
+    if not can_record_monitoring(user):
+        refuse(actor, detail=MONITORING_RECORDERS, status=403 if can_list_monitoring(user) else 404)
+
+
+def _monitoring_or_refuse(
+    actor: Actor, activity: MonitoringActivity | None, pk: int, to: Access
+) -> MonitoringActivity:
+    """The full record for SLT and the head of its scope (read and act alike); 403 for the
+    school's governors, who may know it took place; an audited 404 for everyone else."""
+    user = actor.user
+    if activity is None or not can_know_monitoring(user, activity):
+        refuse(
+            actor,
+            detail=MONITORING_HIDDEN,
+            subject_type=MonitoringActivity._meta.label_lower,
+            subject_id=pk,
+        )
+    allowed = can_read_monitoring(user, activity)
+    if to == "act":
+        allowed = allowed and can_act_on_monitoring(user, activity)
+    if not allowed:
+        refuse(actor, detail=MONITORING_FINDINGS, status=403, subject=activity)
+    return activity
+
+
+def access_monitoring(actor: Actor, pk: int, *, to: Access = "read") -> MonitoringActivity:
+    activity = MonitoringActivity.objects.select_related("school_class").filter(pk=pk).first()
+    return _monitoring_or_refuse(actor, activity, pk, to)
+
+
+def access_follow_up(actor: Actor, pk: int) -> FollowUp:
+    """A follow-up to mark done: the same door as its activity's, to act."""
+    follow_up = FollowUp.objects.select_related("activity__school_class").filter(pk=pk).first()
+    if follow_up is None:
+        refuse(
+            actor, detail=MONITORING_HIDDEN, subject_type=FollowUp._meta.label_lower, subject_id=pk
+        )
+    _monitoring_or_refuse(actor, follow_up.activity, follow_up.activity_id, "act")
+    return follow_up
 
 
 # --- Policy review ---------------------------------------------------------------------------
@@ -177,6 +234,60 @@ def can_add_policy(user: object) -> bool:
     return bool(headteacher_school_ids(user))
 
 
+POLICY_HIDDEN = "policy not visible to this person"
+POLICY_DRAFTERS = "only the headteacher drafts a policy"
+POLICY_STEPS = {
+    "review": (can_review_policy, "only the headteacher reviews a policy version"),
+    "approve": (can_approve_policy, "only the chair of governors approves a policy version"),
+}
+
+
+def access_policy_list(actor: Actor) -> None:
+    refuse_unless(can_list_policies(actor.user), actor, detail="policy review")
+
+
+def access_policy_new(actor: Actor) -> School:
+    """The school a new policy is added to (the first the person is headteacher of); 403 for
+    those who may read policies, an audited 404 for everyone else."""
+    user = actor.user
+    school = School.objects.filter(pk__in=headteacher_school_ids(user)).order_by("name").first()
+    if school is None:
+        refuse(actor, detail=POLICY_DRAFTERS, status=403 if can_list_policies(user) else 404)
+    return school
+
+
+def access_policy(actor: Actor, pk: int, *, to: Access = "read") -> PolicyDocument:
+    """Read: governors, SLT and the headteacher of its school. Act (draft a version): the
+    headteacher; the other readers get 403."""
+    document = PolicyDocument.objects.select_related("school").filter(pk=pk).first()
+    if document is None or not can_read_policy(actor.user, document):
+        refuse(
+            actor,
+            detail=POLICY_HIDDEN,
+            subject_type=PolicyDocument._meta.label_lower,
+            subject_id=pk,
+        )
+    if to == "act" and not can_draft_policy(actor.user, document):
+        refuse(actor, detail=POLICY_DRAFTERS, status=403, subject=document)
+    return document
+
+
+def access_policy_version(
+    actor: Actor, pk: int, *, to: Literal["review", "approve"]
+) -> PolicyVersion:
+    """A version to take one step on. Its two steps are two people's (the headteacher
+    reviews, the chair approves), so ``to`` names the step; other readers get 403."""
+    version = PolicyVersion.objects.select_related("document").filter(pk=pk).first()
+    if version is None or not can_read_policy(actor.user, version.document):
+        refuse(
+            actor, detail=POLICY_HIDDEN, subject_type=PolicyVersion._meta.label_lower, subject_id=pk
+        )
+    may, detail = POLICY_STEPS[to]
+    if not may(actor.user, version):
+        refuse(actor, detail=detail, status=403, subject=version)
+    return version
+
+
 # --- Wellbeing pulse -------------------------------------------------------------------------
 
 
@@ -195,3 +306,17 @@ def pulse_summary_school_ids(user: object) -> set[int]:
 
 def can_read_pulse_summary(user: object) -> bool:
     return bool(pulse_summary_school_ids(user))
+
+
+def access_pulse(actor: Actor) -> set[int]:
+    """The schools this person answers the pulse for; an audited 404 for governors."""
+    school_ids = pulse_school_ids(actor.user)
+    refuse_unless(bool(school_ids), actor, detail="the wellbeing pulse is for staff")
+    return school_ids
+
+
+def access_pulse_summary(actor: Actor) -> set[int]:
+    """The schools whose suppressed pulse counts this person reads."""
+    school_ids = pulse_summary_school_ids(actor.user)
+    refuse_unless(bool(school_ids), actor, detail="wellbeing pulse summary")
+    return school_ids

@@ -6,9 +6,9 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -31,7 +31,6 @@ from governance.forms import (
     scope_choices,
 )
 from governance.models import (
-    FollowUp,
     MonitoringActivity,
     PolicyDocument,
     PolicyStatus,
@@ -81,8 +80,7 @@ def _apply_scope(activities, scope: str):
 @require_safe
 def monitoring_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_list_monitoring(user):
-        raise Http404
+    permissions.access_monitoring_list(Actor.of(request))
     scopes = _listed_scopes(user)
     filters = MonitoringFilterForm(request.GET or None, scopes=scopes)
     activities = permissions.monitoring_listed_for(user)
@@ -113,10 +111,7 @@ def monitoring_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def monitoring_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_record_monitoring(user):
-        if permissions.can_list_monitoring(user):
-            raise PermissionDenied
-        raise Http404
+    permissions.access_monitoring_new(Actor.of(request))
     schools, sites, classes = permissions.recordable_scopes(user)
     schools, sites, classes = list(schools), list(sites), list(classes)
     form = MonitoringForm(request.POST or None, scopes=scope_choices(schools, sites, classes))
@@ -153,16 +148,6 @@ def monitoring_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Monitoring recorded. Add any follow-ups below.")
             return HttpResponseRedirect(created[0].get_absolute_url())
     return render(request, "governance/monitoring_new.html", {"form": form})
-
-
-def _activity_for(request: HttpRequest, pk: int) -> MonitoringActivity:
-    """The activity if this person may read it in full; 403 for governors; else 404."""
-    activity = MonitoringActivity.objects.select_related("school_class").filter(pk=pk).first()
-    if activity is None or not permissions.can_know_monitoring(request.user, activity):
-        raise Http404
-    if not permissions.can_read_monitoring(request.user, activity):
-        raise PermissionDenied
-    return activity
 
 
 def _staff_of(school_id: int):
@@ -202,14 +187,14 @@ def _render_detail(
 @login_required
 @require_safe
 def monitoring_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_for(request, pk)
+    activity = permissions.access_monitoring(Actor.of(request), pk)
     return _render_detail(request, activity)
 
 
 @login_required
 @require_POST
 def monitoring_correct(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_for(request, pk)
+    activity = permissions.access_monitoring(Actor.of(request), pk, to="act")
     form = CorrectionForm(request.POST)
     if form.is_valid() and attempt(
         form,
@@ -225,7 +210,7 @@ def monitoring_correct(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
-    activity = _activity_for(request, pk)
+    activity = permissions.access_monitoring(Actor.of(request), pk, to="act")
     form = FollowUpForm(request.POST, staff=_staff_of(activity.school_id))
     if form.is_valid() and attempt(
         form,
@@ -241,10 +226,7 @@ def follow_up_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
-    follow_up = FollowUp.objects.filter(pk=pk).first()
-    if follow_up is None:
-        raise Http404
-    activity = _activity_for(request, follow_up.activity_id)
+    follow_up = permissions.access_follow_up(Actor.of(request), pk)
     try:
         services.follow_up_mark_done(actor=Actor.of(request), follow_up=follow_up)
     except ValidationError as error:
@@ -252,7 +234,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, message)
     else:
         messages.success(request, "Follow-up marked done.")
-    return HttpResponseRedirect(activity.get_absolute_url())
+    return HttpResponseRedirect(follow_up.activity.get_absolute_url())
 
 
 # --- Policy review ---------------------------------------------------------------------------
@@ -261,8 +243,7 @@ def follow_up_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def policy_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_list_policies(request.user):
-        raise Http404
+    permissions.access_policy_list(Actor.of(request))
     documents = list(
         permissions.policy_documents_visible_to(request.user)
         .select_related("school")
@@ -288,12 +269,7 @@ def policy_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def policy_new(request: HttpRequest) -> HttpResponse:
-    school_ids = permissions.headteacher_school_ids(request.user)
-    if not school_ids:
-        if permissions.can_list_policies(request.user):
-            raise PermissionDenied
-        raise Http404
-    school = School.objects.filter(pk__in=school_ids).order_by("name").first()
+    school = permissions.access_policy_new(Actor.of(request))
     form = PolicyDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created: list[PolicyDocument] = []
@@ -312,17 +288,10 @@ def policy_new(request: HttpRequest) -> HttpResponse:
     return render(request, "governance/policy_new.html", {"form": form, "school": school})
 
 
-def _document_for(request: HttpRequest, pk: int) -> PolicyDocument:
-    document = PolicyDocument.objects.select_related("school").filter(pk=pk).first()
-    if document is None or not permissions.can_read_policy(request.user, document):
-        raise Http404
-    return document
-
-
 @login_required
 @require_safe
 def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_for(request, pk)
+    document = permissions.access_policy(Actor.of(request), pk)
     versions = list(
         document.versions.select_related("drafted_by", "reviewed_by", "approved_by").order_by(
             "-drafted_at", "-id"
@@ -349,9 +318,7 @@ def policy_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def version_new(request: HttpRequest, pk: int) -> HttpResponse:
-    document = _document_for(request, pk)
-    if not permissions.can_draft_policy(request.user, document):
-        raise PermissionDenied
+    document = permissions.access_policy(Actor.of(request), pk, to="act")
     form = PolicyVersionForm(request.POST or None)
     if (
         request.method == "POST"
@@ -368,13 +335,6 @@ def version_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "governance/version_new.html", {"form": form, "document": document})
 
 
-def _version_for(request: HttpRequest, pk: int) -> PolicyVersion:
-    version = PolicyVersion.objects.select_related("document").filter(pk=pk).first()
-    if version is None or not permissions.can_read_policy(request.user, version.document):
-        raise Http404
-    return version
-
-
 def _step(request: HttpRequest, version: PolicyVersion, action, done: str) -> HttpResponse:
     try:
         action(actor=Actor.of(request), version=version)
@@ -389,9 +349,7 @@ def _step(request: HttpRequest, version: PolicyVersion, action, done: str) -> Ht
 @login_required
 @require_POST
 def version_review(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_for(request, pk)
-    if not permissions.can_review_policy(request.user, version):
-        raise PermissionDenied
+    version = permissions.access_policy_version(Actor.of(request), pk, to="review")
     return _step(
         request,
         version,
@@ -403,9 +361,7 @@ def version_review(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    version = _version_for(request, pk)
-    if not permissions.can_approve_policy(request.user, version):
-        raise PermissionDenied
+    version = permissions.access_policy_version(Actor.of(request), pk, to="approve")
     return _step(request, version, services.policy_version_approve, "Approved.")
 
 
@@ -416,9 +372,7 @@ def version_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def pulse(request: HttpRequest) -> HttpResponse:
     user = request.user
-    school_ids = permissions.pulse_school_ids(user)
-    if not school_ids:
-        raise Http404
+    school_ids = permissions.access_pulse(Actor.of(request))
     schools = list(School.objects.filter(pk__in=school_ids).order_by("name"))
     answered = {s.pk for s in schools if services.has_answered_pulse(user=user, school_id=s.pk)}
     open_schools = [s for s in schools if s.pk not in answered]
@@ -456,9 +410,7 @@ def _suppressed_counts(counts: dict[str, int]) -> list[tuple[str, str]]:
 def pulse_summary(request: HttpRequest) -> HttpResponse:
     """Counts only, each suppressed below the threshold; a week or term with fewer answers
     than that in all shows nothing at all."""
-    school_ids = permissions.pulse_summary_school_ids(request.user)
-    if not school_ids:
-        raise Http404
+    school_ids = permissions.access_pulse_summary(Actor.of(request))
     on = today()
     start = week_start_of(on) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
     sections = []

@@ -241,8 +241,15 @@ def scoped_record_covered(membership: Membership, record: object) -> bool:
     return True
 
 
+# Leadership: SLT monitoring and oversight reports, each over the scope a membership names.
+LEADERSHIP_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
+# Governors and the chair: aggregates and policy only, never pupil data or staff findings.
+GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+# Who reads what governors read (the governors' summary, the wellbeing pulse's counts).
+GOVERNOR_READER_ROLES = GOVERNOR_ROLES | {Role.HEADTEACHER}
+
 # Governors see only aggregates, never pupil data, so have no device to declare (policy 5.3).
-DEVICE_DECLARATION_EXEMPT_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+DEVICE_DECLARATION_EXEMPT_ROLES = GOVERNOR_ROLES
 
 
 def must_declare_device(user: object) -> bool:

@@ -11,12 +11,15 @@
 
 from django.db.models import Q, QuerySet
 
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
+from declarations.models import DeclarationIssue
 from schools.models import Membership, Role
-from schools.permissions import memberships_of
+from schools.permissions import GOVERNOR_ROLES, memberships_of, roles_of
 
 DECLARATION_VIEWER_ROLES = frozenset({Role.IT_STAFF, Role.SLT, Role.HEADTEACHER})
 DECLARATION_RESOLVER_ROLES = frozenset({Role.IT_STAFF})
-NOT_STAFF_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+NOT_STAFF_ROLES = GOVERNOR_ROLES
 
 
 def _scope(membership: Membership) -> Q:
@@ -45,6 +48,11 @@ def can_view_declarations(user: object) -> bool:
     return any(m.role in DECLARATION_VIEWER_ROLES for m in memberships_of(user))
 
 
+def can_resolve_issues(user: object) -> bool:
+    """Whether the page offers resolving at all (each task is still checked on its own)."""
+    return bool(DECLARATION_RESOLVER_ROLES & roles_of(user))
+
+
 def staff_memberships_visible_to(
     user: object, *, roles: frozenset[str] = DECLARATION_VIEWER_ROLES
 ) -> QuerySet[Membership]:
@@ -70,3 +78,23 @@ def can_resolve_issue(user: object, issue: object) -> bool:
         .filter(user_id=issue.user_id)
         .exists()
     )
+
+
+def access_compliance(actor: Actor) -> None:
+    refuse_unless(can_view_declarations(actor.user), actor, detail="device declarations by site")
+
+
+def access_declaration_issue(actor: Actor, pk: int, *, to: Access = "read") -> DeclarationIssue:
+    """A task raised by a declaration: seen by the viewers of its person's scope, resolved by
+    IT staff only (SLT and the headteacher get 403); an audited 404 for everyone else."""
+    issue = DeclarationIssue.objects.select_related("user", "declaration").filter(pk=pk).first()
+    if issue is None or not can_see_issue(actor.user, issue):
+        refuse(
+            actor,
+            detail="declaration task not visible to this person",
+            subject_type=DeclarationIssue._meta.label_lower,
+            subject_id=pk,
+        )
+    if to == "act" and not can_resolve_issue(actor.user, issue):
+        refuse(actor, detail="only IT staff resolve declaration tasks", status=403, subject=issue)
+    return issue

@@ -5,25 +5,24 @@ namespace."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import F
 from django.db.models.functions import Coalesce
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from core.actor import Actor
 from core.forms import attempt
 from declarations.compliance.forms import ResolveForm
 from declarations.compliance.permissions import (
-    DECLARATION_RESOLVER_ROLES,
-    can_resolve_issue,
-    can_see_issue,
-    can_view_declarations,
+    access_compliance,
+    access_declaration_issue,
+    can_resolve_issues,
     staff_ids_visible_to,
     staff_memberships_visible_to,
 )
-from declarations.models import DeclarationIssue, IssueStatus
+from declarations.models import IssueStatus
 from declarations.selectors import (
     declaration_grace_days,
     declaration_statuses,
@@ -31,7 +30,6 @@ from declarations.selectors import (
     open_declaration_issues,
 )
 from declarations.services import declaration_issue_resolve
-from schools.permissions import roles_of
 
 STAFF_PAGE_SIZE = 50
 ISSUES_PAGE_SIZE = 20
@@ -55,8 +53,7 @@ def _staff_rows(user: object):
 @require_safe
 def compliance(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_view_declarations(user):
-        raise Http404
+    access_compliance(Actor.of(request))
     staff_page = Paginator(_staff_rows(user), STAFF_PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(staff_page.object_list)
     statuses = declaration_statuses(user_ids=[row["user_id"] for row in rows])
@@ -72,7 +69,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "staff_page": staff_page,
             "issues_page": issues_page,
-            "can_resolve": bool(DECLARATION_RESOLVER_ROLES & roles_of(user)),
+            "can_resolve": can_resolve_issues(user),
             "resolve_form": ResolveForm(),
             "valid_days": declaration_valid_days(),
             "grace_days": declaration_grace_days(),
@@ -84,11 +81,7 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     user = request.user
-    issue = get_object_or_404(DeclarationIssue.objects.select_related("user", "declaration"), pk=pk)
-    if not can_see_issue(user, issue):
-        raise Http404
-    if not can_resolve_issue(user, issue):
-        raise PermissionDenied
+    issue = access_declaration_issue(Actor.of(request), pk, to="act")
     form = ResolveForm(request.POST or None)
     if issue.status != IssueStatus.OPEN:
         form.add_error(None, "This task was already resolved.")

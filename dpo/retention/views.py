@@ -3,10 +3,10 @@ the headteacher may read it (403 on the actions); everyone else gets an audited 
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -17,51 +17,17 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from dpo.forms import KeepForm
 from dpo.models import ItemStatus, RetentionReviewItem
-from dpo.permissions import can_decide_retention, can_see_retention_item, can_view_retention
+from dpo.permissions import access_retention_item, access_retention_queue, can_decide_retention
 from dpo.retention import services as retention
 from dpo.selectors import case_facts, retention_item_for_page, retention_queue
 
-ITEM_SUBJECT = RetentionReviewItem._meta.label_lower
 PAGE_SIZE = 50
-
-
-def _not_found(request: HttpRequest, *, subject_id, detail: str) -> Http404:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=ITEM_SUBJECT,
-        subject_id=subject_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def item_or_404(request: HttpRequest, pk: int) -> RetentionReviewItem:
-    item = retention_item_for_page(pk)
-    if item is None or not can_see_retention_item(request.user, item):
-        raise _not_found(request, subject_id=pk, detail="retention item not visible")
-    return item
-
-
-def decidable_item_or_403(request: HttpRequest, pk: int) -> RetentionReviewItem:
-    item = item_or_404(request, pk)
-    if not can_decide_retention(request.user, item):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=item,
-            pupil_id=item.pupil_id,
-            detail="only the DPO decides retention",
-        )
-        raise PermissionDenied
-    return item
 
 
 @login_required
 @require_safe
 def retention_list(request: HttpRequest) -> HttpResponse:
-    if not can_view_retention(request.user):
-        raise _not_found(request, subject_id="", detail="retention queue")
+    access_retention_queue(Actor.of(request))
     status = request.GET.get("status", ItemStatus.DUE)
     page = Paginator(retention_queue(request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -98,14 +64,14 @@ def _render_item(request: HttpRequest, item: RetentionReviewItem, **bound: Form)
 @login_required
 @require_safe
 def retention_item(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_item(request, item_or_404(request, pk))
+    return _render_item(request, access_retention_item(Actor.of(request), pk))
 
 
 def _simple_action(act, done: str):
     @login_required
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        item = decidable_item_or_403(request, pk)
+        item = access_retention_item(Actor.of(request), pk, to="act")
         form = Form(request.POST)
         form.is_valid()
         try:
@@ -126,7 +92,7 @@ retention_anonymise = _simple_action(retention.retention_item_anonymise, "Anonym
 @login_required
 @require_POST
 def retention_keep(request: HttpRequest, pk: int) -> HttpResponse:
-    item = decidable_item_or_403(request, pk)
+    item = access_retention_item(Actor.of(request), pk, to="act")
     form = KeepForm(request.POST, prefix="keep")
     if form.is_valid() and attempt(
         form,

@@ -19,6 +19,10 @@ for a single pupil. Tests check that they agree.
 
 from django.db.models import QuerySet
 
+from core.actor import Actor
+from dataprotection.refusals import refuse
+from dpo.models import SubjectAccessRequest
+from dpo.subject_access.collecting import pupil_for_subject_access
 from schools.models import Pupil, Role
 from schools.permissions import school_ids_with_roles
 
@@ -45,3 +49,46 @@ def subject_access_pupils_for(user: object) -> QuerySet[Pupil]:
 
 def can_export_subject_access(user: object, pupil: Pupil) -> bool:
     return pupil.school_id in subject_access_school_ids(user)
+
+
+NOT_THE_DPO = "subject access: not the DPO"
+
+
+def access_subject_access(actor: Actor) -> None:
+    """The search and the register: the DPO only; an audited 404 for everyone else."""
+    if not can_handle_subject_access(actor.user):
+        refuse(actor, detail=NOT_THE_DPO)
+
+
+def access_subject_access_pupil(actor: Actor, pk: int) -> Pupil:
+    """The pupil, if this person is the DPO of the pupil's school; else an audited 404 that
+    looks exactly like a pupil that does not exist."""
+    pupil = pupil_for_subject_access(pk)
+    if pupil is None or not can_export_subject_access(actor.user, pupil):
+        refuse(
+            actor,
+            detail=NOT_THE_DPO
+            if not can_handle_subject_access(actor.user)
+            else "subject access: pupil not at this person's school",
+            subject_type=Pupil._meta.label_lower,
+            subject_id=pk,
+            pupil_id=pupil.pk if pupil is not None else None,
+        )
+    return pupil
+
+
+def access_subject_access_request(actor: Actor, pk: int) -> SubjectAccessRequest:
+    """A logged request, for the DPO of its pupil's school; else an audited 404."""
+    from dpo.subject_access.selectors import request_for_page  # they read through this module
+
+    access_subject_access(actor)
+    sar = request_for_page(pk)
+    if sar is None or not can_export_subject_access(actor.user, sar.pupil):
+        refuse(
+            actor,
+            detail="subject access request: not at this person's school",
+            subject_type=SubjectAccessRequest._meta.label_lower,
+            subject_id=pk,
+            pupil_id=sar.pupil_id if sar is not None else None,
+        )
+    return sar

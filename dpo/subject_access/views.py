@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,63 +22,29 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from dpo.models import SubjectAccessRequest
 from dpo.subject_access import services as services_sar
-from dpo.subject_access.collecting import pupil_for_subject_access, subject_access_collect
+from dpo.subject_access.collecting import subject_access_collect
 from dpo.subject_access.export_json import LONDON, subject_access_json
 from dpo.subject_access.forms import PupilSearchForm, SubjectAccessForm
 from dpo.subject_access.permissions import (
-    can_export_subject_access,
-    can_handle_subject_access,
+    access_subject_access,
+    access_subject_access_pupil,
+    access_subject_access_request,
     subject_access_pupils_for,
 )
-from dpo.subject_access.selectors import request_for_page, requests_for_register, with_deadlines
+from dpo.subject_access.selectors import requests_for_register, with_deadlines
 from dpo.subject_access.structure import Options, SubjectAccessRecord
 from schools.models import Pupil
 
 PUPIL_SUBJECT = Pupil._meta.label_lower
-REQUEST_SUBJECT = SubjectAccessRequest._meta.label_lower
 SEARCH_RESULTS_LIMIT = 50
 PAGE_SIZE = 25
-
-
-def _not_found(request: HttpRequest, *, detail: str, pk: int | None = None, pupil_id=None):
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=PUPIL_SUBJECT if pk is not None else "",
-        subject_id=pk if pk is not None else "",
-        pupil_id=pupil_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def _gate(request: HttpRequest) -> None:
-    if not can_handle_subject_access(request.user):
-        raise _not_found(request, detail="subject access: not the DPO")
-
-
-def exportable_pupil_or_404(request: HttpRequest, pk: int) -> Pupil:
-    """The pupil, if this person is the DPO of the pupil's school; else an audited 404 that
-    looks exactly like a pupil that does not exist."""
-    pupil = pupil_for_subject_access(pk)
-    pupil_id = pupil.pk if pupil is not None else None
-    if not can_handle_subject_access(request.user):
-        raise _not_found(request, pk=pk, pupil_id=pupil_id, detail="subject access: not the DPO")
-    if pupil is None or not can_export_subject_access(request.user, pupil):
-        raise _not_found(
-            request,
-            pk=pk,
-            pupil_id=pupil_id,
-            detail="subject access: pupil not at this person's school",
-        )
-    return pupil
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     """Find the pupil the request is about. The search is posted: no name in the address."""
-    _gate(request)
+    access_subject_access(Actor.of(request))
     form = PupilSearchForm(request.POST if request.method == "POST" else None)
     results: list[Pupil] | None = None
     more = False
@@ -115,7 +81,7 @@ def _render_preview(request: HttpRequest, pupil: Pupil, form: SubjectAccessForm)
 @require_safe
 def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """What the export will hold, with the choices to make before downloading it."""
-    pupil = exportable_pupil_or_404(request, pk)
+    pupil = access_subject_access_pupil(Actor.of(request), pk)
     return _render_preview(request, pupil, SubjectAccessForm())
 
 
@@ -135,7 +101,7 @@ def _file_name(record: SubjectAccessRecord, extension: str) -> str:
 
 
 def _download(request: HttpRequest, pk: int, file_format: str) -> HttpResponse:
-    pupil = exportable_pupil_or_404(request, pk)
+    pupil = access_subject_access_pupil(Actor.of(request), pk)
     form = SubjectAccessForm(request.POST)
     if not form.is_valid():
         return _render_preview(request, pupil, form)
@@ -186,7 +152,7 @@ def download_json(request: HttpRequest, pk: int) -> HttpResponse:
 def request_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Log a request from the preview page, with the same 'requested by' and 'date received'
     fields the export uses; on a refusal the preview comes back with the reason at the field."""
-    pupil = exportable_pupil_or_404(request, pk)
+    pupil = access_subject_access_pupil(Actor.of(request), pk)
     form = SubjectAccessForm(request.POST, for_logging=True)
     created: list[SubjectAccessRequest] = []
     if form.is_valid() and attempt(
@@ -209,7 +175,7 @@ def request_log(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
-    _gate(request)
+    access_subject_access(Actor.of(request))
     page = Paginator(requests_for_register(request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -224,27 +190,10 @@ def request_list(request: HttpRequest) -> HttpResponse:
     return render(request, "dpo/sar_request_list.html", {"page": page, "requests": rows})
 
 
-def _request_or_404(request: HttpRequest, pk: int) -> SubjectAccessRequest:
-    sar = request_for_page(pk)
-    if not can_handle_subject_access(request.user):
-        raise _not_found(request, detail="subject access: not the DPO")
-    if sar is None or not can_export_subject_access(request.user, sar.pupil):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type=REQUEST_SUBJECT,
-            subject_id=pk,
-            pupil_id=sar.pupil_id if sar is not None else None,
-            detail="subject access request: not at this person's school",
-        )
-        raise Http404()
-    return sar
-
-
 @login_required
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    sar = _request_or_404(request, pk)
+    sar = access_subject_access_request(Actor.of(request), pk)
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),
@@ -259,7 +208,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def request_mark_sent(request: HttpRequest, pk: int) -> HttpResponse:
     """The response went out (after downloading the export): record who and when."""
-    sar = _request_or_404(request, pk)
+    sar = access_subject_access_request(Actor.of(request), pk)
     try:
         services_sar.subject_access_request_mark_sent(actor=Actor.of(request), sar=sar)
     except ValidationError as error:

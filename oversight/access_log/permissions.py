@@ -11,7 +11,9 @@ have left every school and named no pupil are kept, but show in no school's log.
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
+from core.actor import Actor
 from dataprotection.models import AccessEvent
+from dataprotection.refusals import refuse_unless
 from schools.models import Membership, Pupil
 from schools.permissions import (  # noqa: F401  (re-exported: the page's gate)
     ACCESS_LOG_ROLES,
@@ -47,3 +49,8 @@ def access_log_staff_for(user: object) -> QuerySet[User]:
         .distinct()
         .order_by("full_name", "email", "id")
     )
+
+
+def access_access_log(actor: Actor) -> None:
+    """The log's page: the DPO and the headteacher; an audited 404 for everyone else."""
+    refuse_unless(can_view_access_log(actor.user), actor, detail="access log")

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
@@ -13,10 +13,10 @@ from dataprotection.selectors import access_events_for, latest_seal
 from dataprotection.services import access_record
 from oversight.access_log.forms import AccessLogFilterForm
 from oversight.access_log.permissions import (
+    access_access_log,
     access_events_visible_to,
     access_log_pupils_for,
     access_log_staff_for,
-    can_view_access_log,
 )
 from schools.models import Pupil
 
@@ -51,9 +51,7 @@ def _pupil_names(pupils: QuerySet[Pupil], pupil_ids: set[int]) -> dict[int, str]
 @require_safe
 def access_log(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_view_access_log(user):
-        access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail="access log")
-        raise Http404
+    access_access_log(Actor.of(request))
     pupils = access_log_pupils_for(user)
     form = AccessLogFilterForm(request.GET or None, pupils=pupils, staff=access_log_staff_for(user))
     page = None

@@ -15,17 +15,21 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse
 from oversight.models import OversightReport
-from schools.models import Membership, Role, SchoolClass, Site
+from schools.models import Membership, School, SchoolClass, Site
 from schools.permissions import (
+    GOVERNOR_READER_ROLES,
+    LEADERSHIP_ROLES,
     memberships_of,
     school_ids_with_roles,
     scoped_record_covered,
     scoped_record_grant,
 )
 
-REPORT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
-GOVERNOR_SUMMARY_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS, Role.HEADTEACHER})
+REPORT_ROLES = LEADERSHIP_ROLES
+GOVERNOR_SUMMARY_ROLES = GOVERNOR_READER_ROLES
 
 
 def _report_memberships(user: object) -> list[Membership]:
@@ -101,6 +105,32 @@ def report_scopes_for(user: object) -> list[ReportScope]:
     return list(scopes.values())
 
 
+REPORT_SUBJECT = OversightReport._meta.label_lower
+
+
+def access_reports(actor: Actor) -> None:
+    """The list and the form: SLT and the headteacher; an audited 404 for everyone else."""
+    if not can_request_reports(actor.user):
+        refuse(actor, detail="oversight reports", subject_type=REPORT_SUBJECT)
+
+
+def access_report(actor: Actor, pk: int, *, to: Access = "read") -> OversightReport:
+    """The report without its PDF bytes, if this person's scope covers it; anyone it covers
+    may also act on it (try it again), so ``to`` changes nothing. Otherwise the same audited
+    404 as for a report that does not exist."""
+    access_reports(actor)
+    report = (
+        reports_visible_to(actor.user)
+        .select_related("school", "site", "school_class__site", "requested_by")
+        .defer("content")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None:
+        refuse(actor, detail="report not visible", subject_type=REPORT_SUBJECT, subject_id=pk)
+    return report
+
+
 # --- The governors' summary -------------------------------------------------------------------
 
 
@@ -111,3 +141,18 @@ def governor_school_ids(user: object) -> list[int]:
 
 def can_view_governors_summary(user: object) -> bool:
     return bool(governor_school_ids(user))
+
+
+SUMMARY_SUBJECT = "oversight.governorssummary"
+
+
+def access_governors_summary(actor: Actor, wanted: str | None) -> School:
+    """The school whose summary is asked for (``wanted``: its id from ``?school=``, default
+    the first one the person governs), if they read that school's summary; else an audited
+    404."""
+    school_ids = governor_school_ids(actor.user)
+    if wanted is None and school_ids:
+        wanted = str(school_ids[0])
+    if not school_ids or not (wanted or "").isdigit() or int(wanted) not in school_ids:
+        refuse(actor, detail="governors' summary", subject_type=SUMMARY_SUBJECT)
+    return School.objects.get(pk=int(wanted))

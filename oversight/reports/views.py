@@ -9,7 +9,7 @@ is recorded in the access audit as a print.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,52 +20,22 @@ from dataprotection.services import access_record
 from oversight.models import OversightReport
 from oversight.reports.forms import OversightReportForm
 from oversight.reports.permissions import (
-    can_request_reports,
+    access_report,
+    access_reports,
     report_scopes_for,
     reports_visible_to,
 )
 from oversight.reports.services import oversight_report_request, oversight_report_retry
 from schools.calendar import today
 
-REPORT_SUBJECT = OversightReport._meta.label_lower
 REPORTS_PAGE_SIZE = 20
-
-
-def _denied(request: HttpRequest, *, subject_id: object = "", detail: str) -> Http404:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=REPORT_SUBJECT,
-        subject_id=subject_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def _require_reports(request: HttpRequest) -> None:
-    if not can_request_reports(request.user):
-        raise _denied(request, detail="oversight reports")
-
-
-def _report_or_404(request: HttpRequest, pk: int) -> OversightReport:
-    """The report without its PDF bytes, if this person's scope covers it."""
-    report = (
-        reports_visible_to(request.user)
-        .select_related("school", "site", "school_class__site", "requested_by")
-        .defer("content")
-        .filter(pk=pk)
-        .first()
-    )
-    if report is None:
-        raise _denied(request, subject_id=pk, detail="report not visible")
-    return report
 
 
 @login_required
 @require_safe
 def report_list(request: HttpRequest) -> HttpResponse:
     """My reports and the others I may read, newest first: a fixed number of queries."""
-    _require_reports(request)
+    access_reports(Actor.of(request))
     reports = (
         reports_visible_to(request.user)
         .select_related("school", "site", "school_class__site", "requested_by")
@@ -78,7 +48,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def report_new(request: HttpRequest) -> HttpResponse:
-    _require_reports(request)
+    access_reports(Actor.of(request))
     scopes = report_scopes_for(request.user)
     form = OversightReportForm(request.POST or None, scopes=scopes, today=today())
     if request.method == "POST" and form.is_valid():
@@ -103,8 +73,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @require_safe
 def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The report's progress (polled by htmx every 2 s until it is finished), then its link."""
-    _require_reports(request)
-    report = _report_or_404(request, pk)
+    report = access_report(Actor.of(request), pk)
     template = "oversight/report_progress.html" if request.htmx else "oversight/report_detail.html"
     return render(request, template, {"report": report})
 
@@ -112,8 +81,7 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def report_download(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reports(request)
-    report = _report_or_404(request, pk)
+    report = access_report(Actor.of(request), pk)
     if not report.is_ready:
         messages.info(request, "The report is not ready yet.")
         return redirect(report)
@@ -135,8 +103,7 @@ def report_download(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_retry(request: HttpRequest, pk: int) -> HttpResponse:
-    _require_reports(request)
-    report = _report_or_404(request, pk)
+    report = access_report(Actor.of(request), pk, to="act")
     if report.status != "failed":
         messages.info(request, "Only a report that failed can be tried again.")
         return redirect(report)
