@@ -2,13 +2,15 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from core.actor import Actor
 from schools.mis_import.applying import saving_progress
 from schools.mis_import.forms import MisImportForm
 from schools.mis_import.layouts import LAYOUTS
+from schools.mis_import.permissions import access_mis_import, access_mis_import_run
 from schools.mis_import.runs import (
     mis_import_apply_checked,
     mis_import_can_apply,
@@ -16,20 +18,14 @@ from schools.mis_import.runs import (
     mis_import_start,
 )
 from schools.models import MisImportKind, MisImportStatus
-from schools.permissions import can_import_mis
 
 RECENT_RUNS = 10
-
-
-def _require_administrator(request: HttpRequest) -> None:
-    if not can_import_mis(request.user):
-        raise Http404
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request: HttpRequest) -> HttpResponse:
-    _require_administrator(request)
+    access_mis_import(Actor.of(request))
     if request.method == "POST":
         form = MisImportForm(request.POST, request.FILES)
         if form.is_valid():
@@ -58,8 +54,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
 def import_status(request: HttpRequest, pk: int) -> HttpResponse:
     """The run's progress (polled by htmx while it works), then its report. POST imports the
     file of a clean dry run for real."""
-    _require_administrator(request)
-    run = get_object_or_404(mis_import_runs(), pk=pk)
+    run = access_mis_import_run(Actor.of(request), pk)
     if request.method == "POST":
         if not mis_import_can_apply(run):
             messages.error(request, "This file can no longer be imported: upload it again.")
