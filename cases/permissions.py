@@ -22,8 +22,6 @@ from schools.permissions import (
     pupils_visible_to,
 )
 
-__all__ = ["CASE_READ_ROLES", "CASE_WORK_ROLES", "LEADERSHIP_ROLES"]  # from the role book
-
 
 def cases_visible_to(user: object) -> QuerySet[Case]:
     return Case.objects.filter(pupil__in=pupils_visible_to(user, roles=CASE_READ_ROLES))
