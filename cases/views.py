@@ -8,10 +8,9 @@ at the field that caused it, on the case page, with nothing written.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -30,12 +29,18 @@ from cases.forms import (
 )
 from cases.models import Case, Party, Status
 from cases.permissions import (
+    CASE_SUBJECT,
+    access_case,
+    access_case_list,
+    access_case_proposal,
+    access_case_step,
     can_list_cases,
     can_open_case_for,
     can_propose_cases,
-    can_view_case,
     can_work_on_case,
     cases_visible_to,
+    chosen_pupil_for_proposal,
+    note_unavailable_proposal_pupil,
     pupils_for_new_cases,
 )
 from cases.selectors import (
@@ -46,53 +51,15 @@ from cases.selectors import (
     case_sites_for,
     proposal_defaults,
     pupils_for_proposal,
-    step_of_case,
 )
 from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
-from schools.models import Pupil
-from schools.permissions import can_view_pupil
+from schools.permissions import access_pupil
 
 CASES_PER_PAGE = 25
-CASE_SUBJECT = Case._meta.label_lower
-
-
-# ---------------------------------------------------------------------------------------------
-# Gates
-
-
-def visible_case_or_404(request: HttpRequest, pk: int) -> Case:
-    """The case, or a 404 that is audited and looks exactly like a case that does not exist."""
-    case = case_for_page(pk)
-    if case is None or not can_view_case(request.user, case):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type=CASE_SUBJECT,
-            subject_id=pk,
-            pupil_id=case.pupil_id if case is not None else None,
-            detail="case not visible to this person",
-        )
-        raise Http404
-    return case
-
-
-def workable_case_or_403(request: HttpRequest, pk: int) -> Case:
-    """The case for someone who may act on it; 403 (audited) for those who may only read it."""
-    case = visible_case_or_404(request, pk)
-    if not can_work_on_case(request.user, case):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=case,
-            pupil_id=case.pupil_id,
-            detail="may read this case but not work on it",
-        )
-        raise PermissionDenied
-    return case
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,11 +154,7 @@ def _render_case(
 @require_safe
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_list_cases(user):
-        access_record(
-            action=AccessAction.DENIED, actor=Actor.of(request), detail="no role that sees cases"
-        )
-        raise Http404
+    access_case_list(Actor.of(request))
     day = today()
     form = CaseFilterForm(request.GET, sites=case_sites_for(user), classes=case_classes_for(user))
     if form.is_valid():
@@ -227,41 +190,11 @@ def case_list(request: HttpRequest) -> HttpResponse:
 # Proposing a case
 
 
-def _chosen_pupil(request: HttpRequest, pupils) -> Pupil | None:
-    """The pupil named by ?pupil=<id>, if this person may propose a case for them."""
-    raw = request.GET.get("pupil", "")
-    if not raw:
-        return None
-    pupil = pupils.filter(pk=int(raw)).first() if raw.isdigit() else None
-    if pupil is None:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type=Pupil._meta.label_lower,
-            subject_id=raw[:20] if raw.isdigit() else "",
-            detail="pupil not available for a new case",
-        )
-    return pupil
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def case_propose(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_list_cases(user):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            detail="no role that proposes cases",
-        )
-        raise Http404
-    if not can_propose_cases(user):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            detail="may read cases, not propose them",
-        )
-        raise PermissionDenied
+    access_case_proposal(Actor.of(request))
     pupils = pupils_for_proposal(pupils_for_new_cases(user))
     day = today()
     if request.method == "POST":
@@ -281,16 +214,11 @@ def case_propose(request: HttpRequest) -> HttpResponse:
             return _back_to(created[0], "next")
         pupil_errors = form.errors.as_data().get("pupil", [])
         if any(error.code == "invalid_choice" for error in pupil_errors):
-            access_record(
-                action=AccessAction.DENIED,
-                actor=Actor.of(request),
-                subject_type=Pupil._meta.label_lower,
-                detail="proposal for a pupil not available to this person",
-            )
+            note_unavailable_proposal_pupil(Actor.of(request))
         pupil = form.cleaned_data.get("pupil")
         defaults = proposal_defaults(user, pupil, today=day)
     else:
-        pupil = _chosen_pupil(request, pupils)
+        pupil = chosen_pupil_for_proposal(Actor.of(request), pupils, request.GET.get("pupil", ""))
         defaults = proposal_defaults(user, pupil, today=day)
         form = CaseProposeForm(
             initial={
@@ -318,14 +246,14 @@ def case_propose(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    case = visible_case_or_404(request, pk)
+    case = access_case(Actor.of(request), pk)
     return _render_case(request, case)
 
 
 @login_required
 @require_POST
 def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = AgreementForm(request.POST, prefix="agreement")
     if form.is_valid() and attempt(
         form,
@@ -340,7 +268,7 @@ def agreement_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = ActivateForm(request.POST, prefix="activate")
     if form.is_valid() and attempt(
         form, lambda: services.case_activate(actor=Actor.of(request), case=case)
@@ -355,7 +283,7 @@ def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = ProvisionForm(request.POST, prefix="provision")
     if form.is_valid() and attempt(
         form,
@@ -369,7 +297,7 @@ def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def review_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = ReviewForm(request.POST, prefix="review")
     if form.is_valid() and attempt(
         form,
@@ -386,7 +314,7 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = ReintegrationPlanForm(request.POST, prefix="plan")
     if form.is_valid() and attempt(
         form,
@@ -402,7 +330,7 @@ def reintegration_save(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reintegration_step_add(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = ReintegrationStepForm(request.POST, prefix="step")
     if form.is_valid() and attempt(
         form,
@@ -418,18 +346,8 @@ def reintegration_step_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
-    step = step_of_case(case, step_pk)
-    if step is None:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type="cases.reintegrationstep",
-            subject_id=step_pk,
-            pupil_id=case.pupil_id,
-            detail="step not part of this case",
-        )
-        raise Http404
+    case = access_case(Actor.of(request), pk, to="act")
+    step = access_case_step(Actor.of(request), case, step_pk)
     form = StepDoneForm(request.POST, prefix=f"step{step.pk}")
     if form.is_valid() and attempt(
         form,
@@ -445,7 +363,7 @@ def reintegration_step_done(request: HttpRequest, pk: int, step_pk: int) -> Http
 @login_required
 @require_POST
 def case_close(request: HttpRequest, pk: int) -> HttpResponse:
-    case = workable_case_or_403(request, pk)
+    case = access_case(Actor.of(request), pk, to="act")
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid() and attempt(
         form,
@@ -464,17 +382,7 @@ def pupil_cases(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     The pupil record lives in schools, below this app, so it links here rather than importing
     cases. Someone who may see the pupil but not their cases gets an empty section.
     """
-    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
-    if pupil is None or not can_view_pupil(request.user, pupil):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type="schools.pupil",
-            subject_id=pupil_pk,
-            pupil_id=pupil.pk if pupil is not None else None,
-            detail="pupil not visible to this person",
-        )
-        raise Http404
+    pupil, _access = access_pupil(Actor.of(request), pupil_pk)
     cases = list(cases_visible_to(request.user).filter(pupil=pupil).order_by("-start_date", "-id"))
     if cases:
         access_record(

@@ -18,19 +18,22 @@ import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, Status
-from cases.permissions import CASE_WORK_ROLES, LEADERSHIP_ROLES, can_view_case, can_work_on_case
+from cases.permissions import CASE_SUBJECT, can_view_case, can_work_on_case
 from contacts.models import CoverAssignment
-from schools.models import Role
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
+from schools.calendar import today
 from schools.permissions import (
     CARER_CONTACT_ROLES,
-    DSL_ROLES,
+    CASE_WORK_ROLES,
+    CONTACT_PLAN_ROLES,
+    LEADERSHIP_ROLES,
     memberships_of,
     pupil_access,
     pupils_visible_to,
 )
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
-PLAN_DECIDER_ROLES = DSL_ROLES | {Role.HEADTEACHER}
 
 
 def cover_today(user: object, day: datetime.date) -> QuerySet[CoverAssignment]:
@@ -82,7 +85,7 @@ def can_log_contact(user: object, case: Case, day: datetime.date) -> bool:
 
 
 def can_decide_plan(user: object, case: Case) -> bool:
-    return bool(pupil_access(user, case.pupil).roles & PLAN_DECIDER_ROLES)
+    return bool(pupil_access(user, case.pupil).roles & CONTACT_PLAN_ROLES)
 
 
 def carer_contacts_shown(user: object, case: Case, *, via_class: bool) -> bool:
@@ -94,3 +97,62 @@ def carer_contacts_shown(user: object, case: Case, *, via_class: bool) -> bool:
         # The case reached them through a class role (all of which contact families).
         return bool(roles & CARER_CONTACT_ROLES & CASE_WORK_ROLES)
     return bool(roles & CARER_CONTACT_ROLES)
+
+
+# --- The gates: the one door a view uses to reach Today or a case's contacts ------------------
+
+
+def access_today(actor: Actor, day: datetime.date) -> None:
+    refuse_unless(
+        can_view_today(actor.user, day), actor, detail="today: no role that contacts families"
+    )
+
+
+def _case_for_contacts(actor: Actor, pk: int, what: str) -> Case:
+    """The case for someone who may see its contacts (today's cover included); otherwise a
+    404 that looks exactly like a case that does not exist."""
+    # Imported here: the selectors read through the scopes defined in this module.
+    from contacts.selectors import case_for_contacts
+
+    case = case_for_contacts(pk)
+    if case is None or not can_view_contacts(actor.user, case, today()):
+        refuse(
+            actor,
+            detail=f"{what}: case not visible to this person",
+            subject_type=CASE_SUBJECT,
+            subject_id=pk,
+            pupil_id=case.pupil_id if case is not None else None,
+        )
+    return case
+
+
+def access_case_contacts(actor: Actor, pk: int, *, to: Access = "read") -> Case:
+    """A case's contact history (read), or logging a contact on it (act: 403 for those who
+    may read the history but not log, such as the DSL team)."""
+    if to == "read":
+        return _case_for_contacts(actor, pk, "contact history")
+    case = _case_for_contacts(actor, pk, "log contact")
+    if not can_log_contact(actor.user, case, today()):
+        refuse(
+            actor,
+            detail="log contact: may read but not log",
+            status=403,
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+    return case
+
+
+def access_contact_plan(actor: Actor, pk: int) -> Case:
+    """Deciding a case's contact plan: the DSL team and the headteacher; 403 for others who
+    see the case."""
+    case = _case_for_contacts(actor, pk, "contact plan")
+    if not can_decide_plan(actor.user, case):
+        refuse(
+            actor,
+            detail="contact plan: not the DSL team or headteacher",
+            status=403,
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+    return case

@@ -9,9 +9,9 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -20,14 +20,14 @@ from cases.models import Case
 from contacts.forms import ContactLogForm, ContactPlanForm
 from contacts.models import Channel
 from contacts.permissions import (
+    access_case_contacts,
+    access_contact_plan,
+    access_today,
     can_decide_plan,
     can_log_contact,
-    can_view_contacts,
-    can_view_today,
 )
 from contacts.selectors import (
     case_contacts,
-    case_for_contacts,
     plan_of,
     plan_weekday_names,
     today_counts,
@@ -41,7 +41,6 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
 
-CASE_SUBJECT = Case._meta.label_lower
 CONTACTS_PER_PAGE = 20
 ALREADY_RECORDED = (
     "Already recorded: this contact was logged a moment ago, so nothing new was saved."
@@ -52,43 +51,6 @@ def raise_concern_href(contact_pk: int) -> str:
     """The safeguarding page to raise a concern from this contact. A contact hands off to it
     by the URL's name only: contacts never imports safeguarding."""
     return f"{reverse('safeguarding:concern_new')}?contact={contact_pk}"
-
-
-# --- Gates -----------------------------------------------------------------------------------
-
-
-def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return Http404()
-
-
-def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return PermissionDenied()
-
-
-def _visible_case_or_404(request: HttpRequest, pk: int, what: str) -> Case:
-    """The case for someone who may see its contacts; otherwise an audited 404 that looks
-    exactly like a case that does not exist."""
-    case = case_for_contacts(pk)
-    if case is None or not can_view_contacts(request.user, case, today()):
-        raise _not_found(
-            request,
-            f"{what}: case not visible to this person",
-            subject_type=CASE_SUBJECT,
-            subject_id=pk,
-            pupil_id=case.pupil_id if case is not None else None,
-        )
-    return case
-
-
-def _loggable_case_or_403(request: HttpRequest, pk: int) -> Case:
-    case = _visible_case_or_404(request, pk, "log contact")
-    if not can_log_contact(request.user, case, today()):
-        raise _forbidden(
-            request, "log contact: may read but not log", subject=case, pupil_id=case.pupil_id
-        )
-    return case
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -118,8 +80,7 @@ def _today_url(case_pk: int | None = None) -> str:
 @require_safe
 def today_view(request: HttpRequest) -> HttpResponse:
     day = today()
-    if not can_view_today(request.user, day):
-        raise _not_found(request, "today: no role that contacts families")
+    access_today(Actor.of(request), day)
     page = today_page(request.user, day)
     access_record(
         action=AccessAction.LIST,
@@ -155,7 +116,7 @@ def _full_form_page(request: HttpRequest, row, form: ContactLogForm) -> HttpResp
 def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
     """Tap 1 (GET): the pupil's row opens a compact form. Tap 2 (POST): an outcome button
     records the contact; the row comes back showing it."""
-    case = _loggable_case_or_403(request, pk)
+    case = access_case_contacts(Actor.of(request), pk, to="act")
     day = today()
     row = today_row(request.user, case.pk, day)
     if request.method != "POST":
@@ -263,7 +224,7 @@ def _history_response(
 @login_required
 @require_safe
 def case_contacts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
-    case = _visible_case_or_404(request, case_pk, "contact history")
+    case = access_case_contacts(Actor.of(request), case_pk)
     return _history_response(request, case)
 
 
@@ -271,14 +232,7 @@ def case_contacts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
 @require_POST
 def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The DSL team decides more frequent calls (with a reason); others who see the case: 403."""
-    case = _visible_case_or_404(request, case_pk, "contact plan")
-    if not can_decide_plan(request.user, case):
-        raise _forbidden(
-            request,
-            "contact plan: not the DSL team or headteacher",
-            subject=case,
-            pupil_id=case.pupil_id,
-        )
+    case = access_contact_plan(Actor.of(request), case_pk)
     form = ContactPlanForm(request.POST, auto_id="plan-%s")
     if form.is_valid():
         plan = plan_of(case)

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet
 
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
 from schools.models import Membership, Pupil, PupilUserObjectPermission, Role
 
 CLASS_ROLES = frozenset({Role.TEACHER, Role.CLASS_STAFF})
@@ -41,6 +43,17 @@ CARER_CONTACT_ROLES = frozenset(
 )
 # Roles that see who a pupil is and where they are taught, but nothing more.
 NAME_ONLY_ROLES = frozenset({Role.IT_STAFF})
+
+# Leadership: whole-site and whole-class decisions (closures, cover, the attendance export).
+LEADERSHIP_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
+# Who works on remote-education cases, and who may also read them (the DSL team).
+CASE_WORK_ROLES = CLASS_ROLES | LEADERSHIP_ROLES
+CASE_READ_ROLES = CASE_WORK_ROLES | DSL_ROLES
+# Who decides a case's contact plan (more frequent calls).
+CONTACT_PLAN_ROLES = DSL_ROLES | {Role.HEADTEACHER}
+# Governors see only aggregates and hold no pupil or staff duties; everyone else is staff.
+GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+STAFF_ROLES = frozenset(Role) - GOVERNOR_ROLES
 
 SHARE_PERMISSION = "view_pupil"
 
@@ -265,3 +278,61 @@ def can_import_mis(user: object) -> bool:
         and getattr(user, "is_active", False)
         and getattr(user, "is_staff", False)
     )
+
+
+# --- The gates: the one door a view uses to reach a pupil or a pupils' page -------------------
+
+PUPIL_HIDDEN = "pupil not visible to this person"
+
+
+def access_pupil_list(actor: Actor) -> None:
+    """The pupil list exists only for people whose roles can show a pupil (else 404)."""
+    refuse_unless(can_list_pupils(actor.user), actor, detail="no role that sees pupils")
+
+
+def access_pupil(
+    actor: Actor, pk: int, *, to: Access = "read", refusal: str = PUPIL_HIDDEN
+) -> tuple[Pupil, PupilAccess]:
+    """The pupil and what this person may do with them, or an audited refusal.
+
+    404 (``refusal`` names what was refused, for other apps' pupil sections) where they may
+    not see the pupil, so a refusal looks exactly like a pupil that does not exist. To act
+    is to decide who else is involved: 403 for those who may see the pupil but not that.
+    """
+    # Imported here: the selectors read through the scopes defined in this module.
+    from schools.selectors import pupil_for_profile
+
+    pupil = pupil_for_profile(pk)
+    access = pupil_access(actor.user, pupil) if pupil is not None else NO_ACCESS
+    if pupil is None or not access.can_view:
+        refuse(
+            actor,
+            detail=refusal,
+            subject_type=Pupil._meta.label_lower,
+            subject_id=pk,
+            pupil_id=pupil.pk if pupil is not None else None,
+        )
+    if to == "act" and not access.can_manage_shares:
+        refuse(
+            actor,
+            detail="may not change who is involved",
+            status=403,
+            subject=pupil,
+            pupil_id=pupil.pk,
+        )
+    return pupil, access
+
+
+def access_carer_contacts(actor: Actor, pk: int) -> Pupil:
+    """The pupil whose carers' phone numbers, emails and addresses this person may be shown:
+    404 as for the pupil, 403 for those who see the pupil but do not contact families."""
+    pupil, access = access_pupil(actor, pk)
+    if not access.can_view_carer_contacts:
+        refuse(
+            actor,
+            detail="may not see carers' contact details",
+            status=403,
+            subject=pupil,
+            pupil_id=pupil.pk,
+        )
+    return pupil

@@ -3,9 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -13,40 +12,16 @@ from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.forms import PupilFilterForm, ShareForm
-from schools.models import Pupil
 from schools.permissions import (
-    PupilAccess,
-    can_list_pupils,
+    access_carer_contacts,
+    access_pupil,
+    access_pupil_list,
     can_view_access_log,
-    pupil_access,
 )
-from schools.selectors import carers_of, pupil_for_profile, pupil_list_for, share_candidates
+from schools.selectors import carers_of, pupil_list_for, share_candidates
 from schools.services import ShareRefused, pupil_share_grant, pupil_share_revoke
 
 PUPILS_PER_PAGE = 25
-
-
-def visible_pupil_or_404(
-    request: HttpRequest, pk: int, *, refusal: str = "pupil not visible to this person"
-) -> tuple[Pupil, PupilAccess]:
-    """The pupil and what this person may do with them, or a 404 that is audited.
-
-    A refusal looks exactly like a pupil that does not exist, so nobody can probe for records.
-    Other apps' pupil sections (loaded into the record) use it too, naming what was refused.
-    """
-    pupil = pupil_for_profile(pk)
-    access = pupil_access(request.user, pupil) if pupil is not None else None
-    if access is None or not access.can_view:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type="schools.pupil",
-            subject_id=pk,
-            pupil_id=pupil.pk if pupil is not None else None,
-            detail=refusal,
-        )
-        raise Http404
-    return pupil, access
 
 
 FILTERS_ALLOWED_IN_ADDRESS = ("site", "school_class", "pathway", "page")
@@ -69,11 +44,7 @@ def _filter_data(request: HttpRequest) -> dict[str, str] | None:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def pupil_list(request: HttpRequest) -> HttpResponse:
-    if not can_list_pupils(request.user):
-        access_record(
-            action=AccessAction.DENIED, actor=Actor.of(request), detail="no role that sees pupils"
-        )
-        raise Http404
+    access_pupil_list(Actor.of(request))
     data = _filter_data(request)
     form = PupilFilterForm(data, user=request.user)
     filters: dict[str, object] = {}
@@ -104,7 +75,7 @@ def pupil_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD"])
 def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil, access = visible_pupil_or_404(request, pk)
+    pupil, access = access_pupil(Actor.of(request), pk)
     carers = carers_of(pupil) if access.can_view_details else []
     access_record(
         action=AccessAction.VIEW, actor=Actor.of(request), subject=pupil, pupil_id=pupil.pk
@@ -127,16 +98,7 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def pupil_carer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
     """Carers' phone numbers, emails and addresses, shown on request to someone about to make
     contact (policy 5.2: minimum data), and recorded in the access log each time."""
-    pupil, access = visible_pupil_or_404(request, pk)
-    if not access.can_view_carer_contacts:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=pupil,
-            pupil_id=pupil.pk,
-            detail="may not see carers' contact details",
-        )
-        raise PermissionDenied
+    pupil = access_carer_contacts(Actor.of(request), pk)
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),
@@ -150,16 +112,7 @@ def pupil_carer_contacts(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def pupil_sharing(request: HttpRequest, pk: int) -> HttpResponse:
-    pupil, access = visible_pupil_or_404(request, pk)
-    if not access.can_manage_shares:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=pupil,
-            pupil_id=pupil.pk,
-            detail="may not change who is involved",
-        )
-        raise PermissionDenied
+    pupil, _access = access_pupil(Actor.of(request), pk, to="act")
     form = ShareForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That change could not be made. Please try again.")

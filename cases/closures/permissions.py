@@ -14,21 +14,28 @@ matching queryset scope; tests check that the two agree.
 - Attendance export: SLT and the headteacher, for the pupils they lead.
 """
 
+import datetime
+from typing import TYPE_CHECKING
+
 from django.db.models import Q, QuerySet
 
 from cases.models import Case, Closure
-from cases.permissions import (
-    CASE_READ_ROLES,
-    CASE_WORK_ROLES,
-    LEADERSHIP_ROLES,
-)
+from cases.permissions import CASE_SUBJECT, can_view_case, can_work_on_case
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
 from schools.models import Membership, Pupil, Role, SchoolClass, Site
 from schools.permissions import (
+    CASE_READ_ROLES,
+    CASE_WORK_ROLES,
     CLASS_ROLES,
+    LEADERSHIP_ROLES,
     NARROWABLE_ROLES,
     memberships_of,
     pupils_visible_to,
 )
+
+if TYPE_CHECKING:
+    from cases.closures.selectors import ProvisionRow
 
 # --- Closing a site or a class ---------------------------------------------------------------
 
@@ -213,3 +220,108 @@ def attendance_sites_for(user: object) -> QuerySet[Site]:
     if not found:
         return Site.objects.none()
     return Site.objects.filter(grants).distinct().order_by("name", "id")
+
+
+# --- The gates: the one door a view uses to reach a closure page or a closure case ------------
+# The selectors are imported inside the gates: they read through the scopes defined above.
+
+
+def access_closure_list(actor: Actor) -> None:
+    refuse_unless(can_list_closures(actor.user), actor, detail="closures: no role that reads cases")
+
+
+def access_closure_new(actor: Actor) -> None:
+    """The 'close a site or class' page: SLT and the headteacher (else 404)."""
+    refuse_unless(can_open_closures(actor.user), actor, detail="closure: not SLT or headteacher")
+
+
+def access_closing(actor: Actor, *, site: Site | None, school_class: SchoolClass | None) -> None:
+    """Closing this site or this class: 403 for a leader who does not lead it."""
+    refuse_unless(
+        can_close(actor.user, site=site, school_class=school_class),
+        actor,
+        detail="closure: does not lead this site or class",
+        status=403,
+    )
+
+
+def access_closure_overview(actor: Actor, pk: int, class_pk: int) -> tuple[Closure, SchoolClass]:
+    """The closure and one of its classes, for someone who reads that class's overview."""
+    from cases.closures.selectors import closure_for_overview, school_class_for_overview
+
+    closure = closure_for_overview(pk)
+    school_class = school_class_for_overview(class_pk)
+    if (
+        closure is None
+        or school_class is None
+        or not closure_covers_class(closure, school_class)
+        or not can_view_class_overview(actor.user, school_class)
+    ):
+        refuse(
+            actor,
+            detail=f"class overview: class {class_pk} not visible to this person",
+            subject_type=Closure._meta.label_lower,
+            subject_id=pk,
+        )
+    return closure, school_class
+
+
+def _refuse_case(
+    actor: Actor, pk: int, case: Case | None, what: str, to: Access, verb: str
+) -> None:
+    """404 unless the person sees the case; 403 to act unless they work on it."""
+    if case is None or not can_view_case(actor.user, case):
+        refuse(
+            actor,
+            detail=f"{what}: case not visible to this person",
+            subject_type=CASE_SUBJECT,
+            subject_id=pk,
+            pupil_id=case.pupil_id if case is not None else None,
+        )
+    if to == "act" and not can_work_on_case(actor.user, case):
+        refuse(
+            actor,
+            detail=f"{what}: may read but not {verb}",
+            status=403,
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+
+
+def access_closure_case(
+    actor: Actor, pk: int, *, to: Access = "read", what: str = "class overview"
+) -> Case:
+    """A closure case (with what its gates and services need); ``what`` names the row of the
+    overview being worked on, in the refusal."""
+    from cases.closures.selectors import case_for_closure_work
+
+    case = case_for_closure_work(pk)
+    _refuse_case(actor, pk, case, what, to, "change")
+    return case
+
+
+def access_provision_today(actor: Actor) -> None:
+    refuse_unless(
+        can_record_provision(actor.user),
+        actor,
+        detail="provision today: no role that works on cases",
+    )
+
+
+def access_provision_row(
+    actor: Actor, pk: int, day: datetime.date, *, to: Access = "read"
+) -> "ProvisionRow":
+    """One case's row of the provision checklist for ``day``; to act is to record it."""
+    from cases.closures.selectors import provision_row
+
+    row = provision_row(pk, day)
+    _refuse_case(actor, pk, row.case if row is not None else None, "provision", to, "record")
+    return row
+
+
+def access_attendance_export(actor: Actor) -> None:
+    refuse_unless(
+        can_export_attendance(actor.user),
+        actor,
+        detail="attendance export: not SLT or headteacher",
+    )

@@ -7,10 +7,10 @@ from htmx. Every page and export is audited, and so is every refusal.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -24,32 +24,32 @@ from cases.closures.forms import (
     ProvisionForm,
 )
 from cases.closures.permissions import (
+    access_attendance_export,
+    access_closing,
+    access_closure_case,
+    access_closure_list,
+    access_closure_new,
+    access_closure_overview,
+    access_provision_row,
+    access_provision_today,
     attendance_pupils_for,
     attendance_sites_for,
-    can_close,
     can_edit_class_overview,
     can_export_attendance,
-    can_list_closures,
     can_open_closures,
     can_record_provision,
-    can_view_class_overview,
     closable_classes,
     closable_sites,
-    closure_covers_class,
 )
 from cases.closures.selectors import (
-    case_for_closure_work,
-    closure_for_overview,
     closure_overview_row,
     closure_overview_rows,
     closures_for_list,
     overview_counts,
     provision_row,
     provision_today_rows,
-    school_class_for_overview,
 )
 from cases.models import Case, Closure
-from cases.permissions import can_view_case, can_work_on_case
 from cases.services import (
     closure_check_update,
     closure_open,
@@ -67,18 +67,6 @@ ALREADY_RECORDED = "Provision for today is already recorded, so nothing new was 
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
-    """A refusal that looks like nothing is there, recorded in the access audit."""
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return Http404()
-
-
-def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
-    """A refusal to act on something the person may see, recorded in the access audit."""
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return PermissionDenied()
-
-
 def _add_service_errors(
     form: Form, error: ValidationError, aliases: dict[str, str] | None = None
 ) -> None:
@@ -94,28 +82,6 @@ def _add_service_errors(
             form.add_error(target, message)
 
 
-def _case_for_work(request: HttpRequest, pk: int, what: str) -> Case:
-    """A closure case this person may work on: 404 if they may not see it, 403 if they may
-    see it but not change it."""
-    case = case_for_closure_work(pk)
-    if case is None or not can_view_case(request.user, case):
-        raise _not_found(
-            request,
-            f"{what}: case not visible to this person",
-            subject_type="cases.case",
-            subject_id=pk,
-            pupil_id=case.pupil_id if case is not None else None,
-        )
-    if not can_work_on_case(request.user, case):
-        raise _forbidden(
-            request,
-            f"{what}: may read but not change",
-            subject=case,
-            pupil_id=case.pupil_id,
-        )
-    return case
-
-
 def _overview_url(case: Case) -> str:
     return reverse("cases:closure_overview", args=[case.closure_id, case.pupil.school_class_id])
 
@@ -127,8 +93,7 @@ def _overview_url(case: Case) -> str:
 @require_safe
 def closure_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_list_closures(user):
-        raise _not_found(request, "closures: no role that reads cases")
+    access_closure_list(Actor.of(request))
     entries = closures_for_list(user)
     access_record(
         action=AccessAction.LIST,
@@ -153,8 +118,7 @@ def closure_list(request: HttpRequest) -> HttpResponse:
 def closure_new(request: HttpRequest) -> HttpResponse:
     """Close a site or a class: a case for every pupil on roll there, in one step."""
     user = request.user
-    if not can_open_closures(user):
-        raise _not_found(request, "closure: not SLT or headteacher")
+    access_closure_new(Actor.of(request))
     form = ClosureForm(
         request.POST if request.method == "POST" else None,
         sites=closable_sites(user),
@@ -162,8 +126,7 @@ def closure_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         site, school_class = form.cleaned_data["site"], form.cleaned_data["school_class"]
-        if not can_close(user, site=site, school_class=school_class):
-            raise _forbidden(request, "closure: does not lead this site or class")
+        access_closing(Actor.of(request), site=site, school_class=school_class)
         try:
             closure = closure_open(
                 actor=Actor.for_user(user),
@@ -252,20 +215,7 @@ def _overview_response(
 @login_required
 @require_safe
 def closure_overview(request: HttpRequest, pk: int, class_pk: int) -> HttpResponse:
-    closure = closure_for_overview(pk)
-    school_class = school_class_for_overview(class_pk)
-    if (
-        closure is None
-        or school_class is None
-        or not closure_covers_class(closure, school_class)
-        or not can_view_class_overview(request.user, school_class)
-    ):
-        raise _not_found(
-            request,
-            f"class overview: class {class_pk} not visible to this person",
-            subject_type="cases.closure",
-            subject_id=pk,
-        )
+    closure, school_class = access_closure_overview(Actor.of(request), pk, class_pk)
     return _overview_response(request, closure, school_class)
 
 
@@ -273,7 +223,7 @@ def closure_overview(request: HttpRequest, pk: int, class_pk: int) -> HttpRespon
 @require_POST
 def closure_check(request: HttpRequest, pk: int) -> HttpResponse:
     """Save one pupil's row of the class overview: wellbeing and internet access."""
-    case = _case_for_work(request, pk, "class overview")
+    case = access_closure_case(Actor.of(request), pk, to="act")
     before = closure_overview_row(case.pk)
     form = ClosureCheckForm(request.POST, auto_id=f"check-{pk}-%s")
     saved = False
@@ -314,7 +264,7 @@ def closure_check(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def closure_paper(request: HttpRequest, pk: int) -> HttpResponse:
     """Record paper copies delivered to one pupil's home by the staff team."""
-    case = _case_for_work(request, pk, "paper delivery")
+    case = access_closure_case(Actor.of(request), pk, to="act", what="paper delivery")
     form = PaperDeliveryForm(request.POST, auto_id=f"paper-{pk}-%s")
     saved = False
     if form.is_valid():
@@ -386,8 +336,7 @@ def _provision_page(request: HttpRequest, bound: dict[int, ProvisionForm] | None
 @require_safe
 def provision_today(request: HttpRequest) -> HttpResponse:
     """Today's checklist: for each pupil learning remotely, is today's provision recorded?"""
-    if not can_record_provision(request.user):
-        raise _not_found(request, "provision today: no role that works on cases")
+    access_provision_today(Actor.of(request))
     return _provision_page(request)
 
 
@@ -395,20 +344,8 @@ def provision_today(request: HttpRequest) -> HttpResponse:
 @require_POST
 def provision_today_record(request: HttpRequest, pk: int) -> HttpResponse:
     day = today()
-    row = provision_row(pk, day)
-    if row is None or not can_view_case(request.user, row.case):
-        raise _not_found(
-            request,
-            "provision: case not visible to this person",
-            subject_type="cases.case",
-            subject_id=pk,
-            pupil_id=row.case.pupil_id if row is not None else None,
-        )
+    row = access_provision_row(Actor.of(request), pk, day, to="act")
     case = row.case
-    if not can_work_on_case(request.user, case):
-        raise _forbidden(
-            request, "provision: may read but not record", subject=case, pupil_id=case.pupil_id
-        )
     form = _provision_form(pk, request.POST)
     saved = already = False
     if row.provision is not None:
@@ -461,8 +398,7 @@ def provision_today_record(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_export(request: HttpRequest) -> HttpResponse:
     """A CSV of every session each pupil spent on remote education, for the register."""
     user = request.user
-    if not can_export_attendance(user):
-        raise _not_found(request, "attendance export: not SLT or headteacher")
+    access_attendance_export(Actor.of(request))
     data = request.POST if request.method == "POST" else None
     form = AttendanceExportForm(data, sites=attendance_sites_for(user))
     if data is None or not form.is_valid():

@@ -13,15 +13,18 @@
   headteacher keep it; other staff who try to change it are refused (403).
 """
 
-from cases.permissions import CASE_WORK_ROLES, LEADERSHIP_ROLES
+from cases.models import Case
+from cases.permissions import CASE_SUBJECT, can_view_case, can_work_on_case
 from contacts.models import DirectoryEntry, StaffAbsence
-from schools.models import Role, School
-from schools.permissions import memberships_of
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse, refuse_unless
+from schools.models import School
+from schools.permissions import CASE_WORK_ROLES, LEADERSHIP_ROLES, STAFF_ROLES, memberships_of
 
+# Who reports their own absence, and who may be given another teacher's cases while they are
+# away: everyone who works on cases (named here for what they are used for).
 ABSENCE_ROLES = CASE_WORK_ROLES
-# Who may be given another teacher's cases while they are away.
 COVER_ROLES = CASE_WORK_ROLES
-STAFF_ROLES = frozenset(set(Role) - {Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 
 
 def _schools_where(user: object, roles: frozenset[str]) -> dict[int, School]:
@@ -101,3 +104,116 @@ def can_view_entry(user: object, entry: DirectoryEntry) -> bool:
 
 def can_edit_entry(user: object, entry: DirectoryEntry) -> bool:
     return can_edit_directory_of(user, entry.school_id)
+
+
+# --- The gates: the one door a view uses to reach an absence, its cover or the directory ------
+
+
+def access_absence_report(actor: Actor) -> None:
+    refuse_unless(
+        can_report_absence(actor.user),
+        actor,
+        detail="absence report: no teaching or leadership role",
+    )
+
+
+def access_absence_list(actor: Actor) -> None:
+    refuse_unless(can_lead_cover(actor.user), actor, detail="absence list: not SLT or headteacher")
+
+
+def access_cover_list(actor: Actor) -> None:
+    refuse_unless(can_lead_cover(actor.user), actor, detail="cover list: not SLT or headteacher")
+
+
+def _absence(pk: int) -> StaffAbsence | None:
+    return StaffAbsence.objects.select_related("staff", "school").filter(pk=pk).first()
+
+
+def access_absence(actor: Actor, pk: int, *, to: Access = "act") -> StaffAbsence:
+    """An absence, known to the absent person and the school's leaders (else 404); to act is
+    to arrange its cover (403 for the absent person)."""
+    absence = _absence(pk)
+    if absence is None or not can_view_absence(actor.user, absence):
+        refuse(
+            actor,
+            detail="cover: absence not visible to this person",
+            subject_type=StaffAbsence._meta.label_lower,
+            subject_id=pk,
+        )
+    if to == "act" and not can_arrange_cover(actor.user, absence):
+        refuse(actor, detail="cover: may not arrange cover", status=403, subject=absence)
+    return absence
+
+
+def access_absence_case(actor: Actor, absence_pk: int, case_pk: int) -> tuple[StaffAbsence, Case]:
+    """One of an absence's cases, to give to a colleague: 404 unless the person sees both (and
+    the case is the absence's to cover), 403 unless they arrange the cover and work on the case.
+    """
+    # Imported here: the services read through the roles named in this module.
+    from contacts.cover.services import absence_cases
+
+    user = actor.user
+    absence = _absence(absence_pk)
+    case = Case.objects.select_related("pupil__school_class__site").filter(pk=case_pk).first()
+    if (
+        absence is None
+        or not can_view_absence(user, absence)
+        or case is None
+        or not can_view_case(user, case)
+    ):
+        refuse(
+            actor,
+            detail="cover: absence or case not visible to this person",
+            subject_type=CASE_SUBJECT,
+            subject_id=case_pk,
+            pupil_id=case.pupil_id if case is not None else None,
+        )
+    if not can_arrange_cover(user, absence) or not can_work_on_case(user, case):
+        refuse(
+            actor,
+            detail="cover: may not arrange cover",
+            status=403,
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+    if not absence_cases(absence).filter(pk=case.pk).exists():
+        refuse(
+            actor,
+            detail="cover: case not in this absence's cover",
+            subject=case,
+            pupil_id=case.pupil_id,
+        )
+    return absence, case
+
+
+def access_directory(actor: Actor, *, to: Access = "read", what: str = "directory") -> None:
+    """The directory (every member of staff; else 404), or keeping it (SLT and the
+    headteacher; 403 for other staff). ``what`` names the page in the refusal."""
+    refuse_unless(
+        can_view_directory(actor.user), actor, detail=f"{what}: not on the staff of a school"
+    )
+    if to == "act":
+        refuse_unless(
+            can_edit_directory(actor.user),
+            actor,
+            detail=f"{what}: not SLT or headteacher",
+            status=403,
+        )
+
+
+def access_directory_entry(
+    actor: Actor, pk: int, *, to: Access = "act", what: str = "directory entry edit"
+) -> DirectoryEntry:
+    """One entry: 404 unless on the staff of its school; to act is to change or remove it
+    (403 unless SLT or headteacher there). ``what`` names the page in the refusal."""
+    entry = DirectoryEntry.objects.select_related("school", "site").filter(pk=pk).first()
+    if entry is None or not can_view_entry(actor.user, entry):
+        refuse(
+            actor,
+            detail=f"{what}: entry not visible to this person",
+            subject_type=DirectoryEntry._meta.label_lower,
+            subject_id=pk,
+        )
+    if to == "act" and not can_edit_entry(actor.user, entry):
+        refuse(actor, detail=f"{what}: not SLT or headteacher", status=403, subject=entry)
+    return entry

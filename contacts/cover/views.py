@@ -7,28 +7,28 @@ where the person may not know the thing exists, 403 where they may see it but no
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from cases.models import Case
-from cases.permissions import can_view_case, can_work_on_case
 from contacts.cover.forms import AbsenceForm, CoverForm, DirectoryEntryForm
 from contacts.cover.permissions import (
     COVER_ROLES,
     STAFF_ROLES,
     absence_schools,
-    can_arrange_cover,
+    access_absence,
+    access_absence_case,
+    access_absence_list,
+    access_absence_report,
+    access_cover_list,
+    access_directory,
+    access_directory_entry,
     can_edit_directory,
-    can_edit_entry,
     can_lead_cover,
     can_report_absence,
-    can_view_absence,
-    can_view_directory,
-    can_view_entry,
     directory_edit_schools,
     directory_schools,
     leadership_schools,
@@ -60,7 +60,7 @@ from contacts.cover.services import (
     cover_assign_all as cover_assign_all_service,
 )
 from contacts.cover.services import directory_entry_remove as entry_remove_service
-from contacts.models import DirectoryEntry, StaffAbsence
+from contacts.models import StaffAbsence
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -69,16 +69,6 @@ from schools.calendar import today
 User = get_user_model()
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _not_found(request: HttpRequest, detail: str, **subject: object) -> Http404:
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return Http404()
-
-
-def _forbidden(request: HttpRequest, detail: str, **subject: object) -> PermissionDenied:
-    access_record(action=AccessAction.DENIED, actor=Actor.of(request), detail=detail, **subject)
-    return PermissionDenied()
 
 
 def _add_service_errors(form: Form, error: ValidationError) -> None:
@@ -124,8 +114,7 @@ def _absence_staff_choices(user: object) -> tuple[list | None, dict[int, list[in
 def absence_report(request: HttpRequest) -> HttpResponse:
     """Report that a member of staff cannot work: one's own, or (SLT, headteacher) a colleague's."""
     user = request.user
-    if not can_report_absence(user):
-        raise _not_found(request, "absence report: no teaching or leadership role")
+    access_absence_report(Actor.of(request))
     choices, schools_of = _absence_staff_choices(user)
     own_school_ids = [school.pk for school in absence_schools(user)]
     form = AbsenceForm(
@@ -179,8 +168,7 @@ def absence_report(request: HttpRequest) -> HttpResponse:
 @require_safe
 def absence_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not can_lead_cover(user):
-        raise _not_found(request, "absence list: not SLT or headteacher")
+    access_absence_list(Actor.of(request))
     absences = absences_for_list(user)
     access_record(
         action=AccessAction.LIST,
@@ -221,23 +209,8 @@ def _cover_page(request: HttpRequest, bound: dict[tuple, Form] | None = None) ->
 @login_required
 @require_safe
 def cover_list(request: HttpRequest) -> HttpResponse:
-    if not can_lead_cover(request.user):
-        raise _not_found(request, "cover list: not SLT or headteacher")
+    access_cover_list(Actor.of(request))
     return _cover_page(request)
-
-
-def _absence_for_cover(request: HttpRequest, pk: int) -> StaffAbsence:
-    absence = StaffAbsence.objects.select_related("staff", "school").filter(pk=pk).first()
-    if absence is None or not can_view_absence(request.user, absence):
-        raise _not_found(
-            request,
-            "cover: absence not visible to this person",
-            subject_type="contacts.staffabsence",
-            subject_id=pk,
-        )
-    if not can_arrange_cover(request.user, absence):
-        raise _forbidden(request, "cover: may not arrange cover", subject=absence)
-    return absence
 
 
 def _cover_choices(absence: StaffAbsence) -> list[tuple[int, str]]:
@@ -252,30 +225,7 @@ def _cover_choices(absence: StaffAbsence) -> list[tuple[int, str]]:
 @require_POST
 def cover_assign(request: HttpRequest, absence_pk: int, case_pk: int) -> HttpResponse:
     """Give one of the absent person's cases to another member of staff."""
-    user = request.user
-    absence = StaffAbsence.objects.select_related("staff", "school").filter(pk=absence_pk).first()
-    case = Case.objects.select_related("pupil__school_class__site").filter(pk=case_pk).first()
-    if (
-        absence is None
-        or not can_view_absence(user, absence)
-        or case is None
-        or not can_view_case(user, case)
-    ):
-        raise _not_found(
-            request,
-            "cover: absence or case not visible to this person",
-            subject_type="cases.case",
-            subject_id=case_pk,
-            pupil_id=case.pupil_id if case is not None else None,
-        )
-    if not can_arrange_cover(user, absence) or not can_work_on_case(user, case):
-        raise _forbidden(
-            request, "cover: may not arrange cover", subject=case, pupil_id=case.pupil_id
-        )
-    if not absence_cases(absence).filter(pk=case.pk).exists():
-        raise _not_found(
-            request, "cover: case not in this absence's cover", subject=case, pupil_id=case.pupil_id
-        )
+    absence, case = access_absence_case(Actor.of(request), absence_pk, case_pk)
     form = CoverForm(
         request.POST, choices=_cover_choices(absence), auto_id=f"cover-{absence.pk}-{case.pk}-%s"
     )
@@ -302,7 +252,7 @@ def cover_assign(request: HttpRequest, absence_pk: int, case_pk: int) -> HttpRes
 def cover_assign_all(request: HttpRequest, absence_pk: int) -> HttpResponse:
     """Give every case of the absence that this person may work on to one member of staff."""
     user = request.user
-    absence = _absence_for_cover(request, absence_pk)
+    absence = access_absence(Actor.of(request), absence_pk, to="act")
     form = CoverForm(request.POST, choices=_cover_choices(absence), auto_id=f"all-{absence.pk}-%s")
     if form.is_valid():
         covered_by = User.objects.get(pk=form.cleaned_data["covered_by"])
@@ -338,8 +288,7 @@ def cover_assign_all(request: HttpRequest, absence_pk: int) -> HttpResponse:
 def directory(request: HttpRequest) -> HttpResponse:
     """Who to contact about what (policy section 4), for every member of staff."""
     user = request.user
-    if not can_view_directory(user):
-        raise _not_found(request, "directory: not on the staff of a school")
+    access_directory(Actor.of(request))
     schools = directory_schools(user)
     directories = directory_for(schools)
     access_record(
@@ -359,13 +308,6 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _directory_gate(request: HttpRequest, what: str) -> None:
-    if not can_view_directory(request.user):
-        raise _not_found(request, f"{what}: not on the staff of a school")
-    if not can_edit_directory(request.user):
-        raise _forbidden(request, f"{what}: not SLT or headteacher")
-
-
 def _entry_form(request: HttpRequest, data: object = None, **kwargs: object) -> DirectoryEntryForm:
     schools = directory_edit_schools(request.user)
     return DirectoryEntryForm(data, schools=schools, sites=sites_of(schools), **kwargs)
@@ -375,7 +317,7 @@ def _entry_form(request: HttpRequest, data: object = None, **kwargs: object) -> 
 @require_http_methods(["GET", "HEAD", "POST"])
 def directory_edit(request: HttpRequest) -> HttpResponse:
     """Keep the directory: every entry with its edit and remove buttons, and a form to add."""
-    _directory_gate(request, "directory edit")
+    access_directory(Actor.of(request), to="act", what="directory edit")
     user = request.user
     form = _entry_form(request, request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -395,24 +337,10 @@ def directory_edit(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _entry_for_edit(request: HttpRequest, pk: int, what: str) -> DirectoryEntry:
-    entry = DirectoryEntry.objects.select_related("school", "site").filter(pk=pk).first()
-    if entry is None or not can_view_entry(request.user, entry):
-        raise _not_found(
-            request,
-            f"{what}: entry not visible to this person",
-            subject_type="contacts.directoryentry",
-            subject_id=pk,
-        )
-    if not can_edit_entry(request.user, entry):
-        raise _forbidden(request, f"{what}: not SLT or headteacher", subject=entry)
-    return entry
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def directory_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for_edit(request, pk, "directory entry edit")
+    entry = access_directory_entry(Actor.of(request), pk, to="act", what="directory entry edit")
     if request.method == "POST":
         form = _entry_form(request, request.POST)
     else:
@@ -440,7 +368,7 @@ def directory_entry_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def directory_entry_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = _entry_for_edit(request, pk, "directory entry remove")
+    entry = access_directory_entry(Actor.of(request), pk, to="act", what="directory entry remove")
     name = entry.name
     entry_remove_service(actor=Actor.of(request), entry=entry)
     messages.success(request, f"{name} is removed from the directory.")

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
+from contacts.messages.selectors import with_delivery_counts
 from contacts.models import FamilyMessage, MessageScope
+from core.actor import Actor
+from dataprotection.refusals import refuse
 from schools.models import Role, SchoolClass, Site
 from schools.permissions import CLASS_ROLES, memberships_of
 
@@ -92,3 +95,29 @@ def family_messages_visible_to(user: object) -> QuerySet[FamilyMessage]:
         else:
             condition |= Q(school_class_id=audience.class_id)
     return FamilyMessage.objects.filter(condition)
+
+
+# --- The gates: the one door a view uses to reach the messages' pages or one message ---------
+
+MESSAGE_SUBJECT = FamilyMessage._meta.label_lower
+
+
+def access_family_messages(actor: Actor) -> None:
+    """The messages' pages exist only for people who may write to some group of families."""
+    if not can_message_families(actor.user):
+        refuse(actor, detail="may not message families", subject_type=MESSAGE_SUBJECT)
+
+
+def access_family_message(actor: Actor, pk: int) -> FamilyMessage:
+    """One message (with its delivery counts) sent to a group this person may write to, or
+    their own; otherwise a 404 that looks exactly like a message that does not exist."""
+    access_family_messages(actor)
+    message = with_delivery_counts(family_messages_visible_to(actor.user)).filter(pk=pk).first()
+    if message is None:
+        refuse(
+            actor,
+            detail="message not visible to this person",
+            subject_type=MESSAGE_SUBJECT,
+            subject_id=pk,
+        )
+    return message

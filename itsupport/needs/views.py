@@ -25,7 +25,7 @@ from itsupport.loans.views import PUPIL_SUBJECT, prefilled_pupil
 from itsupport.models import DeviceLoan, DeviceNeed, NeedKind
 from itsupport.views import denied, forbidden
 from schools.calendar import today
-from schools.views import visible_pupil_or_404
+from schools.permissions import access_pupil
 
 NEED_SUBJECT = DeviceNeed._meta.label_lower
 PER_PAGE = 25
@@ -121,8 +121,8 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
 def pupil_it_panel(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     """The pupil's devices, connectivity and paper copies, as a section the pupil's record and
     their case load into themselves (htmx). The same rule as the pupil record: 404 otherwise."""
-    pupil, access = visible_pupil_or_404(
-        request, pupil_pk, refusal="IT section: pupil not visible to this person"
+    pupil, access = access_pupil(
+        Actor.of(request), pupil_pk, refusal="IT section: pupil not visible to this person"
     )
     access_record(
         action=AccessAction.VIEW,

@@ -267,7 +267,7 @@ def test_the_checklist_costs_the_same_queries_for_5_or_50_pupils(calendar):
 
 def test_a_click_that_raced_another_is_told_it_was_already_recorded(on_a_school_day, monkeypatch):
     """The second of two simultaneous clicks read the row before the first one saved."""
-    from cases.closures import views as views_closures
+    from cases.closures import selectors as closure_selectors
     from cases.closures.selectors import provision_row
 
     world = on_a_school_day
@@ -281,8 +281,11 @@ def test_a_click_that_raced_another_is_told_it_was_already_recorded(on_a_school_
         recorded_by=world.users["teacher"],
     )
     calls = iter([stale])
+    # The gate reads the row through the selector; the stale read is the gate's.
     monkeypatch.setattr(
-        views_closures, "provision_row", lambda pk, day: next(calls, None) or provision_row(pk, day)
+        closure_selectors,
+        "provision_row",
+        lambda pk, day: next(calls, None) or provision_row(pk, day),
     )
 
     response = client_for(world.users["class_staff"]).post(
