@@ -42,6 +42,16 @@ CARER_CONTACT_ROLES = frozenset(
 # Roles that see who a pupil is and where they are taught, but nothing more.
 NAME_ONLY_ROLES = frozenset({Role.IT_STAFF})
 
+# Groups the apps above schools ask about (safeguarding, IT support), named once here.
+# SLT and the headteacher: they oversee and read, without a class of their own.
+LEADERSHIP_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
+# Concerns' content: the DSL team and the headteacher.
+SAFEGUARDING_ROLES = DSL_ROLES | {Role.HEADTEACHER}
+# IT staff: they work the IT queue and lend devices.
+IT_ROLES = frozenset({Role.IT_STAFF})
+# Governors and their chair belong to a school but are not its staff.
+GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+
 SHARE_PERMISSION = "view_pupil"
 
 

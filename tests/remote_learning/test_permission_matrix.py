@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from dataprotection.models import AccessAction, AccessEvent
 from tests.conftest import client_for
 from tests.matrix import Rule
 from tests.world import PERSONAS, World
@@ -79,6 +80,10 @@ def _request(client, name: str, rule: Rule, world: World):
     return client.get(url)
 
 
+def _denials() -> int:
+    return AccessEvent.objects.filter(action=AccessAction.DENIED).count()
+
+
 @pytest.mark.parametrize("name", sorted(MATRIX))
 def test_each_persona_gets_the_answer_the_matrix_expects(world, name):
     rule = MATRIX[name]
@@ -91,9 +96,13 @@ def test_each_persona_gets_the_answer_the_matrix_expects(world, name):
             if persona in rule.forbidden
             else 404
         )
+        denials_before = _denials()
         response = _request(client_for(world.users[persona]), name, rule, world)
         if response.status_code != expected:
             wrong.append(f"{persona}: expected {expected}, got {response.status_code}")
+        elif response.status_code in (403, 404) and (written := _denials() - denials_before) != 1:
+            # A refusal that leaves no trace hides probing; two rows would double-count it.
+            wrong.append(f"{persona}: refused with {expected}, wrote {written} denials (not 1)")
     anonymous = _request(client_for(None), name, rule, world)
     if anonymous.status_code != rule.anonymous_status:
         wrong.append(f"anonymous: expected {rule.anonymous_status}, got {anonymous.status_code}")
