@@ -7,6 +7,8 @@ who may not know a session exists, 403 for those who read it but may not run it.
 
 from typing import NoReturn
 
+from django.db.models import QuerySet
+
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
 from safeguarding.models import VirtualSession
@@ -16,6 +18,7 @@ from safeguarding.permissions import (
     can_plan_sessions,
     can_read_session,
     can_run_session,
+    sessions_visible_to,
 )
 from schools.models import Pupil, School
 from schools.permissions import CLASS_ROLES, memberships_of, pupil_access
@@ -28,10 +31,11 @@ def _refuse_page(actor: Actor, detail: str) -> NoReturn:
     refuse(actor, subject_type=SESSION_SUBJECT, detail=detail)
 
 
-def access_session_list(actor: Actor) -> None:
-    """The teacher's list: for anyone who plans sessions."""
+def access_session_list(actor: Actor) -> QuerySet[VirtualSession]:
+    """The teacher's list, for anyone who plans sessions: those they run."""
     if not can_plan_sessions(actor.user):
         _refuse_page(actor, "list")
+    return sessions_visible_to(actor.user, roles=CLASS_ROLES)
 
 
 def access_session_gaps(actor: Actor) -> None:

@@ -30,7 +30,6 @@ from safeguarding.sessions.permissions import (
     access_session_list,
     access_session_planning,
 )
-from schools.permissions import CLASS_ROLES
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -38,11 +37,8 @@ from schools.permissions import CLASS_ROLES
 @login_required
 @require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
-    access_session_list(Actor.of(request))
     sessions = list(
-        permissions.sessions_visible_to(request.user, roles=CLASS_ROLES)
-        .prefetch_related("pupils")
-        .order_by("starts_at")
+        access_session_list(Actor.of(request)).prefetch_related("pupils").order_by("starts_at")
     )
     now = timezone.now()
     access_record(action=AccessAction.LIST, actor=Actor.of(request), subject_type=SESSION_SUBJECT)
