@@ -17,21 +17,31 @@ pupil records one; IT, class staff, SLT and the headteacher see open needs and m
 
 from django.db.models import Q, QuerySet
 
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse
+
+# A module import, not names: the selectors scope their lists by the rules below.
+from itsupport import selectors
 from itsupport.models import DeviceLoan, DeviceNeed, FamilyAssistance, SupportRequest
 from schools.models import Membership, Pupil, Role
 from schools.permissions import (
     CLASS_ROLES,
+    GOVERNOR_ROLES,
+    IT_ROLES,
+    LEADERSHIP_ROLES,
+    PupilAccess,
     can_list_pupils,
     memberships_of,
     pupil_access,
     pupils_visible_to,
 )
 
-IT_ROLES = frozenset({Role.IT_STAFF})
-OVERSIGHT_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
+REQUEST_SUBJECT = SupportRequest._meta.label_lower
+PUPIL_SUBJECT = Pupil._meta.label_lower
+OVERSIGHT_ROLES = LEADERSHIP_ROLES
 QUEUE_ROLES = IT_ROLES | OVERSIGHT_ROLES
 # Governors are not staff: they never raise IT requests.
-NOT_STAFF_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
+NOT_STAFF_ROLES = GOVERNOR_ROLES
 LOAN_READ_ROLES = IT_ROLES | OVERSIGHT_ROLES
 NEED_ROLES = IT_ROLES | CLASS_ROLES | OVERSIGHT_ROLES
 
@@ -158,6 +168,63 @@ def visible_pupil_ids(user: object, pupil_ids: set[int]) -> set[int]:
     return set(pupils_visible_to(user).filter(pk__in=pupil_ids).values_list("pk", flat=True))
 
 
+def access_request_list(actor: Actor) -> None:
+    """The list of requests: any member of staff (their own, and their queue)."""
+    if not can_list_requests(actor.user):
+        refuse(actor, subject_type=REQUEST_SUBJECT, detail="list: not staff")
+
+
+def access_request_raising(actor: Actor) -> None:
+    """Raising a request: any member of staff."""
+    if not can_raise_request(actor.user):
+        refuse(actor, subject_type=REQUEST_SUBJECT, detail="raise: not staff")
+
+
+def access_request(actor: Actor, pk: int, *, to: Access = "read") -> SupportRequest:
+    """The request for those who read it ("read") or for IT staff who work on it ("act")."""
+    support_request = selectors.request_for_page(pk)
+    if support_request is None or not can_view_request(actor.user, support_request):
+        refuse(actor, subject_type=REQUEST_SUBJECT, subject_id=pk, detail="not visible")
+    if to == "act" and not can_work_on_request(actor.user, support_request):
+        refuse(
+            actor,
+            status=403,
+            subject=support_request,
+            pupil_id=support_request.pupil_id,
+            detail="may read, may not work on",
+        )
+    return support_request
+
+
+def access_request_notes(actor: Actor, pk: int) -> SupportRequest:
+    """The request for adding a note: IT, and the person who raised it."""
+    support_request = access_request(actor, pk)
+    if not can_add_note(actor.user, support_request):
+        refuse(
+            actor,
+            status=403,
+            subject=support_request,
+            pupil_id=support_request.pupil_id,
+            detail="may not add notes",
+        )
+    return support_request
+
+
+def access_pupil_choice(actor: Actor, raw: str, *, pupils: QuerySet[Pupil]) -> int | None:
+    """The pupil named by ``?pupil=<id>`` (from the pupil's record) when this person may choose
+    them on the form (one of ``pupils``); none named is None; any other id is a 404."""
+    if not raw:
+        return None
+    if not raw.isdigit() or not pupils.filter(pk=int(raw)).exists():
+        refuse(
+            actor,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=raw[:20] if raw.isdigit() else "",
+            detail="pupil not available here",
+        )
+    return int(raw)
+
+
 # --- Loans and family assistance -------------------------------------------------------------
 
 
@@ -218,3 +285,11 @@ def can_view_need(user: object, need: DeviceNeed) -> bool:
 
 def can_meet_need(user: object, need: DeviceNeed) -> bool:
     return bool(pupil_access(user, need.pupil).roles & NEED_ROLES)
+
+
+def it_panel_rights(access: PupilAccess) -> dict[str, bool]:
+    """What the pupil's IT section offers this person: marking needs met, lending."""
+    return {
+        "may_meet": bool(access.roles & NEED_ROLES),
+        "may_lend": bool(access.roles & IT_ROLES),
+    }

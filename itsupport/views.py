@@ -9,9 +9,9 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -25,47 +25,8 @@ from itsupport import permissions, selectors, services
 from itsupport.forms import NoteForm, RequestFilterForm, RequestForm, ResolveForm
 from itsupport.models import SupportRequest
 
-REQUEST_SUBJECT = SupportRequest._meta.label_lower
 REQUESTS_PER_PAGE = 25
 DEMAND_DAYS = 30
-
-
-def denied(request: HttpRequest, *, subject_type: str, subject_id="", detail: str) -> Http404:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def forbidden(request: HttpRequest, subject, pupil_id, detail: str) -> PermissionDenied:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject=subject,
-        pupil_id=pupil_id,
-        detail=detail,
-    )
-    return PermissionDenied()
-
-
-def _request_or_404(request: HttpRequest, pk: int) -> SupportRequest:
-    support_request = selectors.request_for_page(pk)
-    if support_request is None or not permissions.can_view_request(request.user, support_request):
-        raise denied(request, subject_type=REQUEST_SUBJECT, subject_id=pk, detail="not visible")
-    return support_request
-
-
-def _workable_or_403(request: HttpRequest, pk: int) -> SupportRequest:
-    support_request = _request_or_404(request, pk)
-    if not permissions.can_work_on_request(request.user, support_request):
-        raise forbidden(
-            request, support_request, support_request.pupil_id, "may read, may not work on"
-        )
-    return support_request
 
 
 # --- The list --------------------------------------------------------------------------------
@@ -75,8 +36,7 @@ def _workable_or_403(request: HttpRequest, pk: int) -> SupportRequest:
 @require_safe
 def request_list(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_list_requests(user):
-        raise denied(request, subject_type=REQUEST_SUBJECT, detail="list: not staff")
+    permissions.access_request_list(Actor.of(request))
     form = RequestFilterForm(request.GET)
     show = (
         form.cleaned_data.get("show") if form.is_valid() else ""
@@ -119,8 +79,7 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def request_new(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not permissions.can_raise_request(user):
-        raise denied(request, subject_type=REQUEST_SUBJECT, detail="raise: not staff")
+    permissions.access_request_raising(Actor.of(request))
     form = RequestForm(
         request.POST or None,
         schools=permissions.request_schools(user),
@@ -178,15 +137,13 @@ def _render_detail(
 @login_required
 @require_safe
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _request_or_404(request, pk))
+    return _render_detail(request, permissions.access_request(Actor.of(request), pk))
 
 
 @login_required
 @require_POST
 def request_note(request: HttpRequest, pk: int) -> HttpResponse:
-    support_request = _request_or_404(request, pk)
-    if not permissions.can_add_note(request.user, support_request):
-        raise forbidden(request, support_request, support_request.pupil_id, "may not add notes")
+    support_request = permissions.access_request_notes(Actor.of(request), pk)
     form = NoteForm(request.POST)
     if form.is_valid():
 
@@ -206,7 +163,7 @@ def request_note(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    support_request = _workable_or_403(request, pk)
+    support_request = permissions.access_request(Actor.of(request), pk, to="act")
     try:
         services.request_assign(actor=Actor.of(request), support_request=support_request)
     except ValidationError as error:
@@ -219,7 +176,7 @@ def request_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    support_request = _workable_or_403(request, pk)
+    support_request = permissions.access_request(Actor.of(request), pk, to="act")
     if not support_request.is_open:
         messages.error(request, "This request is already resolved; nothing changed.")
         return HttpResponseRedirect(reverse("itsupport:request_detail", args=[pk]))

@@ -9,18 +9,25 @@ governors and the DPO see nothing of a concern's content.
 from django.db.models import Q, QuerySet
 
 from accounts.models import User
-from safeguarding.models import Concern, SessionChecklistEntry, VirtualSession
+from core.actor import Actor
+from dataprotection.refusals import Access, refuse
+from safeguarding.models import Action, Concern, SessionChecklistEntry, VirtualSession
+from safeguarding.selectors import action_for_page, concern_for_page
 from schools.models import Membership, Pupil, Role
 from schools.permissions import (
     CLASS_ROLES,
+    DSL_ROLES,
+    LEADERSHIP_ROLES,
+    SAFEGUARDING_ROLES,
     can_view_pupil,
     memberships_of,
     pupil_access,
     pupils_visible_to,
 )
 
-SAFEGUARDING_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL, Role.HEADTEACHER})
-DSL_TEAM_ROLES = frozenset({Role.DSL, Role.DEPUTY_DSL})
+DSL_TEAM_ROLES = DSL_ROLES
+CONCERN_SUBJECT = Concern._meta.label_lower
+PUPIL_SUBJECT = Pupil._meta.label_lower
 
 
 def concerns_visible_to(user: object) -> QuerySet[Concern]:
@@ -62,11 +69,87 @@ def headteachers_for(pupil: Pupil) -> QuerySet[User]:
     ).distinct()
 
 
+def owner_choices(pupil: Pupil) -> QuerySet[User]:
+    """Who may own a concern or do its actions: the site's DSL team and the headteachers."""
+    return User.objects.filter(
+        Q(pk__in=dsl_team_for(pupil).values("pk")) | Q(pk__in=headteachers_for(pupil).values("pk"))
+    ).order_by("full_name", "email")
+
+
+# --- Gates: the one door through which a concern page gets its record -------------------------
+
+
+def access_concern_receipt(actor: Actor, pk: int) -> Concern:
+    """The concern for its reporter (its receipt and status) and for those who triage it."""
+    concern = concern_for_page(pk)
+    if concern is None or not can_see_receipt(actor.user, concern):
+        refuse(
+            actor,
+            subject_type=CONCERN_SUBJECT,
+            subject_id=pk,
+            pupil_id=concern.pupil_id if concern else None,
+            detail="concern not visible to this person",
+        )
+    return concern
+
+
+def access_concern(actor: Actor, pk: int, *, to: Access = "read") -> Concern:
+    """The concern's content and handling, which the DSL team reads and acts on alike.
+
+    404 for those who may not know of it; 403 for the reporter, who may not see its handling.
+    """
+    concern = access_concern_receipt(actor, pk)
+    if not can_triage_concern(actor.user, concern):
+        refuse(
+            actor,
+            status=403,
+            subject=concern,
+            pupil_id=concern.pupil_id,
+            detail="reporter may see the receipt only",
+        )
+    return concern
+
+
+def access_action(actor: Actor, pk: int) -> tuple[Action, Concern]:
+    """An action on a concern, with its concern, for those who triage it."""
+    action = action_for_page(pk)
+    if action is None:
+        refuse(actor, subject_type="safeguarding.action", subject_id=pk, detail="no such action")
+    return action, access_concern(actor, action.concern_id, to="act")
+
+
+def access_concern_raising(actor: Actor, pupil: Pupil | None) -> Pupil:
+    """The pupil a concern is about, for anyone who may see them; 404 otherwise."""
+    if pupil is None or not can_raise_concern_for(actor.user, pupil):
+        refuse(
+            actor,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=pupil.pk if pupil else "",
+            pupil_id=pupil.pk if pupil else None,
+            detail="may not raise a concern about this pupil",
+        )
+    return pupil
+
+
+def access_chronology(actor: Actor, pupil_pk: int) -> Pupil:
+    """The pupil whose safeguarding chronology the DSL team and the headteacher read."""
+    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
+    if pupil is None or not (pupil_access(actor.user, pupil).roles & SAFEGUARDING_ROLES):
+        refuse(
+            actor,
+            subject_type=PUPIL_SUBJECT,
+            subject_id=pupil_pk,
+            pupil_id=pupil.pk if pupil else None,
+            detail="safeguarding chronology not visible to this person",
+        )
+    return pupil
+
+
 # --- Virtual sessions (Appendix 1) ------------------------------------------------------------
 # The teachers and class staff of the invited pupils' classes plan and run a session; SLT, the
 # headteacher and the DSL team of the pupils' site read it; nobody else may know it exists.
 
-SESSION_READ_ROLES = frozenset({Role.SLT, Role.HEADTEACHER, Role.DSL, Role.DEPUTY_DSL})
+SESSION_READ_ROLES = LEADERSHIP_ROLES | DSL_ROLES
 SESSION_ROLES = CLASS_ROLES | SESSION_READ_ROLES
 
 

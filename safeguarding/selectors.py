@@ -3,10 +3,9 @@
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch
 from django.utils import timezone
 
-from accounts.models import User
 from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
@@ -19,7 +18,6 @@ from safeguarding.models import (
     Referral,
     SocialWorkerInformed,
 )
-from safeguarding.permissions import dsl_team_for, headteachers_for
 from schools.models import Pupil
 
 
@@ -47,13 +45,6 @@ def concern_for_page(pk: int) -> Concern | None:
 
 def action_for_page(pk: int) -> Action | None:
     return Action.objects.select_related("concern__pupil__school_class").filter(pk=pk).first()
-
-
-def owner_choices(pupil: Pupil) -> QuerySet[User]:
-    """Who may own a concern or do its actions: the site's DSL team and the headteachers."""
-    return User.objects.filter(
-        Q(pk__in=dsl_team_for(pupil).values("pk")) | Q(pk__in=headteachers_for(pupil).values("pk"))
-    ).order_by("full_name", "email")
 
 
 @dataclass(frozen=True)

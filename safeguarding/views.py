@@ -8,7 +8,7 @@ concern that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -32,68 +32,20 @@ from safeguarding.forms import (
 )
 from safeguarding.models import Concern, ConcernStatus, Urgency, VirtualSession
 from safeguarding.permissions import (
-    SAFEGUARDING_ROLES,
-    can_raise_concern_for,
+    access_action,
+    access_chronology,
+    access_concern,
+    access_concern_raising,
+    access_concern_receipt,
     can_run_session,
-    can_see_receipt,
     can_triage_concern,
-)
-from safeguarding.selectors import (
-    action_for_page,
-    chronology_for,
-    concern_for_page,
     owner_choices,
 )
+from safeguarding.selectors import chronology_for, concern_for_page
 from safeguarding.sessions import services as services_sessions
 from schools.models import Pupil
-from schools.permissions import pupil_access
 
-CONCERN_SUBJECT = Concern._meta.label_lower
-PUPIL_SUBJECT = Pupil._meta.label_lower
 NOT_VISIBLE = "You cannot raise a concern about this pupil."
-
-
-# --- Gates -----------------------------------------------------------------------------------
-
-
-def _not_found(request: HttpRequest, *, subject_type: str, subject_id, pupil_id, detail: str):
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=subject_type,
-        subject_id=subject_id,
-        pupil_id=pupil_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def receipt_concern_or_404(request: HttpRequest, pk: int) -> Concern:
-    concern = concern_for_page(pk)
-    if concern is None or not can_see_receipt(request.user, concern):
-        raise _not_found(
-            request,
-            subject_type=CONCERN_SUBJECT,
-            subject_id=pk,
-            pupil_id=concern.pupil_id if concern else None,
-            detail="concern not visible to this person",
-        )
-    return concern
-
-
-def triage_concern_or_403(request: HttpRequest, pk: int) -> Concern:
-    """404 for those who may not know of it; 403 for the reporter, who may not see its handling."""
-    concern = receipt_concern_or_404(request, pk)
-    if not can_triage_concern(request.user, concern):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=concern,
-            pupil_id=concern.pupil_id,
-            detail="reporter may see the receipt only",
-        )
-        raise PermissionDenied
-    return concern
 
 
 # --- Helpers ---------------------------------------------------------------------------------
@@ -189,31 +141,20 @@ def _session_for(request: HttpRequest, pupil: Pupil | None) -> VirtualSession | 
 @require_http_methods(["GET", "HEAD", "POST"])
 def concern_new(request: HttpRequest) -> HttpResponse:
     pupil, contact = _pupil_and_contact(request)
-    visible = pupil is not None and can_raise_concern_for(request.user, pupil)
-    session = _session_for(request, pupil) if visible and contact is None else None
-    if request.method != "POST" and not visible:
-        raise _not_found(
-            request,
-            subject_type=PUPIL_SUBJECT,
-            subject_id=pupil.pk if pupil else "",
-            pupil_id=pupil.pk if pupil else None,
-            detail="may not raise a concern about this pupil",
-        )
-    categories = services.concern_categories_ensure(school=pupil.school) if visible else []
+    try:
+        pupil = access_concern_raising(Actor.of(request), pupil)
+    except Http404:
+        if request.method != "POST":
+            raise
+        # The refusal is audited; a posted form is answered at the form, not with a 404.
+        form = ConcernForm(request.POST, prefix=None, categories=[])
+        form.is_valid()
+        form.add_error(None, NOT_VISIBLE)
+        return render(request, "safeguarding/concern_new.html", {"form": form}, status=200)
+    session = _session_for(request, pupil) if contact is None else None
+    categories = services.concern_categories_ensure(school=pupil.school)
     if request.method == "POST":
         form = ConcernForm(request.POST, prefix=None, categories=categories)
-        if not visible:
-            access_record(
-                action=AccessAction.DENIED,
-                actor=Actor.of(request),
-                subject_type=PUPIL_SUBJECT,
-                subject_id=pupil.pk if pupil else "",
-                pupil_id=pupil.pk if pupil else None,
-                detail="may not raise a concern about this pupil",
-            )
-            form.is_valid()
-            form.add_error(None, NOT_VISIBLE)
-            return render(request, "safeguarding/concern_new.html", {"form": form}, status=200)
         if form.is_valid():
             data = form.cleaned_data
             concern = None
@@ -279,7 +220,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def concern_receipt(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_receipt(request, receipt_concern_or_404(request, pk))
+    return _render_receipt(request, access_concern_receipt(Actor.of(request), pk))
 
 
 # --- Triage ----------------------------------------------------------------------------------
@@ -288,7 +229,7 @@ def concern_receipt(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def concern_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, triage_concern_or_403(request, pk))
+    return _render_detail(request, access_concern(Actor.of(request), pk))
 
 
 def _back(concern: Concern, section: str) -> HttpResponseRedirect:
@@ -298,7 +239,7 @@ def _back(concern: Concern, section: str) -> HttpResponseRedirect:
 @login_required
 @require_POST
 def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     try:
         services.concern_acknowledge(actor=Actor.of(request), concern=concern)
     except ValidationError as error:
@@ -309,7 +250,7 @@ def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     form = AssignForm(request.POST, prefix="assign", owners=owner_choices(concern.pupil))
     if form.is_valid() and attempt(
         form,
@@ -324,7 +265,7 @@ def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern.pupil))
     if form.is_valid() and attempt(
         form,
@@ -337,16 +278,7 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
-    action = action_for_page(pk)
-    if action is None:
-        raise _not_found(
-            request,
-            subject_type="safeguarding.action",
-            subject_id=pk,
-            pupil_id=None,
-            detail="no such action",
-        )
-    concern = triage_concern_or_403(request, action.concern_id)
+    action, concern = access_action(Actor.of(request), pk)
     services.action_done(actor=Actor.of(request), action=action)
     return _back(concern, "actions")
 
@@ -354,7 +286,7 @@ def action_done(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     form = DecisionForm(request.POST, prefix="decision")
     if form.is_valid() and attempt(
         form,
@@ -369,7 +301,7 @@ def decision_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     form = ReferralForm(request.POST, prefix="referral")
     if form.is_valid() and attempt(
         form,
@@ -384,7 +316,7 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = receipt_concern_or_404(request, pk)
+    concern = access_concern_receipt(Actor.of(request), pk)
     triage = can_triage_concern(request.user, concern)
     form = AddendumForm(request.POST, prefix="addendum")
     if form.is_valid() and attempt(
@@ -405,7 +337,7 @@ def addendum_add(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
-    concern = triage_concern_or_403(request, pk)
+    concern = access_concern(Actor.of(request), pk, to="act")
     form = CloseForm(request.POST, prefix="close")
     if form.is_valid() and attempt(
         form,
@@ -425,15 +357,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def pupil_chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
-    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
-    if pupil is None or not (pupil_access(request.user, pupil).roles & SAFEGUARDING_ROLES):
-        raise _not_found(
-            request,
-            subject_type=PUPIL_SUBJECT,
-            subject_id=pupil_pk,
-            pupil_id=pupil.pk if pupil else None,
-            detail="safeguarding chronology not visible to this person",
-        )
+    pupil = access_chronology(Actor.of(request), pupil_pk)
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),

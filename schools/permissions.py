@@ -44,16 +44,22 @@ CARER_CONTACT_ROLES = frozenset(
 # Roles that see who a pupil is and where they are taught, but nothing more.
 NAME_ONLY_ROLES = frozenset({Role.IT_STAFF})
 
-# Leadership: whole-site and whole-class decisions (closures, cover, the attendance export).
+# Leadership: whole-site and whole-class decisions (closures, cover, the attendance export),
+# SLT monitoring and oversight reports, each over the scope a membership names.
 LEADERSHIP_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
 # Who works on remote-education cases, and who may also read them (the DSL team).
 CASE_WORK_ROLES = CLASS_ROLES | LEADERSHIP_ROLES
 CASE_READ_ROLES = CASE_WORK_ROLES | DSL_ROLES
 # Who decides a case's contact plan (more frequent calls).
 CONTACT_PLAN_ROLES = DSL_ROLES | {Role.HEADTEACHER}
-# Governors see only aggregates and hold no pupil or staff duties; everyone else is staff.
+# Governors and the chair see aggregates and policy only, never pupil data or staff findings;
+# everyone else is staff.
 GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 STAFF_ROLES = frozenset(Role) - GOVERNOR_ROLES
+# Concerns' content: the DSL team and the headteacher.
+SAFEGUARDING_ROLES = DSL_ROLES | {Role.HEADTEACHER}
+# IT staff: they work the IT queue and lend devices.
+IT_ROLES = frozenset({Role.IT_STAFF})
 
 SHARE_PERMISSION = "view_pupil"
 
@@ -254,10 +260,6 @@ def scoped_record_covered(membership: Membership, record: object) -> bool:
     return True
 
 
-# Leadership: SLT monitoring and oversight reports, each over the scope a membership names.
-LEADERSHIP_ROLES = frozenset({Role.SLT, Role.HEADTEACHER})
-# Governors and the chair: aggregates and policy only, never pupil data or staff findings.
-GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 # Who reads what governors read (the governors' summary, the wellbeing pulse's counts).
 GOVERNOR_READER_ROLES = GOVERNOR_ROLES | {Role.HEADTEACHER}
 

@@ -15,10 +15,16 @@ from core.actor import Actor
 from dataprotection.refusals import Access, refuse, refuse_unless
 from declarations.models import DeclarationIssue
 from schools.models import Membership, Role
-from schools.permissions import GOVERNOR_ROLES, memberships_of, roles_of
+from schools.permissions import (
+    GOVERNOR_ROLES,
+    IT_ROLES,
+    LEADERSHIP_ROLES,
+    memberships_of,
+    roles_of,
+)
 
-DECLARATION_VIEWER_ROLES = frozenset({Role.IT_STAFF, Role.SLT, Role.HEADTEACHER})
-DECLARATION_RESOLVER_ROLES = frozenset({Role.IT_STAFF})
+DECLARATION_VIEWER_ROLES = IT_ROLES | LEADERSHIP_ROLES
+DECLARATION_RESOLVER_ROLES = IT_ROLES
 NOT_STAFF_ROLES = GOVERNOR_ROLES
 
 

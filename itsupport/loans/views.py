@@ -5,7 +5,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -18,54 +17,24 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from itsupport import permissions, selectors, services
 from itsupport.forms import AssistanceForm, LoanFilterForm, LoanForm, ReturnForm
-from itsupport.models import DeviceLoan, FamilyAssistance
-from itsupport.views import denied, forbidden
+from itsupport.loans.permissions import access_assistance, access_loan, access_loans
 from schools.calendar import today
-from schools.models import Pupil
 
-LOAN_SUBJECT = DeviceLoan._meta.label_lower
-ASSISTANCE_SUBJECT = FamilyAssistance._meta.label_lower
-PUPIL_SUBJECT = Pupil._meta.label_lower
 PER_PAGE = 25
 
 
 def prefilled_pupil(request: HttpRequest, pupils) -> dict[str, int]:
-    """The pupil named by ?pupil=<id> (from the pupil's record), if this person may choose
-    them here; any other id is an audited 404."""
-    raw = request.GET.get("pupil", "")
-    if not raw:
-        return {}
-    if not raw.isdigit() or not pupils.filter(pk=int(raw)).exists():
-        raise denied(
-            request,
-            subject_type=PUPIL_SUBJECT,
-            subject_id=raw[:20] if raw.isdigit() else "",
-            detail="pupil not available here",
-        )
-    return {"pupil": int(raw)}
-
-
-def _gate_list(request: HttpRequest, subject_type: str) -> None:
-    if not permissions.can_list_loans(request.user):
-        raise denied(request, subject_type=subject_type, detail="list: not IT or SLT")
-
-
-def _gate_lend(request: HttpRequest, subject_type: str) -> None:
-    _gate_list(request, subject_type)
-    if not permissions.can_lend(request.user):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject_type=subject_type,
-            detail="may read, may not record",
-        )
-        raise PermissionDenied
+    """The form's initial pupil from ?pupil=<id> (from the pupil's record), if allowed."""
+    chosen = permissions.access_pupil_choice(
+        Actor.of(request), request.GET.get("pupil", ""), pupils=pupils
+    )
+    return {} if chosen is None else {"pupil": chosen}
 
 
 @login_required
 @require_safe
 def loan_list(request: HttpRequest) -> HttpResponse:
-    _gate_list(request, LOAN_SUBJECT)
+    access_loans(Actor.of(request))
     day = today()
     form = LoanFilterForm(request.GET)
     show = (form.cleaned_data.get("show") if form.is_valid() else "") or selectors.LoanFilter.OUT
@@ -95,7 +64,7 @@ def loan_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def loan_new(request: HttpRequest) -> HttpResponse:
-    _gate_lend(request, LOAN_SUBJECT)
+    access_loans(Actor.of(request), to="act")
     pupils = permissions.pupils_for_loans(request.user)
     initial = {"lent_on": today(), **prefilled_pupil(request, pupils)}
     form = LoanForm(request.POST or None, pupils=pupils, initial=initial)
@@ -113,15 +82,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    loan = (
-        DeviceLoan.objects.select_related("pupil__school_class__site", "lent_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if loan is None or not permissions.can_view_loan(request.user, loan):
-        raise denied(request, subject_type=LOAN_SUBJECT, subject_id=pk, detail="not visible")
-    if not permissions.can_manage_loan(request.user, loan):
-        raise forbidden(request, loan, loan.pupil_id, "may read, may not record a return")
+    loan = access_loan(Actor.of(request), pk, to="act")
     form = ReturnForm(request.POST or None, initial={"returned_on": today()})
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -147,7 +108,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_safe
 def assistance_list(request: HttpRequest) -> HttpResponse:
-    _gate_list(request, ASSISTANCE_SUBJECT)
+    access_assistance(Actor.of(request))
     records = permissions.assistance_visible_to(request.user).select_related(
         "pupil__school_class", "given_by"
     )
@@ -169,7 +130,7 @@ def assistance_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def assistance_new(request: HttpRequest) -> HttpResponse:
-    _gate_lend(request, ASSISTANCE_SUBJECT)
+    access_assistance(Actor.of(request), to="act")
     pupils = permissions.pupils_for_loans(request.user)
     initial = {"given_on": today(), **prefilled_pupil(request, pupils)}
     form = AssistanceForm(request.POST or None, pupils=pupils, initial=initial)

@@ -21,21 +21,20 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from itsupport import permissions, selectors, services
 from itsupport.forms import MeetNeedForm, NeedFilterForm, NeedForm
-from itsupport.loans.views import PUPIL_SUBJECT, prefilled_pupil
-from itsupport.models import DeviceLoan, DeviceNeed, NeedKind
-from itsupport.views import denied, forbidden
+from itsupport.loans.views import prefilled_pupil
+from itsupport.models import DeviceLoan, NeedKind
+from itsupport.needs.permissions import access_need, access_need_list, access_need_recording
+from itsupport.permissions import PUPIL_SUBJECT
 from schools.calendar import today
 from schools.permissions import access_pupil
 
-NEED_SUBJECT = DeviceNeed._meta.label_lower
 PER_PAGE = 25
 
 
 @login_required
 @require_safe
 def need_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_list_needs(request.user):
-        raise denied(request, subject_type=NEED_SUBJECT, detail="list: not IT, class staff or SLT")
+    access_need_list(Actor.of(request))
     form = NeedFilterForm(request.GET)
     show = (form.cleaned_data.get("show") if form.is_valid() else "") or selectors.NeedFilter.OPEN
     page = Paginator(selectors.need_list_for(request.user, show=show), PER_PAGE).get_page(
@@ -58,8 +57,7 @@ def need_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_new(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_record_needs(request.user):
-        raise denied(request, subject_type=NEED_SUBJECT, detail="record: sees no pupils")
+    access_need_recording(Actor.of(request))
     pupils = permissions.pupils_for_needs(request.user)
     form = NeedForm(request.POST or None, pupils=pupils, initial=prefilled_pupil(request, pupils))
     if request.method == "POST" and form.is_valid():
@@ -78,11 +76,7 @@ def need_new(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
-    need = DeviceNeed.objects.select_related("pupil__school_class__site").filter(pk=pk).first()
-    if need is None or not permissions.can_view_need(request.user, need):
-        raise denied(request, subject_type=NEED_SUBJECT, subject_id=pk, detail="not visible")
-    if not permissions.can_meet_need(request.user, need):
-        raise forbidden(request, need, need.pupil_id, "may see, may not mark met")
+    need = access_need(Actor.of(request), pk, to="act")
     loans = DeviceLoan.objects.filter(pupil_id=need.pupil_id).order_by("-lent_on", "-id")
     initial = {"met_on": today()}
     paper = None
@@ -132,14 +126,12 @@ def pupil_it_panel(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         pupil_id=pupil.pk,
         detail="IT section: devices, connectivity and paper copies",
     )
-    roles = access.roles
     return render(
         request,
         "itsupport/_pupil_it_panel.html",
         {
             "pupil": pupil,
             **selectors.pupil_panel(pupil),
-            "may_meet": bool(roles & permissions.NEED_ROLES),
-            "may_lend": bool(roles & permissions.IT_ROLES),
+            **permissions.it_panel_rights(access),
         },
     )

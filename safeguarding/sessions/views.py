@@ -7,8 +7,7 @@ else gets the same audited 404 as for a session that does not exist.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,57 +22,14 @@ from safeguarding import permissions
 from safeguarding.models import SessionKind, VirtualSession
 from safeguarding.sessions import services
 from safeguarding.sessions.forms import AgreementForm, ChecklistForm, SessionPlanForm, StopForm
-from schools.models import Pupil
-from schools.permissions import CLASS_ROLES, memberships_of, pupil_access
-
-SESSION_SUBJECT = VirtualSession._meta.label_lower
-PUPIL_SUBJECT = Pupil._meta.label_lower
-
-
-def _denied(request: HttpRequest, *, subject_type: str, subject_id, detail: str) -> Http404:
-    access_record(
-        action=AccessAction.DENIED,
-        actor=Actor.of(request),
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail,
-    )
-    return Http404()
-
-
-def _session_or_404(request: HttpRequest, pk: int) -> VirtualSession:
-    session = (
-        VirtualSession.objects.select_related("school", "planned_by", "stopped_by")
-        .prefetch_related("pupils__school_class__site", "staff", "checklist", "attendance__pupil")
-        .filter(pk=pk)
-        .first()
-    )
-    if session is None or not permissions.can_read_session(request.user, session):
-        raise _denied(
-            request, subject_type=SESSION_SUBJECT, subject_id=pk, detail="session not visible"
-        )
-    return session
-
-
-def _runnable_or_403(request: HttpRequest, pk: int) -> VirtualSession:
-    session = _session_or_404(request, pk)
-    if not permissions.can_run_session(request.user, session):
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=session,
-            detail="may read, may not run",
-        )
-        raise PermissionDenied
-    return session
-
-
-def _planner_school(user: object):
-    for membership in memberships_of(user):
-        if membership.role in CLASS_ROLES and membership.school_class_id:
-            return membership.school
-    return None
-
+from safeguarding.sessions.permissions import (
+    SESSION_SUBJECT,
+    access_session,
+    access_session_agreement,
+    access_session_gaps,
+    access_session_list,
+    access_session_planning,
+)
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -81,12 +37,8 @@ def _planner_school(user: object):
 @login_required
 @require_safe
 def session_list(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_plan_sessions(request.user):
-        raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="list")
     sessions = list(
-        permissions.sessions_visible_to(request.user, roles=CLASS_ROLES)
-        .prefetch_related("pupils")
-        .order_by("starts_at")
+        access_session_list(Actor.of(request)).prefetch_related("pupils").order_by("starts_at")
     )
     now = timezone.now()
     access_record(action=AccessAction.LIST, actor=Actor.of(request), subject_type=SESSION_SUBJECT)
@@ -103,8 +55,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def session_gaps(request: HttpRequest) -> HttpResponse:
-    if not permissions.can_oversee_sessions(request.user):
-        raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="gaps")
+    access_session_gaps(Actor.of(request))
     sessions = (
         permissions.sessions_with_gaps(request.user)
         .prefetch_related("pupils", "checklist")
@@ -125,9 +76,7 @@ def session_gaps(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_plan(request: HttpRequest) -> HttpResponse:
-    school = _planner_school(request.user)
-    if school is None:
-        raise _denied(request, subject_type=SESSION_SUBJECT, subject_id="", detail="plan")
+    school = access_session_planning(Actor.of(request))
     pupils = permissions.invitable_pupils(request.user)
     staff = User.objects.filter(is_active=True, memberships__school=school).distinct()
     form = SessionPlanForm(request.POST or None, pupils=pupils, staff=staff)
@@ -171,21 +120,8 @@ def session_plan(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
-    pupil = Pupil.objects.select_related("school_class__site").filter(pk=pupil_pk).first()
-    roles = pupil_access(request.user, pupil).roles if pupil else frozenset()
-    if not roles & permissions.SESSION_ROLES:
-        raise _denied(
-            request, subject_type=PUPIL_SUBJECT, subject_id=pupil_pk, detail="session agreement"
-        )
-    if not roles & CLASS_ROLES:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=Actor.of(request),
-            subject=pupil,
-            pupil_id=pupil.pk,
-            detail="session agreement: may read, may not record",
-        )
-        raise PermissionDenied
+    # Class staff record the family's agreement; those who only read sessions get 403 here.
+    pupil = access_session_agreement(Actor.of(request), pupil_pk, to="act")
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
 
@@ -242,13 +178,13 @@ def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> Ht
 @login_required
 @require_safe
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _render_detail(request, _session_or_404(request, pk))
+    return _render_detail(request, access_session(Actor.of(request), pk))
 
 
 @login_required
 @require_POST
 def session_checklist(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _runnable_or_403(request, pk)
+    session = access_session(Actor.of(request), pk, to="act")
     form = ChecklistForm(request.POST, pupils=session.pupils.all(), prefix="checklist")
     if form.is_valid():
 
@@ -269,7 +205,7 @@ def session_checklist(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def session_stop(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _runnable_or_403(request, pk)
+    session = access_session(Actor.of(request), pk, to="act")
     form = StopForm(request.POST, pupils=session.pupils.all(), prefix="stop")
     if session.kind == SessionKind.LIVE and form.is_valid():
         services.session_stop(actor=Actor.of(request), session=session)

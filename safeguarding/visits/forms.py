@@ -7,6 +7,7 @@ from accounts.models import User
 from safeguarding.models import InformedHow, InvolvementKind, Urgency
 from safeguarding.visits.services import Agreement
 from schools.models import Role
+from schools.permissions import GOVERNOR_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -42,7 +43,7 @@ class VisitAgreeForm(forms.Form):
 def staff_of_school(school_id: int):
     return (
         User.objects.filter(is_active=True, memberships__school_id=school_id)
-        .exclude(memberships__role__in=[Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS])
+        .exclude(memberships__role__in=GOVERNOR_ROLES)
         .distinct()
         .order_by("full_name", "email")
     )

@@ -9,7 +9,7 @@ from cases.permissions import (
 )
 from core.actor import Actor
 from tests.cases.matrix import open_case_for, step_for
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:

@@ -5,7 +5,7 @@ from contacts.permissions import access_case_contacts, access_contact_plan, acce
 from core.actor import Actor
 from schools.calendar import today
 from tests.cases.matrix import open_case_for
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:

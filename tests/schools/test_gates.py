@@ -3,7 +3,7 @@ refusal with exactly one DENIED row."""
 
 from core.actor import Actor
 from schools.permissions import access_carer_contacts, access_pupil, access_pupil_list
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:

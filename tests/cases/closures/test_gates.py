@@ -14,7 +14,7 @@ from cases.closures.permissions import (
 from core.actor import Actor
 from schools.calendar import today
 from tests.cases.closures.matrix import world_closure, world_closure_case
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:

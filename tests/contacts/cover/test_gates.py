@@ -17,7 +17,7 @@ from schools.calendar import today
 from tests.cases.matrix import open_case_for
 from tests.contacts.cover.test_cover import make_absence
 from tests.contacts.cover.test_directory import entry
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:

@@ -4,7 +4,7 @@ with exactly one DENIED row."""
 from contacts.messages.permissions import access_family_message, access_family_messages
 from contacts.messages.services import family_message_send
 from core.actor import Actor
-from tests.refusals import refused
+from tests.gate_checks import refused
 
 
 def _as(world, persona: str) -> Actor:
