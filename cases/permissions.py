@@ -9,9 +9,7 @@ from django.db.models import QuerySet
 
 from cases.models import Case, ReintegrationStep
 from core.actor import Actor
-from dataprotection.models import AccessAction
-from dataprotection.refusals import Access, refuse, refuse_unless
-from dataprotection.services import access_record
+from dataprotection.refusals import Access, refusal_record, refuse, refuse_unless
 from schools.models import Pupil, School
 from schools.permissions import (
     CASE_READ_ROLES,
@@ -133,9 +131,8 @@ def chosen_pupil_for_proposal(actor: Actor, pupils: QuerySet[Pupil], raw: str) -
     case for). Otherwise the form opens without a pupil, and the attempt is audited."""
     pupil = pupils.filter(pk=int(raw)).first() if raw.isdigit() else None
     if raw and pupil is None:
-        access_record(
-            action=AccessAction.DENIED,
-            actor=actor,
+        refusal_record(
+            actor,
             subject_type=PUPIL_SUBJECT,
             subject_id=raw[:20] if raw.isdigit() else "",
             detail="pupil not available for a new case",
@@ -146,9 +143,8 @@ def chosen_pupil_for_proposal(actor: Actor, pupils: QuerySet[Pupil], raw: str) -
 def note_unavailable_proposal_pupil(actor: Actor) -> None:
     """A proposal posted for a pupil this person may not propose a case for: the form shows
     the mistake at its field, and the attempt is audited."""
-    access_record(
-        action=AccessAction.DENIED,
-        actor=actor,
+    refusal_record(
+        actor,
         subject_type=PUPIL_SUBJECT,
         detail="proposal for a pupil not available to this person",
     )

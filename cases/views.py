@@ -199,19 +199,18 @@ def case_propose(request: HttpRequest) -> HttpResponse:
     day = today()
     if request.method == "POST":
         form = CaseProposeForm(request.POST, pupils=pupils)
-        created: list[Case] = []
-        if form.is_valid() and attempt(
-            form,
-            lambda: created.append(
-                services.case_propose(actor=Actor.for_user(user), **form.cleaned_data)
-            ),
+        if form.is_valid() and (
+            created := attempt(
+                form,
+                lambda: services.case_propose(actor=Actor.of(request), **form.cleaned_data),
+            )
         ):
             messages.success(
                 request,
                 "Case proposed. Record each party's agreement: remote education can start once "
                 "everyone needed has agreed.",
             )
-            return _back_to(created[0], "next")
+            return _back_to(created, "next")
         pupil_errors = form.errors.as_data().get("pupil", [])
         if any(error.code == "invalid_choice" for error in pupil_errors):
             note_unavailable_proposal_pupil(Actor.of(request))

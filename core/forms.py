@@ -29,15 +29,14 @@ SAVED_TWICE = (
 )
 
 
-def attempt(form: Form, action: Callable[[], object]) -> bool:
-    """Run a service; on refusal show why on the form and return False (nothing was written)."""
+def attempt[Written](form: Form, action: Callable[[], Written]) -> Written | None:
+    """Run a service and return what it wrote; on refusal show why on the form and return
+    None (nothing was written). The services run this way return the record they wrote."""
     try:
-        action()
+        return action()
     except ValidationError as error:
         show_service_errors(form, error)
-        return False
     except IntegrityError:
         # Two submissions raced past the service's checks; the database kept only one.
         form.add_error(None, SAVED_TWICE)
-        return False
-    return True
+    return None

@@ -18,6 +18,28 @@ from dataprotection.services import access_record
 Access = Literal["read", "act"]
 
 
+def refusal_record(
+    actor: Actor,
+    *,
+    detail: str,
+    subject: models.Model | None = None,
+    subject_type: str = "",
+    subject_id: str | int = "",
+    pupil_id: int | None = None,
+) -> None:
+    """Write the one DENIED row (``detail`` names what was refused, never a person). For a
+    refusal the page shows at a field instead of raising; gates call ``refuse``."""
+    access_record(
+        action=AccessAction.DENIED,
+        actor=actor,
+        subject=subject,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        pupil_id=pupil_id,
+        detail=detail,
+    )
+
+
 def refuse(
     actor: Actor,
     *,
@@ -28,15 +50,14 @@ def refuse(
     subject_id: str | int = "",
     pupil_id: int | None = None,
 ) -> NoReturn:
-    """Audit the refusal (``detail`` names what was refused, never a person) and raise."""
-    access_record(
-        action=AccessAction.DENIED,
-        actor=actor,
+    """Audit the refusal, then raise the answer the person gets."""
+    refusal_record(
+        actor,
+        detail=detail,
         subject=subject,
         subject_type=subject_type,
         subject_id=subject_id,
         pupil_id=pupil_id,
-        detail=detail,
     )
     if status == 403:
         raise PermissionDenied

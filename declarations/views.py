@@ -25,29 +25,31 @@ def declare(request: HttpRequest) -> HttpResponse:
     user = request.user
     access_declaration(Actor.of(request))
     form = DeclarationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        made = []
-        if attempt(
-            form,
-            lambda: made.append(
-                declaration_submit(
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            made := attempt(
+                form,
+                lambda: declaration_submit(
                     user=user,
                     device_description=form.cleaned_data["device_description"],
                     answers=form.answers(),
-                )
-            ),
-        ):
-            # The gate asks again on the next page, instead of trusting its last answer.
-            request.session.pop(DECLARATION_SESSION_KEY, None)
-            issues = made[0].issues.count()
-            text = "Thank you: your device declaration is recorded."
-            if issues:
-                text += (
-                    f" IT staff have been asked to help with the {issues} "
-                    f"item{'s' if issues != 1 else ''} you could not confirm."
-                )
-            messages.success(request, text)
-            return redirect("home")
+                ),
+            )
+        )
+    ):
+        # The gate asks again on the next page, instead of trusting its last answer.
+        request.session.pop(DECLARATION_SESSION_KEY, None)
+        issues = made.issues.count()
+        text = "Thank you: your device declaration is recorded."
+        if issues:
+            text += (
+                f" IT staff have been asked to help with the {issues} "
+                f"item{'s' if issues != 1 else ''} you could not confirm."
+            )
+        messages.success(request, text)
+        return redirect("home")
     return render(
         request,
         "declarations/declare.html",

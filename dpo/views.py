@@ -77,23 +77,20 @@ def breach_new(request: HttpRequest) -> HttpResponse:
     form = BreachForm(request.POST or None, schools=schools)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        created: list[Breach] = []
-        if attempt(
+        if created := attempt(
             form,
-            lambda: created.append(
-                services.breach_flag(
-                    actor=Actor.of(request),
-                    school=data["school"],
-                    what_happened=data["what_happened"],
-                    discovered_at=data["discovered_at"],
-                    data_affected=data["data_affected"],
-                    people_affected=data["people_affected"],
-                    containment=data["containment"],
-                )
+            lambda: services.breach_flag(
+                actor=Actor.of(request),
+                school=data["school"],
+                what_happened=data["what_happened"],
+                discovered_at=data["discovered_at"],
+                data_affected=data["data_affected"],
+                people_affected=data["people_affected"],
+                containment=data["containment"],
             ),
         ):
             messages.success(request, "Thank you. The data protection officer has been told.")
-            return HttpResponseRedirect(created[0].get_absolute_url())
+            return HttpResponseRedirect(created.get_absolute_url())
     return render(request, "dpo/breach_new.html", {"form": form})
 
 

@@ -316,12 +316,12 @@ ALREADY_ANSWERED = "You have already told us how you are this week. Thank you."
 
 
 @transaction.atomic
-def pulse_answer(*, actor: Actor, school: School, coping: int, workload: str = "") -> None:
+def pulse_answer(*, actor: Actor, school: School, coping: int, workload: str = "") -> PulseReceipt:
     """Record one anonymous answer for this week, and separately that this person answered.
 
     The answer row holds the school, the week's Monday and the answer, with a random key and
     no time: nothing in it, or in the receipt, links the two. Deliberately no audit row (it
-    would say who answered when).
+    would say who answered when). Returns the receipt, never the answer.
     """
     if school.pk not in permissions.pulse_school_ids(actor.user):
         raise ValidationError({"coping": "You can answer only for a school you work at."})
@@ -332,12 +332,13 @@ def pulse_answer(*, actor: Actor, school: School, coping: int, workload: str = "
     week = week_start_of(today())
     try:
         with transaction.atomic():
-            PulseReceipt.objects.create(user=actor.user, school=school, week_start=week)
+            receipt = PulseReceipt.objects.create(user=actor.user, school=school, week_start=week)
     except IntegrityError:
         raise ValidationError({"coping": ALREADY_ANSWERED}) from None
     response = PulseResponse(school=school, week_start=week, coping=coping, workload=workload)
     response.full_clean()
     response.save(force_insert=True)
+    return receipt
 
 
 def has_answered_pulse(*, user: User, school_id: int) -> bool:

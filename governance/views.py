@@ -127,26 +127,23 @@ def monitoring_new(request: HttpRequest) -> HttpResponse:
             school = site.school
         else:
             school = school_class.site.school
-        created: list[MonitoringActivity] = []
 
         def save():
-            created.append(
-                services.monitoring_record(
-                    actor=Actor.for_user(user),
-                    school=school,
-                    site=site,
-                    school_class=school_class,
-                    kind=data["kind"],
-                    held_on=data["held_on"],
-                    participants=data["participants"],
-                    focus=data["focus"],
-                    findings=data["findings"],
-                )
+            return services.monitoring_record(
+                actor=Actor.of(request),
+                school=school,
+                site=site,
+                school_class=school_class,
+                kind=data["kind"],
+                held_on=data["held_on"],
+                participants=data["participants"],
+                focus=data["focus"],
+                findings=data["findings"],
             )
 
-        if attempt(form, save):
+        if created := attempt(form, save):
             messages.success(request, "Monitoring recorded. Add any follow-ups below.")
-            return HttpResponseRedirect(created[0].get_absolute_url())
+            return HttpResponseRedirect(created.get_absolute_url())
     return render(request, "governance/monitoring_new.html", {"form": form})
 
 
@@ -273,18 +270,16 @@ def policy_new(request: HttpRequest) -> HttpResponse:
     form = PolicyDocumentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created: list[PolicyDocument] = []
-        if attempt(
+        if created := attempt(
             form,
-            lambda: created.append(
-                services.policy_document_create(
-                    actor=Actor.of(request),
-                    school=school,
-                    title=form.cleaned_data["title"],
-                )
+            lambda: services.policy_document_create(
+                actor=Actor.of(request),
+                school=school,
+                title=form.cleaned_data["title"],
             ),
         ):
             messages.success(request, "Policy added. Now add its first version.")
-            return HttpResponseRedirect(reverse("governance:version_new", args=[created[0].pk]))
+            return HttpResponseRedirect(reverse("governance:version_new", args=[created.pk]))
     return render(request, "governance/policy_new.html", {"form": form, "school": school})
 
 
@@ -383,7 +378,7 @@ def pulse(request: HttpRequest) -> HttpResponse:
         if attempt(
             form,
             lambda: services.pulse_answer(
-                actor=Actor.for_user(user),
+                actor=Actor.of(request),
                 school=school,
                 coping=data["coping"],
                 workload=data["workload"],

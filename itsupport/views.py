@@ -86,13 +86,11 @@ def request_new(request: HttpRequest) -> HttpResponse:
         pupils=permissions.pupils_for_requests(user),
     )
     if request.method == "POST" and form.is_valid():
-        created = None
 
         def save():
-            nonlocal created
-            created = services.request_raise(actor=Actor.for_user(user), **form.cleaned_data)
+            return services.request_raise(actor=Actor.of(request), **form.cleaned_data)
 
-        if attempt(form, save):
+        if created := attempt(form, save):
             messages.success(
                 request,
                 "Recorded: IT and SLT can see it."
@@ -148,7 +146,7 @@ def request_note(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
 
         def save():
-            services.request_note_add(
+            return services.request_note_add(
                 actor=Actor.of(request),
                 support_request=support_request,
                 text=form.cleaned_data["text"],
@@ -184,7 +182,7 @@ def request_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
 
         def save():
-            services.request_resolve(
+            return services.request_resolve(
                 actor=Actor.of(request),
                 support_request=support_request,
                 resolution=form.cleaned_data["resolution"],

@@ -157,12 +157,10 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         form = ConcernForm(request.POST, prefix=None, categories=categories)
         if form.is_valid():
             data = form.cleaned_data
-            concern = None
 
             def raise_it():
-                nonlocal concern
                 if session is not None:
-                    concern = services_sessions.concern_raise_from_session(
+                    return services_sessions.concern_raise_from_session(
                         actor=Actor.of(request),
                         session=session,
                         pupil=pupil,
@@ -174,8 +172,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                         where=data["where"],
                         others_told=data["others_told"],
                     )
-                    return
-                concern = services.concern_raise(
+                return services.concern_raise(
                     actor=Actor.of(request),
                     pupil=pupil,
                     contact=contact,
@@ -188,7 +185,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     others_told=data["others_told"],
                 )
 
-            if attempt(form, raise_it):
+            if concern := attempt(form, raise_it):
                 messages.success(request, "Your concern has been received by the DSL team.")
                 return HttpResponseRedirect(
                     reverse("safeguarding:concern_receipt", args=[concern.pk])

@@ -129,7 +129,7 @@ def closure_new(request: HttpRequest) -> HttpResponse:
         access_closing(Actor.of(request), site=site, school_class=school_class)
         try:
             closure = closure_open(
-                actor=Actor.for_user(user),
+                actor=Actor.of(request),
                 school=form.school,
                 reason=form.cleaned_data["reason"],
                 start_date=form.cleaned_data["start_date"],

@@ -323,7 +323,7 @@ def directory_edit(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             entry = directory_entry_add(
-                actor=Actor.for_user(user), school=form.school, site=form.site, **form.values()
+                actor=Actor.of(request), school=form.school, site=form.site, **form.values()
             )
         except ValidationError as error:
             _add_service_errors(form, error)

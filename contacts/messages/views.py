@@ -17,7 +17,6 @@ from contacts.messages.permissions import (
 )
 from contacts.messages.selectors import with_delivery_counts
 from contacts.messages.services import family_message_send
-from contacts.models import FamilyMessage
 from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
@@ -41,24 +40,23 @@ def message_new(request: HttpRequest) -> HttpResponse:
     access_family_messages(Actor.of(request))
     audiences = audiences_for(request.user)
     form = FamilyMessageForm(request.POST or None, audiences=audiences)
-    created: list[FamilyMessage] = []
     if (
         request.method == "POST"
         and form.is_valid()
-        and attempt(
-            form,
-            lambda: created.append(
-                family_message_send(
+        and (
+            created := attempt(
+                form,
+                lambda: family_message_send(
                     actor=Actor.of(request),
                     audience_key=form.cleaned_data["audience"],
                     subject=form.cleaned_data["subject"],
                     body=form.cleaned_data["body"],
-                )
-            ),
+                ),
+            )
         )
     ):
         messages.success(request, "Your message is being sent to each family separately.")
-        return HttpResponseRedirect(reverse("contacts:message_detail", args=[created[0].pk]))
+        return HttpResponseRedirect(reverse("contacts:message_detail", args=[created.pk]))
     return render(request, "contacts/message_new.html", {"form": form})
 
 

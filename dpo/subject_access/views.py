@@ -20,7 +20,6 @@ from core.forms import attempt
 from core.pdf import render_pdf
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
-from dpo.models import SubjectAccessRequest
 from dpo.subject_access import services as services_sar
 from dpo.subject_access.collecting import subject_access_collect
 from dpo.subject_access.export_json import LONDON, subject_access_json
@@ -154,19 +153,18 @@ def request_log(request: HttpRequest, pk: int) -> HttpResponse:
     fields the export uses; on a refusal the preview comes back with the reason at the field."""
     pupil = access_subject_access_pupil(Actor.of(request), pk)
     form = SubjectAccessForm(request.POST, for_logging=True)
-    created: list[SubjectAccessRequest] = []
-    if form.is_valid() and attempt(
-        form,
-        lambda: created.append(
-            services_sar.subject_access_request_log(
+    if form.is_valid() and (
+        created := attempt(
+            form,
+            lambda: services_sar.subject_access_request_log(
                 actor=Actor.of(request),
                 pupil=pupil,
                 requested_by=form.cleaned_data["requested_by"],
                 received_on=form.cleaned_data["received_on"],
-            )
-        ),
+            ),
+        )
     ):
-        sar = created[0]
+        sar = created
         messages.success(request, f"Request logged. The response is due by {sar.due_on:%d/%m/%Y}.")
         return HttpResponseRedirect(sar.get_absolute_url())
     return _render_preview(request, pupil, form)

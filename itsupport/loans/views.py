@@ -71,7 +71,7 @@ def loan_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save():
-            services.loan_record(actor=Actor.of(request), **form.cleaned_data)
+            return services.loan_record(actor=Actor.of(request), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(request, "Loan recorded.")
@@ -88,7 +88,7 @@ def loan_return(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
 
         def save():
-            services.loan_return(
+            return services.loan_return(
                 actor=Actor.of(request),
                 loan=loan,
                 returned_on=data["returned_on"],
@@ -137,7 +137,7 @@ def assistance_new(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save():
-            services.assistance_record(actor=Actor.of(request), **form.cleaned_data)
+            return services.assistance_record(actor=Actor.of(request), **form.cleaned_data)
 
         if attempt(form, save):
             messages.success(request, "Help recorded.")

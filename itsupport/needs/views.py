@@ -61,13 +61,11 @@ def need_new(request: HttpRequest) -> HttpResponse:
     pupils = permissions.pupils_for_needs(request.user)
     form = NeedForm(request.POST or None, pupils=pupils, initial=prefilled_pupil(request, pupils))
     if request.method == "POST" and form.is_valid():
-        need = None
 
         def save():
-            nonlocal need
-            need = services.need_record(actor=Actor.of(request), **form.cleaned_data)
+            return services.need_record(actor=Actor.of(request), **form.cleaned_data)
 
-        if attempt(form, save):
+        if need := attempt(form, save):
             messages.success(request, "Recorded: IT and the class team can see the need.")
             return HttpResponseRedirect(need.pupil.get_absolute_url())
     return render(request, "itsupport/need_new.html", {"form": form})
@@ -93,7 +91,7 @@ def need_meet(request: HttpRequest, pk: int) -> HttpResponse:
         data = form.cleaned_data
 
         def save():
-            services.need_meet(
+            return services.need_meet(
                 actor=Actor.of(request),
                 need=need,
                 met_on=data["met_on"],

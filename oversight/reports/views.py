@@ -52,20 +52,17 @@ def report_new(request: HttpRequest) -> HttpResponse:
     scopes = report_scopes_for(request.user)
     form = OversightReportForm(request.POST or None, scopes=scopes, today=today())
     if request.method == "POST" and form.is_valid():
-        created: list[OversightReport] = []
 
-        def request_report() -> None:
-            created.append(
-                oversight_report_request(
-                    user=request.user,
-                    scope_value=form.cleaned_data["scope"],
-                    start=form.cleaned_data["start"],
-                    end=form.cleaned_data["end"],
-                )
+        def request_report() -> OversightReport:
+            return oversight_report_request(
+                user=request.user,
+                scope_value=form.cleaned_data["scope"],
+                start=form.cleaned_data["start"],
+                end=form.cleaned_data["end"],
             )
 
-        if attempt(form, request_report):
-            return redirect(created[0])
+        if created := attempt(form, request_report):
+            return redirect(created)
     return render(request, "oversight/report_form.html", {"form": form})
 
 

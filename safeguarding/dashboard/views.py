@@ -208,18 +208,20 @@ def involvement_end(request: HttpRequest, pk: int) -> HttpResponse:
 def visit_request(request: HttpRequest, case_pk: int) -> HttpResponse:
     case = access_visit_case(Actor.of(request), case_pk)
     form = VisitRequestForm(request.POST or None, prefix="visit")
-    if request.method == "POST":
-        visit_holder: list[HomeVisit] = []
-        if form.is_valid() and attempt(
-            form,
-            lambda: visit_holder.append(
-                services.visit_request(actor=Actor.of(request), case=case, **form.cleaned_data)
-            ),
-        ):
-            messages.success(request, "Home visit requested: SLT and the DSL now agree it.")
-            return HttpResponseRedirect(
-                reverse("safeguarding:visit_record", args=[visit_holder[0].pk])
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            visit := attempt(
+                form,
+                lambda: services.visit_request(
+                    actor=Actor.of(request), case=case, **form.cleaned_data
+                ),
             )
+        )
+    ):
+        messages.success(request, "Home visit requested: SLT and the DSL now agree it.")
+        return HttpResponseRedirect(reverse("safeguarding:visit_record", args=[visit.pk]))
     access_record(
         action=AccessAction.VIEW, actor=Actor.of(request), subject=case, pupil_id=case.pupil_id
     )

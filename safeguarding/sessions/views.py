@@ -82,7 +82,6 @@ def session_plan(request: HttpRequest) -> HttpResponse:
     form = SessionPlanForm(request.POST or None, pupils=pupils, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        session = None
         arguments = {
             "actor": Actor.of(request),
             "school": school,
@@ -96,13 +95,11 @@ def session_plan(request: HttpRequest) -> HttpResponse:
         prerecorded = data["pre_recorded"] and len(arguments["staff"]) < services.MIN_STAFF
 
         def save():
-            nonlocal session
             if prerecorded:
-                session = services.session_record_prerecorded(**arguments)
-            else:
-                session = services.session_plan(**arguments, meeting_link=data["meeting_link"])
+                return services.session_record_prerecorded(**arguments)
+            return services.session_plan(**arguments, meeting_link=data["meeting_link"])
 
-        if attempt(form, save):
+        if session := attempt(form, save):
             messages.success(
                 request,
                 "Pre-recorded lesson recorded."
@@ -126,7 +123,7 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
 
         def save():
-            services.session_agreement_record(
+            return services.session_agreement_record(
                 actor=Actor.of(request), pupil=pupil, **form.cleaned_data
             )
 
@@ -189,14 +186,14 @@ def session_checklist(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
 
         def save():
-            services.session_checklist_record(
+            return services.session_checklist_record(
                 actor=Actor.of(request),
                 session=session,
                 answers=form.answers(),
                 attended=list(form.cleaned_data["attended"]),
             )
 
-        if attempt(form, save):
+        if attempt(form, save) is not None:
             messages.success(request, "Checklist recorded.")
             return HttpResponseRedirect(session.get_absolute_url())
     return _render_detail(request, session, checklist_form=form)
