@@ -1,8 +1,8 @@
 """Permission matrix rows for subject access (policy section 5; UK GDPR right of access).
 
 Only the Data Protection Officer of the pupil's school may find a pupil, preview what is held
-and download it. Everyone else, the headteacher included (see dpo/subject_access/permissions.py for why),
-is told the pages do not exist (404); anonymous visitors are sent to sign in.
+and download it. Everyone else, the headteacher included (see dpo/subject_access/permissions.py
+for why), is told the pages do not exist (404); anonymous visitors are sent to sign in.
 """
 
 import datetime
