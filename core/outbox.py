@@ -11,9 +11,11 @@ the lock is released before the mail server is spoken to, and the outcome is wri
 own statement. No lock is held during SMTP, and a worker that dies mid-send leaves only the
 one message in flight to be sent again when its lease runs out.
 
-The retry rule: up to ``MAX_ATTEMPTS`` tries, waiting one minute after the first failure and
-twice as long after each further one, at most an hour; then the message is left marked
-"could not be sent" with its last error. A message with nobody to send to fails at once.
+The retry rule: wait one minute after the first failure and twice as long after each further
+one, at most an hour. An outbox gives up after ``give_up_after`` tries (``MAX_ATTEMPTS``
+unless it says otherwise) and leaves the message marked "could not be sent" with its last
+error; a safeguarding alert never gives up (``give_up_after = None``): it is tried hourly until
+the mail server takes it. A message with nobody to send to fails at once.
 """
 
 import datetime
@@ -52,6 +54,9 @@ class OutboxMessage(models.Model):
     Subclasses add what the email is about and implement ``email_recipients``,
     ``email_subject`` and ``email_body``.
     """
+
+    # Tries before it is marked "could not be sent"; None: keep trying (at most hourly).
+    give_up_after: int | None = MAX_ATTEMPTS
 
     created_at = models.DateTimeField(auto_now_add=True)
     status = models.CharField(
@@ -111,7 +116,8 @@ def _mark(message: OutboxMessage, **fields: object) -> None:
 
 
 def _fail(message: OutboxMessage, error: str, *, final: bool) -> None:
-    given_up = final or message.attempts >= MAX_ATTEMPTS
+    limit = message.give_up_after
+    given_up = final or (limit is not None and message.attempts >= limit)
     _mark(
         message,
         status=OutboxStatus.FAILED if given_up else OutboxStatus.PENDING,

@@ -173,6 +173,9 @@ class BreachNotification(OutboxMessage):
     by the outbox afterwards: a broker or mail outage delays it, never loses it. It carries
     no detail of the breach: only a link to sign in and see it."""
 
+    # The 72-hour clock is running: a breach email is never given up, only retried hourly.
+    give_up_after = None
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )

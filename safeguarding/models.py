@@ -221,6 +221,9 @@ class Notification(OutboxMessage):
     sent by the outbox afterwards: a broker or mail outage delays it, never loses it. It
     carries no child's name and no text from the concern: only a link to sign in and see it."""
 
+    # A concern's alert is never given up: it is tried hourly until the mail server takes it.
+    give_up_after = None
+
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )

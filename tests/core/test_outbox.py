@@ -126,7 +126,12 @@ def test_the_wait_doubles_up_to_an_hour():
     ]
 
 
-def test_after_the_last_attempt_the_message_is_given_up_and_kept(db, clock, mailoutbox):
+def test_after_the_last_attempt_the_message_is_given_up_and_kept(
+    db, clock, mailoutbox, monkeypatch
+):
+    # Family messages and policy notices give up; breach emails do not (next test), so the
+    # rule is shown on a breach email told to give up like the others.
+    monkeypatch.setattr(BreachNotification, "give_up_after", MAX_ATTEMPTS)
     [email] = breach_emails()
     with mail_server_down():
         for attempt in range(1, MAX_ATTEMPTS + 1):
@@ -142,6 +147,29 @@ def test_after_the_last_attempt_the_message_is_given_up_and_kept(db, clock, mail
     clock.shift(datetime.timedelta(days=7))
     assert send_pending(BreachNotification) == 0
     assert mailoutbox == []
+
+
+@pytest.mark.parametrize("outbox", [BreachNotification, Notification])
+def test_a_safeguarding_or_breach_alert_is_never_given_up(outbox):
+    assert outbox.give_up_after is None
+    assert FamilyMessageDelivery.give_up_after == PolicyReviewNotice.give_up_after == MAX_ATTEMPTS
+
+
+def test_an_alert_that_never_gives_up_is_still_tried_hourly_and_sent_when_mail_is_back(
+    db, clock, mailoutbox
+):
+    [email] = breach_emails()
+    with mail_server_down():
+        for attempt in range(1, MAX_ATTEMPTS + 5):
+            assert send_pending(BreachNotification) == 0
+            clock.shift(retry_wait(attempt))
+    email.refresh_from_db()
+    assert email.status == OutboxStatus.PENDING
+    assert email.next_attempt_at - timezone.now() <= datetime.timedelta(hours=1)
+
+    clock.shift(datetime.timedelta(hours=1))
+    assert send_pending(BreachNotification) == 1
+    assert len(mailoutbox) == 1
 
 
 def test_a_message_with_nobody_to_send_to_fails_at_once(db, clock, mailoutbox):
