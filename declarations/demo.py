@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN
 from accounts.models import User
+from core.actor import Actor
 from declarations.models import DeclarationItem
 from declarations.services import Answer, declaration_submit
 
@@ -43,6 +44,8 @@ def declarations_demo_load(*, now: datetime.datetime | None = None) -> int:
             device = "School laptop (new)"
         # Spread over the year, so some fall due soon after the demo is loaded.
         declared_at = now - datetime.timedelta(days=(number * 37) % 360)
-        declaration_submit(user=user, device_description=device, answers=answers, at=declared_at)
+        declaration_submit(
+            actor=Actor.for_user(user), device_description=device, answers=answers, at=declared_at
+        )
         made += 1
     return made

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.actor import Actor
 from declarations.models import (
     DeclarationAnswer,
     DeclarationDue,
@@ -55,7 +56,7 @@ def reason_field(item: str) -> str:
 @transaction.atomic
 def declaration_submit(
     *,
-    user: object,
+    actor: Actor,
     device_description: str,
     answers: dict[str, Answer],
     at: datetime.datetime | None = None,
@@ -83,6 +84,7 @@ def declaration_submit(
     if errors:
         raise ValidationError(errors)
 
+    user = actor.user
     declaration = DeviceDeclaration(
         user=user, declared_at=at, device_description=device_description
     )
@@ -110,7 +112,7 @@ def declaration_submit(
 
 @transaction.atomic
 def declaration_issue_resolve(
-    *, issue: DeclarationIssue, resolved_by: object, note: str
+    *, actor: Actor, issue: DeclarationIssue, note: str
 ) -> DeclarationIssue:
     """IT staff close a task, saying what was done."""
     note = note.strip()
@@ -120,7 +122,7 @@ def declaration_issue_resolve(
     if issue.status != IssueStatus.OPEN:
         raise ValidationError("This task was already resolved.")
     issue.status = IssueStatus.RESOLVED
-    issue.resolved_by = resolved_by
+    issue.resolved_by = actor.user
     issue.resolved_at = timezone.now()
     issue.resolution_note = note
     issue.full_clean()

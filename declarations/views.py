@@ -32,7 +32,7 @@ def declare(request: HttpRequest) -> HttpResponse:
             made := attempt(
                 form,
                 lambda: declaration_submit(
-                    user=user,
+                    actor=Actor.of(request),
                     device_description=form.cleaned_data["device_description"],
                     answers=form.answers(),
                 ),

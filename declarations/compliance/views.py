@@ -80,7 +80,6 @@ def compliance(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
-    user = request.user
     issue = access_declaration_issue(Actor.of(request), pk, to="act")
     form = ResolveForm(request.POST or None)
     if issue.status != IssueStatus.OPEN:
@@ -91,7 +90,7 @@ def issue_resolve(request: HttpRequest, pk: int) -> HttpResponse:
         and attempt(
             form,
             lambda: declaration_issue_resolve(
-                issue=issue, resolved_by=user, note=form.cleaned_data["note"]
+                actor=Actor.of(request), issue=issue, note=form.cleaned_data["note"]
             ),
         )
     ):

@@ -11,6 +11,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actor import Actor
 from declarations.models import (
     DeclarationAnswer,
     DeclarationDue,
@@ -66,7 +67,9 @@ def post(user, url: str, data: dict, when: datetime.datetime):
 def declare_yes(user, when: datetime.datetime) -> DeviceDeclaration:
     answers = {item: Answer(confirmed=True) for item in DeclarationItem.values}
     with time_machine.travel(when, tick=False):
-        return declaration_submit(user=user, device_description="school laptop", answers=answers)
+        return declaration_submit(
+            actor=Actor.for_user(user), device_description="school laptop", answers=answers
+        )
 
 
 def test_staff_are_reminded_from_their_first_page_and_blocked_after_five_days(world):

@@ -8,6 +8,7 @@ and 3.5).
   the other site and everyone else are told nothing is there.
 """
 
+from core.actor import Actor
 from declarations.models import DeclarationItem
 from declarations.services import Answer, declaration_submit
 from tests.matrix import Rule
@@ -20,7 +21,9 @@ def issue_for(world: World):
     answers = {item: Answer(confirmed=True) for item in DeclarationItem.values}
     answers[DeclarationItem.ENCRYPTED] = Answer(confirmed=False, reason="I do not know how")
     declaration = declaration_submit(
-        user=world.users["teacher"], device_description="own laptop", answers=answers
+        actor=Actor.for_user(world.users["teacher"]),
+        device_description="own laptop",
+        answers=answers,
     )
     return declaration.issues.get()
 

@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from core.actor import Actor
 from declarations.models import DeclarationIssue, DeclarationItem, IssueStatus
 from declarations.services import Answer, declaration_gate_state, declaration_submit
 from schools.models import Role
@@ -34,7 +35,9 @@ def declare(user, *, when=NOW, cannot: dict[str, str] | None = None, device="sch
     for item, reason in (cannot or {}).items():
         answers[item] = Answer(confirmed=False, reason=reason)
     with time_machine.travel(when, tick=False):
-        return declaration_submit(user=user, device_description=device, answers=answers)
+        return declaration_submit(
+            actor=Actor.for_user(user), device_description=device, answers=answers
+        )
 
 
 def seen(user, when):
