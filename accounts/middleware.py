@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import REDIRECT_FIELD_NAME, logout
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
@@ -83,12 +84,13 @@ MFA_SETUP_URL_NAMES = frozenset(
 )
 
 
+def second_factors() -> QuerySet[Authenticator]:
+    """Authenticators that are a second factor: recovery codes alone are not one."""
+    return Authenticator.objects.exclude(type=Authenticator.Type.RECOVERY_CODES)
+
+
 def user_has_mfa(user: object) -> bool:
-    return (
-        Authenticator.objects.filter(user=user)
-        .exclude(type=Authenticator.Type.RECOVERY_CODES)
-        .exists()
-    )
+    return second_factors().filter(user=user).exists()
 
 
 # Pages that change how a person signs in: only shown to someone who proved who they are

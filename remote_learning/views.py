@@ -22,6 +22,7 @@ from remote_learning.celery import app as celery_app
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
 from schools.selectors import my_classes
+from setup.checklist.selectors import setup_to_do_for_home
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +65,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_list_monitoring": can_list_monitoring(user),
             "sees_governors_summary": can_view_governors_summary(user),
             "can_answer_pulse": can_answer_pulse(user),
+            "setup_to_do": setup_to_do_for_home(user),
         },
     )
 
