@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "dpo",
     "itsupport",
     "oversight",
+    "setup",
 ]
 
 MIDDLEWARE = [

@@ -21,5 +21,6 @@ urlpatterns = [
     path("declaration/", include("declarations.urls")),
     path("it/device-declarations/", include("declarations.compliance.urls")),
     path("it/", include("itsupport.urls")),
+    path("setup/", include("setup.urls")),
     path("admin/", admin.site.urls),
 ]
