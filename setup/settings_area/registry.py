@@ -164,123 +164,70 @@ def _attendance_codes() -> Iterator[Setting]:
         )
 
 
-def _school_days(key: str, group: str, label: str, model, policy: str, low: int, high: int):
-    return Setting(key, group, label, model, key, policy, low, high, "school days")
+def _field(model: type[models.Model], field: str, **described: object) -> Setting:
+    """A setting held in a field of a one-row-per-school settings model, named by its field."""
+    return Setting(key=field, model=model, field=field, **described)
 
+
+DAYS = "school days"
 
 REGISTRY: tuple[Setting, ...] = (
-    _school_days(
-        "max_time_limit_school_days",
-        CASES,
-        "Longest time limit",
-        CaseSettings,
-        "§2 time limit",
-        1,
-        190,
+    _field(
+        CaseSettings, "max_time_limit_school_days", group=CASES, label="Longest time limit",
+        policy="§2 time limit", minimum=1, maximum=190, unit=DAYS,
     ),
-    _school_days(
-        "review_interval_school_days",
-        CASES,
-        "Review interval",
-        CaseSettings,
-        "§2 regular review",
-        1,
-        60,
+    _field(
+        CaseSettings, "review_interval_school_days", group=CASES, label="Review interval",
+        policy="§2 regular review", minimum=1, maximum=60, unit=DAYS,
     ),
-    _school_days(
-        "agreement_grace_school_days",
-        CASES,
-        "Time to gather agreements",
-        CaseSettings,
-        "§2 mutual agreement",
-        1,
-        20,
+    _field(
+        CaseSettings, "agreement_grace_school_days", group=CASES,
+        label="Time to gather agreements", policy="§2 mutual agreement", minimum=1,
+        maximum=20, unit=DAYS,
     ),
-    _school_days(
-        "time_limit_warning_school_days",
-        CASES,
-        "Time limit warning",
-        CaseSettings,
-        "§2 time limit",
-        1,
-        20,
+    _field(
+        CaseSettings, "time_limit_warning_school_days", group=CASES,
+        label="Time limit warning", policy="§2 time limit", minimum=1, maximum=20, unit=DAYS,
     ),
-    Setting(
-        key="available_from",
-        group=CONTACT,
-        label="Teachers available from",
-        model=ContactSettings,
-        field="available_from",
-        policy="§3.1 availability",
-        minimum=datetime.time(7, 0),
-        maximum=datetime.time(18, 0),
-        before="available_until",
+    _field(
+        ContactSettings, "available_from", group=CONTACT, label="Teachers available from",
+        policy="§3.1 availability", minimum=datetime.time(7, 0),
+        maximum=datetime.time(18, 0), before="available_until",
     ),
-    Setting(
-        key="available_until",
-        group=CONTACT,
-        label="Teachers available until",
-        model=ContactSettings,
-        field="available_until",
-        policy="§3.1 availability",
-        minimum=datetime.time(7, 0),
+    _field(
+        ContactSettings, "available_until", group=CONTACT, label="Teachers available until",
+        policy="§3.1 availability", minimum=datetime.time(7, 0),
         maximum=datetime.time(18, 0),
         help="When teachers providing remote learning are available until (section 3.1).",
     ),
-    _school_days(
-        "no_response_school_days",
-        CONTACT,
-        "Days without reaching the family",
-        ContactSettings,
-        "§3.2 home visits",
-        1,
-        10,
+    _field(
+        ContactSettings, "no_response_school_days", group=CONTACT,
+        label="Days without reaching the family", policy="§3.2 home visits", minimum=1,
+        maximum=10, unit=DAYS,
     ),
-    Setting(
-        key="no_response_attempts",
-        group=CONTACT,
-        label="Failed attempts to reach the family",
-        model=ContactSettings,
-        field="no_response_attempts",
-        policy="§3.2 home visits",
-        minimum=1,
-        maximum=10,
-        unit="attempts",
+    _field(
+        ContactSettings, "no_response_attempts", group=CONTACT,
+        label="Failed attempts to reach the family", policy="§3.2 home visits", minimum=1,
+        maximum=10, unit="attempts",
     ),
-    Setting(
-        key="acknowledge_within_minutes",
-        group=SAFEGUARDING,
-        label="Acknowledge an immediate concern within",
-        model=SafeguardingSettings,
-        field="acknowledge_within_minutes",
-        policy="§3.4 DSL follow-up",
-        minimum=5,
-        maximum=120,
-        unit="minutes",
+    _field(
+        SafeguardingSettings, "acknowledge_within_minutes", group=SAFEGUARDING,
+        label="Acknowledge an immediate concern within", policy="§3.4 DSL follow-up",
+        minimum=5, maximum=120, unit="minutes",
     ),
-    _school_days(
-        "long_absence_school_days",
-        SAFEGUARDING,
-        "Longer absence",
-        SafeguardingSettings,
-        "§3.2 longer absences",
-        1,
-        60,
+    _field(
+        SafeguardingSettings, "long_absence_school_days", group=SAFEGUARDING,
+        label="Longer absence", policy="§3.2 longer absences", minimum=1, maximum=60,
+        unit=DAYS,
     ),
-    Setting(
-        key="max_session_minutes",
-        group=SAFEGUARDING,
-        label="Longest virtual session",
-        model=SafeguardingSettings,
-        field="max_session_minutes",
-        policy="Appendix 1 sessions",
-        minimum=10,
-        maximum=120,
-        unit="minutes",
+    _field(
+        SafeguardingSettings, "max_session_minutes", group=SAFEGUARDING,
+        label="Longest virtual session", policy="Appendix 1 sessions", minimum=10,
+        maximum=120, unit="minutes",
     ),
     *_retention_rules(),
     *_attendance_codes(),
-)
+)  # fmt: skip
 
 SETTINGS: dict[str, Setting] = {setting.key: setting for setting in REGISTRY}
 
