@@ -1,0 +1,1 @@
+"""Setting up a school to go live: its settings and what is still missing."""

@@ -3,4 +3,4 @@ from django.apps import AppConfig
 
 class SetupConfig(AppConfig):
     name = "setup"
-    verbose_name = "Setup"
+    verbose_name = "School setup"
