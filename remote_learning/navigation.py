@@ -30,6 +30,7 @@ from itsupport.permissions import can_list_loans, can_list_needs, can_raise_requ
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
+from schools.structure.permissions import can_read_structure
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +76,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary, LEADERSHIP),
     NavItem("Policy reviews", "governance:policy_list", can_list_policies, LEADERSHIP),
+    NavItem("School setup", "schools:structure", can_read_structure, LEADERSHIP),
     NavItem("Access log", "oversight:access_log", can_view_access_log, DATA_PROTECTION),
     NavItem("Data breaches", "dpo:breach_list", can_use_breach_register, DATA_PROTECTION),
     NavItem("Subject access", "subject_access:start", can_handle_subject_access, DATA_PROTECTION),
