@@ -91,3 +91,7 @@ class ArchiveForm(forms.Form):
         help_text="It is hidden from new work; its history stays readable. Nothing is deleted.",
         error_messages={"required": "Tick the box to confirm."},
     )
+
+
+class RestoreForm(forms.Form):
+    """Restoring is one button: nothing to fill in, only a refusal to show."""

@@ -170,6 +170,19 @@ def _archive(actor: Actor, record: Site | Pathway | SchoolClass, what: str) -> N
     _audit(actor, AccessAction.CHANGE, record, f"{what} archived")
 
 
+def _restore(actor: Actor, record: Site | Pathway | SchoolClass, what: str) -> None:
+    if record.is_archived:
+        record.archived_at = record.archived_by = None
+        record.save(update_fields=["archived_at", "archived_by"])
+        _audit(actor, AccessAction.CHANGE, record, f"{what} restored")
+
+
+@transaction.atomic
+def site_restore(*, actor: Actor, site: Site) -> Site:
+    _restore(actor, site, "site")
+    return site
+
+
 @transaction.atomic
 def site_archive(*, actor: Actor, site: Site) -> Site:
     """Archive a site once none of its classes is in use (so no open case is left there)."""
@@ -218,6 +231,12 @@ def pathway_archive(*, actor: Actor, pathway: Pathway) -> Pathway:
     """Archive a pathway: new classes can no longer be put on it; its classes keep it."""
     if not pathway.is_archived:
         _archive(actor, pathway, "pathway")
+    return pathway
+
+
+@transaction.atomic
+def pathway_restore(*, actor: Actor, pathway: Pathway) -> Pathway:
+    _restore(actor, pathway, "pathway")
     return pathway
 
 
@@ -287,4 +306,15 @@ def class_archive(*, actor: Actor, school_class: SchoolClass) -> SchoolClass:
         if (reason := check(school_class)) is not None:
             raise ValidationError({"archive": reason})
     _archive(actor, school_class, "class")
+    return school_class
+
+
+@transaction.atomic
+def class_restore(*, actor: Actor, school_class: SchoolClass) -> SchoolClass:
+    """Put a class back in use; its site must be in use too."""
+    if school_class.site.is_archived:
+        raise ValidationError(
+            {"restore": f"{school_class.site} is archived: restore the site first."}
+        )
+    _restore(actor, school_class, "class")
     return school_class

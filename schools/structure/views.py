@@ -6,6 +6,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from core.actor import Actor
 from core.forms import attempt
-from schools.models import School
+from schools.models import Pathway, School, SchoolClass, Site
 from schools.permissions import is_administrator
 from schools.structure import services
 from schools.structure.forms import (
@@ -21,6 +22,7 @@ from schools.structure.forms import (
     ClassForm,
     ClassNewForm,
     PathwayForm,
+    RestoreForm,
     SchoolForm,
     SchoolNewForm,
     SiteForm,
@@ -76,47 +78,75 @@ def school_new(request: HttpRequest) -> HttpResponse:
     return render(request, "schools/structure/school_new.html", {"form": form})
 
 
-def _edit(
+def _data(request: HttpRequest) -> dict | None:
+    return request.POST if request.method == "POST" else None
+
+
+def _page(
     request: HttpRequest,
     *,
     record: object,
     school: School,
-    form: object,
-    save: Callable[[], object],
     what: str,
-    archive_url: str = "",
+    form: Form,
+    archive_form: Form | None = None,
+    restore_form: Form | None = None,
 ) -> HttpResponse:
-    if request.method == "POST" and form.is_valid() and attempt(form, save) is not None:
-        messages.success(request, f"The {what} was saved.")
-        return _overview()
-    return _edit_page(
-        request,
-        record=record,
-        school=school,
-        form=form,
-        what=what,
-        archive_url=archive_url,
-        archive_form=ArchiveForm(),
-    )
-
-
-def _edit_page(request, *, record, school, form, what, archive_url, archive_form):
+    """The edit page of the school, a site, a pathway or a class (``what``), with archiving
+    or restoring for the last three."""
+    urls = {}
+    if record is not None and what != "school":
+        urls = {
+            "archive_url": reverse(f"schools:{what}_archive", args=[record.pk]),
+            "restore_url": reverse(f"schools:{what}_restore", args=[record.pk]),
+        }
     return render(
         request,
         "schools/structure/edit.html",
         {
             "record": record,
             "school": school,
-            "form": form,
             "what": what,
-            "archive_url": archive_url,
-            "archive_form": archive_form,
+            "form": form,
+            "archive_form": archive_form or ArchiveForm(),
+            "restore_form": restore_form or RestoreForm(),
+            **urls,
         },
     )
 
 
-def _data(request: HttpRequest) -> dict | None:
-    return request.POST if request.method == "POST" else None
+def _edit(
+    request: HttpRequest,
+    *,
+    record: object,
+    school: School,
+    what: str,
+    form: Form,
+    save: Callable[[], object],
+) -> HttpResponse:
+    if request.method == "POST" and form.is_valid() and attempt(form, save) is not None:
+        messages.success(request, f"The {what} was saved.")
+        return _overview()
+    return _page(request, record=record, school=school, what=what, form=form)
+
+
+def _site_form(site: Site, data: dict | None = None) -> SiteForm:
+    return SiteForm(data, initial={"name": site.name})
+
+
+def _pathway_form(pathway: Pathway, data: dict | None = None) -> PathwayForm:
+    return PathwayForm(data, initial={"name": pathway.name, "description": pathway.description})
+
+
+def _class_form(school_class: SchoolClass, data: dict | None = None) -> ClassForm:
+    initial = {
+        "name": school_class.name,
+        "phase": school_class.phase,
+        "pathway": school_class.pathway_id,
+    }
+    return ClassForm(
+        data, initial=initial, school=school_class.site.school, keep=school_class.pathway
+    )
 
 
 @login_required
@@ -134,8 +164,8 @@ def school_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=school,
         school=school,
-        form=form,
         what="school",
+        form=form,
         save=lambda: services.school_update(
             actor=Actor.of(request), school=school, **form.cleaned_data
         ),
@@ -151,10 +181,10 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=None,
         school=school,
-        form=form,
         what="site",
+        form=form,
         save=lambda: services.site_create(
-            actor=Actor.of(request), school=school, name=form.cleaned_data["name"]
+            actor=Actor.of(request), school=school, **form.cleaned_data
         ),
     )
 
@@ -163,17 +193,14 @@ def site_new(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_OR_POST
 def site_edit(request: HttpRequest, pk: int) -> HttpResponse:
     site = access_site(Actor.of(request), pk, to="act")
-    form = SiteForm(_data(request), initial={"name": site.name})
+    form = _site_form(site, _data(request))
     return _edit(
         request,
         record=site,
         school=site.school,
-        form=form,
         what="site",
-        archive_url=reverse("schools:site_archive", args=[site.pk]),
-        save=lambda: services.site_rename(
-            actor=Actor.of(request), site=site, name=form.cleaned_data["name"]
-        ),
+        form=form,
+        save=lambda: services.site_rename(actor=Actor.of(request), site=site, **form.cleaned_data),
     )
 
 
@@ -186,8 +213,8 @@ def pathway_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=None,
         school=school,
-        form=form,
         what="pathway",
+        form=form,
         save=lambda: services.pathway_create(
             actor=Actor.of(request), school=school, **form.cleaned_data
         ),
@@ -198,16 +225,13 @@ def pathway_new(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_OR_POST
 def pathway_edit(request: HttpRequest, pk: int) -> HttpResponse:
     pathway = access_pathway(Actor.of(request), pk, to="act")
-    form = PathwayForm(
-        _data(request), initial={"name": pathway.name, "description": pathway.description}
-    )
+    form = _pathway_form(pathway, _data(request))
     return _edit(
         request,
         record=pathway,
         school=pathway.school,
-        form=form,
         what="pathway",
-        archive_url=reverse("schools:pathway_archive", args=[pathway.pk]),
+        form=form,
         save=lambda: services.pathway_update(
             actor=Actor.of(request), pathway=pathway, **form.cleaned_data
         ),
@@ -223,8 +247,8 @@ def class_new(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         record=None,
         school=school,
-        form=form,
         what="class",
+        form=form,
         save=lambda: services.class_create(actor=Actor.of(request), **form.cleaned_data),
     )
 
@@ -233,89 +257,114 @@ def class_new(request: HttpRequest, pk: int) -> HttpResponse:
 @GET_OR_POST
 def class_edit(request: HttpRequest, pk: int) -> HttpResponse:
     school_class = access_school_class(Actor.of(request), pk, to="act")
-    initial = {
-        "name": school_class.name,
-        "phase": school_class.phase,
-        "pathway": school_class.pathway_id,
-    }
-    form = ClassForm(
-        _data(request), initial=initial, school=school_class.site.school, keep=school_class.pathway
-    )
+    form = _class_form(school_class, _data(request))
     return _edit(
         request,
         record=school_class,
         school=school_class.site.school,
-        form=form,
         what="class",
-        archive_url=reverse("schools:class_archive", args=[school_class.pk]),
+        form=form,
         save=lambda: services.class_update(
             actor=Actor.of(request), school_class=school_class, **form.cleaned_data
         ),
     )
 
 
-def _archive(request, *, record, school, edit_form, what, archive_url, archive):
-    form = ArchiveForm(request.POST)
-    if form.is_valid() and attempt(form, archive) is not None:
-        messages.success(request, f"{record} was archived. Its history stays readable.")
+# --- Archiving and restoring: a confirmation box, or a button; a refusal shows on the edit page
+
+
+def _archive_or_restore(
+    request: HttpRequest,
+    *,
+    record: Site | Pathway | SchoolClass,
+    school: School,
+    what: str,
+    edit_form: Form,
+    change: Callable[[], object],
+    restoring: bool = False,
+) -> HttpResponse:
+    form = (RestoreForm if restoring else ArchiveForm)(request.POST)
+    if form.is_valid() and attempt(form, change) is not None:
+        done = "is in use again" if restoring else "was archived. Its history stays readable"
+        messages.success(request, f"{record} {done}.")
         return _overview()
-    return _edit_page(
+    shown = {"restore_form" if restoring else "archive_form": form}
+    return _page(request, record=record, school=school, what=what, form=edit_form, **shown)
+
+
+def _site_change(request: HttpRequest, pk: int, *, restoring: bool) -> HttpResponse:
+    site = access_site(Actor.of(request), pk, to="act")
+    service = services.site_restore if restoring else services.site_archive
+    return _archive_or_restore(
         request,
-        record=record,
-        school=school,
-        form=edit_form,
-        what=what,
-        archive_url=archive_url,
-        archive_form=form,
+        record=site,
+        school=site.school,
+        what="site",
+        edit_form=_site_form(site),
+        change=lambda: service(actor=Actor.of(request), site=site),
+        restoring=restoring,
+    )
+
+
+def _pathway_change(request: HttpRequest, pk: int, *, restoring: bool) -> HttpResponse:
+    pathway = access_pathway(Actor.of(request), pk, to="act")
+    service = services.pathway_restore if restoring else services.pathway_archive
+    return _archive_or_restore(
+        request,
+        record=pathway,
+        school=pathway.school,
+        what="pathway",
+        edit_form=_pathway_form(pathway),
+        change=lambda: service(actor=Actor.of(request), pathway=pathway),
+        restoring=restoring,
+    )
+
+
+def _class_change(request: HttpRequest, pk: int, *, restoring: bool) -> HttpResponse:
+    school_class = access_school_class(Actor.of(request), pk, to="act")
+    service = services.class_restore if restoring else services.class_archive
+    return _archive_or_restore(
+        request,
+        record=school_class,
+        school=school_class.site.school,
+        what="class",
+        edit_form=_class_form(school_class),
+        change=lambda: service(actor=Actor.of(request), school_class=school_class),
+        restoring=restoring,
     )
 
 
 @login_required
 @require_POST
 def site_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    site = access_site(Actor.of(request), pk, to="act")
-    return _archive(
-        request,
-        record=site,
-        school=site.school,
-        edit_form=SiteForm(initial={"name": site.name}),
-        what="site",
-        archive_url=request.path,
-        archive=lambda: services.site_archive(actor=Actor.of(request), site=site),
-    )
+    return _site_change(request, pk, restoring=False)
+
+
+@login_required
+@require_POST
+def site_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _site_change(request, pk, restoring=True)
 
 
 @login_required
 @require_POST
 def pathway_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    pathway = access_pathway(Actor.of(request), pk, to="act")
-    return _archive(
-        request,
-        record=pathway,
-        school=pathway.school,
-        edit_form=PathwayForm(initial={"name": pathway.name, "description": pathway.description}),
-        what="pathway",
-        archive_url=request.path,
-        archive=lambda: services.pathway_archive(actor=Actor.of(request), pathway=pathway),
-    )
+    return _pathway_change(request, pk, restoring=False)
+
+
+@login_required
+@require_POST
+def pathway_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pathway_change(request, pk, restoring=True)
 
 
 @login_required
 @require_POST
 def class_archive(request: HttpRequest, pk: int) -> HttpResponse:
-    school_class = access_school_class(Actor.of(request), pk, to="act")
-    school = school_class.site.school
-    initial = {
-        "name": school_class.name,
-        "phase": school_class.phase,
-        "pathway": school_class.pathway_id,
-    }
-    return _archive(
-        request,
-        record=school_class,
-        school=school,
-        edit_form=ClassForm(initial=initial, school=school, keep=school_class.pathway),
-        what="class",
-        archive_url=request.path,
-        archive=lambda: services.class_archive(actor=Actor.of(request), school_class=school_class),
-    )
+    return _class_change(request, pk, restoring=False)
+
+
+@login_required
+@require_POST
+def class_restore(request: HttpRequest, pk: int) -> HttpResponse:
+    return _class_change(request, pk, restoring=True)
