@@ -38,7 +38,10 @@ def can_open_case_for(user: object, pupil: Pupil) -> bool:
 
 
 def pupils_for_new_cases(user: object) -> QuerySet[Pupil]:
-    return pupils_visible_to(user, roles=CASE_WORK_ROLES).filter(on_roll=True)
+    """On roll, in a class still in use (an archived class takes no new work)."""
+    return pupils_visible_to(user, roles=CASE_WORK_ROLES).filter(
+        on_roll=True, school_class__archived_at__isnull=True
+    )
 
 
 def can_list_cases(user: object) -> bool:

@@ -30,6 +30,7 @@ from itsupport.permissions import can_list_loans, can_list_needs, can_raise_requ
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
+from schools.structure.permissions import can_read_structure
 from setup.checklist.permissions import can_configure_setup
 from setup.settings_area.permissions import can_read_school_settings
 
@@ -77,6 +78,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     ),
     NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary, LEADERSHIP),
     NavItem("Policy reviews", "governance:policy_list", can_list_policies, LEADERSHIP),
+    NavItem("School setup", "schools:structure", can_read_structure, LEADERSHIP),
     NavItem("Setup checklist", "setup:checklist", can_configure_setup, LEADERSHIP),
     NavItem("School settings", "setup:settings_home", can_read_school_settings, LEADERSHIP),
     NavItem("Access log", "oversight:access_log", can_view_access_log, DATA_PROTECTION),

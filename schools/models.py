@@ -16,6 +16,34 @@ upn_validator = RegexValidator(
 )
 
 
+class ArchivedQuerySet(models.QuerySet):
+    def current(self) -> "ArchivedQuerySet":
+        """What new work may be given to: not archived."""
+        return self.filter(archived_at__isnull=True)
+
+
+class Archivable(models.Model):
+    """Archived, never deleted: hidden from the pickers of new work, its history kept."""
+
+    archived_at = models.DateTimeField(null=True, blank=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = ArchivedQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+
 class School(models.Model):
     name = models.CharField(max_length=200)
     urn = models.CharField(
@@ -41,7 +69,7 @@ class School(models.Model):
         return self.name
 
 
-class Site(models.Model):
+class Site(Archivable):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sites")
     name = models.CharField(max_length=120)
 
@@ -55,7 +83,7 @@ class Site(models.Model):
         return self.name
 
 
-class Pathway(models.Model):
+class Pathway(Archivable):
     """A curriculum route through the school (for example a sensory or a formal pathway)."""
 
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="pathways")
@@ -78,7 +106,7 @@ class Phase(models.TextChoices):
     POST_16 = "post16", "Post-16"
 
 
-class SchoolClass(models.Model):
+class SchoolClass(Archivable):
     site = models.ForeignKey(Site, on_delete=models.PROTECT, related_name="classes")
     pathway = models.ForeignKey(
         Pathway, on_delete=models.PROTECT, related_name="classes", null=True, blank=True

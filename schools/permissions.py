@@ -273,13 +273,18 @@ def must_declare_device(user: object) -> bool:
     return any(m.role not in DEVICE_DECLARATION_EXEMPT_ROLES for m in memberships_of(user))
 
 
-def can_import_mis(user: object) -> bool:
-    """Only administrators import from the MIS (and only they may know the page exists)."""
+def is_administrator(user: object) -> bool:
+    """An administrator of the service (``is_staff``): sets up schools, imports from the MIS."""
     return bool(
         getattr(user, "is_authenticated", False)
         and getattr(user, "is_active", False)
         and getattr(user, "is_staff", False)
     )
+
+
+def can_import_mis(user: object) -> bool:
+    """Only administrators import from the MIS (and only they may know the page exists)."""
+    return is_administrator(user)
 
 
 # --- The gates: the one door a view uses to reach a pupil or a pupils' page -------------------

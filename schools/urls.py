@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from schools import views
 from schools.mis_import import views as import_views
@@ -14,4 +14,5 @@ urlpatterns = [
     ),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_status, name="import_status"),
+    path("", include("schools.structure.urls")),
 ]

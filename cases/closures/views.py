@@ -121,8 +121,9 @@ def closure_new(request: HttpRequest) -> HttpResponse:
     access_closure_new(Actor.of(request))
     form = ClosureForm(
         request.POST if request.method == "POST" else None,
-        sites=closable_sites(user),
-        classes=closable_classes(user),
+        # An archived site or class takes no new work.
+        sites=closable_sites(user).current(),
+        classes=closable_classes(user).current(),
     )
     if request.method == "POST" and form.is_valid():
         site, school_class = form.cleaned_data["site"], form.cleaned_data["school_class"]

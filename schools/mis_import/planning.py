@@ -37,6 +37,15 @@ def _classes_by_key(school: School) -> dict[tuple[str, str], SchoolClass]:
     return {(c.site.name.casefold(), c.name.casefold()): c for c in classes}
 
 
+ARCHIVED = "is archived in School setup: restore it there, or leave it out of the file"
+
+
+def _refuse_archived(row: Row, column: str, record: object, label: str) -> None:
+    """An archived site or class takes no new work, from the MIS or anyone else."""
+    if record is not None and record.is_archived:
+        row.fail(column, f"{label} {ARCHIVED}")
+
+
 def _plan_classes(school: School, rows: list[Row], plan: Plan, progress) -> None:
     sites = {s.name.casefold(): s for s in school.sites.all()}
     pathways = {p.name.casefold(): p for p in school.pathways.all()}
@@ -52,8 +61,12 @@ def _plan_classes(school: School, rows: list[Row], plan: Plan, progress) -> None
             row.fail("Class", f"{reason}, also on line {seen[key]}")
         if not row.ok:
             continue
-        seen[key] = row.line
         site = sites.get(key[0])
+        _refuse_archived(row, "Site", site, f'site "{site_name}"')
+        _refuse_archived(row, "Class", classes.get(key), f'class "{class_name}"')
+        if not row.ok:
+            continue
+        seen[key] = row.line
         if site is None:
             site = sites[key[0]] = Site(school=school, name=site_name)
             row.validate(site, {"name": "Site"}, exclude=["school"])
@@ -73,7 +86,9 @@ def _plan_classes(school: School, rows: list[Row], plan: Plan, progress) -> None
         row.validate(school_class, {"name": "Class", "phase": "Phase"}, ["site", "pathway"])
         plan.add("class", row.line, f"{class_name} ({site_name})", school_class, fields)
     plan.not_in_file += [
-        ("class", f"{c.name} ({c.site.name})") for key, c in classes.items() if key not in seen
+        ("class", f"{c.name} ({c.site.name})")
+        for key, c in classes.items()
+        if key not in seen and not c.is_archived
     ]
 
 
@@ -122,6 +137,7 @@ def _plan_pupils(school: School, rows: list[Row], plan: Plan, progress) -> None:
             values["school_class"] = classes.get((site_name.casefold(), class_name.casefold()))
             if values["school_class"] is None:
                 row.fail("Class", f'unknown class "{class_name}" at site "{site_name}"')
+            _refuse_archived(row, "Class", values["school_class"], f'class "{class_name}"')
         if upn and upn in seen:
             row.fail("UPN", f"duplicate UPN, also on line {seen[upn]}")
         existing = pupils.get(upn)
@@ -236,10 +252,12 @@ def _plan_staff(school: School, rows: list[Row], plan: Plan, progress) -> None:
             school_class = classes.get((site_name.casefold(), class_name.casefold()))
             if school_class is None:
                 row.fail("Class", f'unknown class "{class_name}" at site "{site_name}"')
+            _refuse_archived(row, "Class", school_class, f'class "{class_name}"')
         elif site_name:
             site = sites.get(site_name.casefold())
             if site is None:
                 row.fail("Site", f'unknown site "{site_name}"')
+            _refuse_archived(row, "Site", site, f'site "{site_name}"')
         if email in names_seen and names_seen[email][0] != full_name:
             other_line = names_seen[email][1]
             row.fail("Full name", f"a different name for this email is on line {other_line}")
