@@ -174,7 +174,8 @@ def _sites_without_dsl(school: School) -> Item:
     dsls = _active_memberships(school).filter(role=Role.DSL)
     school_wide = dsls.filter(site__isnull=True, school_class__isnull=True)
     rows = list(
-        Site.objects.filter(school=school)
+        # An archived site has no pupils to keep safe.
+        Site.objects.filter(school=school, archived_at__isnull=True)
         .filter(~Exists(dsls.filter(site=OuterRef("pk"))), ~Exists(school_wide))
         .annotate(total=Window(Count("pk")))
         .order_by("name")
@@ -306,7 +307,7 @@ def _mfa(school: School) -> Item:
 def _classes_without_teacher(school: School) -> Item:
     teachers = _active_memberships(school).filter(role=Role.TEACHER, school_class=OuterRef("pk"))
     rows = list(
-        SchoolClass.objects.filter(site__school=school)
+        SchoolClass.objects.filter(site__school=school, archived_at__isnull=True)
         .filter(~Exists(teachers))
         .annotate(total=Window(Count("pk")))
         .order_by("site__name", "name")

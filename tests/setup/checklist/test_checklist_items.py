@@ -148,6 +148,19 @@ def test_a_class_with_no_teacher_is_named_until_a_teacher_is_given_it(ready):
     assert "class_teacher" not in missing(ready.school)
 
 
+def test_an_archived_class_or_site_needs_no_teacher_and_no_dsl(ready):
+    from django.utils import timezone
+
+    south = SiteFactory(school=ready.site.school, name="South")
+    birch = SchoolClassFactory(site=ready.site, name="Birch")
+    assert {"site_dsl", "class_teacher"} <= set(missing(ready.school))
+
+    south.archived_at = birch.archived_at = timezone.now()
+    south.save()
+    birch.save()
+    assert not {"site_dsl", "class_teacher"} & set(missing(ready.school))
+
+
 def test_pupils_with_neither_an_ehc_plan_nor_a_social_worker_are_counted(
     ready, pupils_may_lack_ehc_plan_and_social_worker
 ):
