@@ -2,6 +2,7 @@ from django.urls import path
 
 from schools import views
 from schools.mis_import import views as import_views
+from schools.term_dates.urls import urlpatterns as calendar_urls
 
 app_name = "schools"
 
@@ -14,4 +15,5 @@ urlpatterns = [
     ),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_status, name="import_status"),
+    *calendar_urls,
 ]
