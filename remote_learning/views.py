@@ -19,9 +19,11 @@ from governance.permissions import can_answer_pulse, can_list_monitoring
 from governance.selectors import policy_reviews_due_for
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
+from schools.calendar import today
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
 from schools.selectors import my_classes
+from schools.term_dates.selectors import calendar_health, calendar_notices_for
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +66,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_list_monitoring": can_list_monitoring(user),
             "sees_governors_summary": can_view_governors_summary(user),
             "can_answer_pulse": can_answer_pulse(user),
+            "calendar_notices": calendar_notices_for(user),
         },
     )
 
@@ -110,6 +113,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": status,
             "database": "ok" if database else "unavailable",
             "broker": "ok" if broker else "unavailable",
+            # ok, ending (under six school weeks ahead) or missing, the worst of any school.
+            "calendar": calendar_health(today()) if database else "unavailable",
         },
         status=code,
     )
