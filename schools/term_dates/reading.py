@@ -122,7 +122,10 @@ def _csv_date(value: str) -> datetime.date | None:
 
 def read_csv(upload: bytes) -> CalendarFile:
     """Rows of type (term, inset, closure or holiday), name, first_day and last_day."""
-    rows = list(csv.reader(io.StringIO(_text(upload))))
+    try:
+        rows = list(csv.reader(io.StringIO(_text(upload)), strict=True))
+    except csv.Error as error:
+        raise _refuse("This is not a CSV file that can be read.") from error
     if not rows:
         raise _refuse("The file is empty.")
     headers = tuple(cell.strip().lower() for cell in rows[0])
@@ -228,7 +231,11 @@ def read_ics(upload: bytes) -> CalendarFile:
         if "dtstart" not in event:
             problems.append(f"{where}: it has no start date.")
             continue
-        first_day, last_day = _event_days(event)
+        try:
+            first_day, last_day = _event_days(event)
+        except (ValueError, TypeError, KeyError):
+            problems.append(f"{where}: its dates cannot be read.")
+            continue
         kind = _ics_kind(summary)
         if kind == "":
             result.ignored.append(f"{where}: {first_day:%d/%m/%Y}")

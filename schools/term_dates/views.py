@@ -35,6 +35,8 @@ from schools.term_dates.selectors import calendar_schools, calendar_year
 
 GET_OR_POST = ["GET", "HEAD", "POST"]
 PREVIEW_HOURS = 1
+# School years a calendar page may be asked for; anything else shows the current year.
+FIRST_YEAR, LAST_YEAR = 2000, 2098
 
 
 def _calendar_url(school_id: int, year: int | None = None) -> str:
@@ -66,7 +68,8 @@ def calendar_list(request: HttpRequest) -> HttpResponse:
 def calendar_detail(request: HttpRequest, school_pk: int) -> HttpResponse:
     school = access_calendar(Actor.of(request), school_pk)
     year = request.GET.get("year", "")
-    calendar = calendar_year(school, int(year) if year.isdigit() else None, today())
+    asked = int(year) if year.isdigit() and FIRST_YEAR <= int(year) <= LAST_YEAR else None
+    calendar = calendar_year(school, asked, today())
     return render(
         request,
         "schools/term_dates/detail.html",

@@ -208,3 +208,15 @@ def test_reading_an_event_given_as_times_takes_its_london_dates():
     calendar.add_component(event)
     [term] = read_ics(calendar.to_ical()).terms
     assert (term.first_day, term.last_day) == (dt.date(2027, 4, 12), dt.date(2027, 7, 21))
+
+
+def test_a_csv_that_cannot_be_read_is_refused(world, head):
+    broken = b'type,name,first_day,last_day\nterm,"Autumn 2026,02/09/2026'
+    response = upload(head, world, broken, "csv", "terms.csv")
+    assert "not a CSV file that can be read" in file_errors(response)
+
+
+def test_a_year_out_of_range_shows_the_current_year(world, head):
+    url = reverse("schools:calendar_detail", args=[world.school.pk])
+    response = head.get(url, {"year": "99999"})
+    assert response.status_code == 200 and response.context["calendar"].year == 2025
