@@ -41,7 +41,13 @@ from cases.models import (
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
-from schools.calendar import add_school_days, is_school_day, today
+from schools.calendar import (
+    add_school_days,
+    check_within_calendar,
+    is_school_day,
+    last_school_day,
+    today,
+)
 from schools.models import Pupil, School, SchoolClass, Site
 
 BEHAVIOUR_REFUSAL = (
@@ -93,6 +99,7 @@ def flags_resolve(*, case: Case, kinds: list[str], actor: Actor, resolution: str
 
 
 def _check_time_limit(school: School, start: datetime.date, end: datetime.date, field: str):
+    check_within_calendar(school, end, field)
     settings = case_settings_for(school)
     latest = add_school_days(school, start, settings.max_time_limit_school_days)
     if latest is not None and end > latest:
@@ -108,8 +115,10 @@ def _check_time_limit(school: School, start: datetime.date, end: datetime.date, 
 
 
 def _first_review(school: School, start: datetime.date) -> datetime.date:
+    """The review ``interval`` school days after ``start``; where the calendar ends sooner, its
+    last school day (the time limit, checked against the calendar, ends by then too)."""
     interval = case_settings_for(school).review_interval_school_days
-    return add_school_days(school, start, interval) or start + datetime.timedelta(weeks=2)
+    return add_school_days(school, start, interval) or last_school_day(school) or start
 
 
 @transaction.atomic
@@ -321,6 +330,8 @@ def review_record(
     else:
         if next_review_date is None:
             next_review_date = _first_review(case.pupil.school, held_on)
+        else:
+            check_within_calendar(case.pupil.school, next_review_date, "next_review_date")
         if next_review_date <= held_on:
             raise ValidationError({"next_review_date": "The next review must be after this one."})
     review = Review(

@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.check_long_absences",
         "schedule": crontab(hour=7, minute=30),
     },
+    # The school calendar (issue: honest limits): a notice for the headteacher and
+    # administrators when fewer than six school weeks remain, before school, Europe/London.
+    "schools-check-calendar": {
+        "task": "schools.tasks.check_calendar_task",
+        "schedule": crontab(hour=6, minute=50),
+    },
     # MIS imports whose task was lost (broker down at upload) or whose worker died.
     "mis-imports-sweep": {
         "task": "schools.tasks.mis_imports_sweep_task",

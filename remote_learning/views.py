@@ -4,7 +4,7 @@ import logging
 from datetime import datetime
 
 from django.contrib.auth.decorators import login_required
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -19,9 +19,11 @@ from governance.permissions import can_answer_pulse, can_list_monitoring
 from governance.selectors import policy_reviews_due_for
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
+from schools.calendar import today
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
 from schools.selectors import my_classes
+from schools.term_dates.selectors import calendar_health, calendar_notices_for
 from setup.checklist.selectors import setup_to_do_for_home
 
 logger = logging.getLogger(__name__)
@@ -65,6 +67,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_list_monitoring": can_list_monitoring(user),
             "sees_governors_summary": can_view_governors_summary(user),
             "can_answer_pulse": can_answer_pulse(user),
+            "calendar_notices": calendar_notices_for(user),
             "setup_to_do": setup_to_do_for_home(user),
         },
     )
@@ -91,6 +94,16 @@ def _broker_ok() -> bool:
     return True
 
 
+def _calendar_state() -> str:
+    """ok, ending (under six school weeks ahead) or missing: the worst of any school. A
+    database not yet migrated answers "unavailable" rather than failing the health check."""
+    try:
+        return calendar_health(today())
+    except DatabaseError:
+        logger.exception("Health check: calendar unavailable")
+        return "unavailable"
+
+
 @never_cache
 @require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -112,6 +125,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
             "status": status,
             "database": "ok" if database else "unavailable",
             "broker": "ok" if broker else "unavailable",
+            "calendar": _calendar_state() if database else "unavailable",
         },
         status=code,
     )

@@ -10,9 +10,16 @@ import datetime
 from collections.abc import Iterable
 
 import holidays
+from django.core.exceptions import ValidationError
+from django.db.models import Max
 from django.utils import timezone
 
 from schools.models import School, SchoolDay
+
+# Who may extend the calendar, named in every message that refuses a date beyond it.
+CALENDAR_OWNERS = "the headteacher or an administrator"
+# Fewer school days than this ahead (six school weeks) and the calendar is "ending".
+CALENDAR_ENDING_SCHOOL_DAYS = 30
 
 # England and Wales share their bank holidays; the holidays package keeps them up to date.
 BANK_HOLIDAY_SUBDIVISION = "ENG"
@@ -75,3 +82,35 @@ def add_school_days(school: School, start: datetime.date, count: int) -> datetim
     else:
         days = days.filter(date__lt=start).order_by("-date")
     return days.values_list("date", flat=True)[abs(count) - 1 : abs(count)].first()
+
+
+def last_school_day(school: School) -> datetime.date | None:
+    """The last date the school's calendar knows to be a school day; None with no calendar."""
+    return SchoolDay.objects.filter(school=school).aggregate(last=Max("date"))["last"]
+
+
+def beyond_calendar(school: School, date: datetime.date) -> str | None:
+    """Why ``date`` cannot be planned for (it lies past the calendar), or None when it can.
+
+    A date the calendar does not reach cannot be checked against school days, so rather
+    than accept it silently the service refuses it and says who can extend the calendar.
+    """
+    last = last_school_day(school)
+    if last is None:
+        return (
+            "The school calendar has no school days yet, so this date cannot be checked. "
+            f"{CALENDAR_OWNERS.capitalize()} can add the terms on the calendar page."
+        )
+    if date > last:
+        return (
+            f"The school calendar ends on {last:%d/%m/%Y}, so a date after it cannot be "
+            f"checked. {CALENDAR_OWNERS.capitalize()} can extend the calendar."
+        )
+    return None
+
+
+def check_within_calendar(school: School, date: datetime.date, field: str) -> None:
+    """Refuse ``date`` at ``field`` when it lies beyond the school's known calendar."""
+    message = beyond_calendar(school, date)
+    if message is not None:
+        raise ValidationError({field: message})

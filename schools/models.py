@@ -333,6 +333,11 @@ class Term(models.Model):
     name = models.CharField(max_length=60, help_text="For example: Autumn 2026.")
     first_day = models.DateField()
     last_day = models.DateField()
+    draft = models.BooleanField(
+        default=False,
+        help_text="A draft (copied forward from last year) does not count as school days "
+        "until it is confirmed.",
+    )
 
     class Meta:
         ordering = ["school", "first_day"]
@@ -362,6 +367,9 @@ class ClosureDay(models.Model):
     date = models.DateField()
     kind = models.CharField(max_length=10, choices=ClosureKind.choices)
     description = models.CharField(max_length=200, blank=True)
+    draft = models.BooleanField(
+        default=False, help_text="A draft closure takes effect when it is confirmed."
+    )
 
     class Meta:
         ordering = ["school", "date"]
@@ -392,6 +400,38 @@ class SchoolDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date:%d/%m/%Y}"
+
+
+class CalendarNoticeKind(models.TextChoices):
+    ENDING = "ending", "Fewer than six school weeks of calendar left"
+    MISSING = "missing", "No school days ahead in the calendar"
+
+
+class CalendarNotice(models.Model):
+    """Raised by the daily calendar check for the headteacher and administrators: the calendar
+    is about to run out (or has), so time limits, reviews and sessions beyond it are refused.
+
+    One per school, kind and week (the Monday), so running the check twice raises nothing new;
+    cleared when the calendar is extended.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="calendar_notices")
+    kind = models.CharField(max_length=10, choices=CalendarNoticeKind.choices)
+    week = models.DateField(help_text="The Monday of the week the check raised it.")
+    last_school_day = models.DateField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    cleared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["school", "-week"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["school", "kind", "week"], name="schools_calendarnotice_unique_week"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}: {self.get_kind_display()}"
 
 
 class PupilUserObjectPermission(UserObjectPermissionBase):

@@ -13,9 +13,10 @@ from schools.permissions import SHARE_ONLY_ROLES, SHARE_PERMISSION, memberships_
 
 @transaction.atomic
 def school_days_refresh(*, school: School) -> int:
-    """Recompute the school's SchoolDay rows from its terms and closures. Idempotent."""
-    terms = school.terms.values_list("first_day", "last_day")
-    closures = school.closure_days.values_list("date", flat=True)
+    """Recompute the school's SchoolDay rows from its confirmed terms and closures (drafts
+    count only once confirmed). Idempotent."""
+    terms = school.terms.filter(draft=False).values_list("first_day", "last_day")
+    closures = school.closure_days.filter(draft=False).values_list("date", flat=True)
     wanted = set(compute_school_days(terms, closures))
     existing = set(SchoolDay.objects.filter(school=school).values_list("date", flat=True))
     SchoolDay.objects.filter(school=school, date__in=existing - wanted).delete()

@@ -1,10 +1,12 @@
-"""Celery tasks for schools. Each takes ids and calls a service in schools.mis_import.runs."""
+"""Celery tasks for schools. Each takes ids (or nothing) and calls a service."""
 
 import datetime
 
 from celery import shared_task
 
+from schools.calendar import today
 from schools.mis_import.runs import mis_import_process, mis_imports_sweep
+from schools.term_dates.services import calendar_check
 
 
 @shared_task
@@ -21,3 +23,9 @@ def mis_imports_sweep_task() -> None:
         running_for=datetime.timedelta(hours=2),
         keep_for=datetime.timedelta(days=7),
     )
+
+
+@shared_task
+def check_calendar_task() -> int:
+    """Tell the headteacher and administrators when the calendar is about to run out."""
+    return calendar_check(today=today())

@@ -1,7 +1,9 @@
-from django.urls import include, path
+from django.urls import path
 
 from schools import views
 from schools.mis_import import views as import_views
+from schools.structure.urls import urlpatterns as structure_urls
+from schools.term_dates.urls import urlpatterns as calendar_urls
 
 app_name = "schools"
 
@@ -14,5 +16,6 @@ urlpatterns = [
     ),
     path("import/", import_views.import_upload, name="import_upload"),
     path("import/<int:pk>/", import_views.import_status, name="import_status"),
-    path("", include("schools.structure.urls")),
+    *calendar_urls,
+    *structure_urls,
 ]

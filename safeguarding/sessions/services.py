@@ -31,7 +31,7 @@ from safeguarding.models import (
 )
 from safeguarding.permissions import can_invite, can_run_session
 from safeguarding.services import concern_raise
-from schools.calendar import is_school_day, today
+from schools.calendar import check_within_calendar, is_school_day, today
 from schools.models import Phase, Pupil, School
 
 DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
@@ -148,6 +148,7 @@ def _check_plan(
         errors["end_time"] = "Give the end time."
     if errors:
         raise ValidationError(errors)
+    check_within_calendar(school, date, "date")
     zone = timezone.get_current_timezone()
     starts_at = datetime.datetime.combine(date, start_time, tzinfo=zone)
     ends_at = datetime.datetime.combine(date, end_time, tzinfo=zone)

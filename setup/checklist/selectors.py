@@ -20,7 +20,7 @@ from core.checks import check_site_url
 from schools.calendar import today
 from schools.models import Membership, Pupil, Role, School, SchoolClass, SchoolDay, Site
 from schools.permissions import can_import_mis, memberships_of
-from setup.checklist.permissions import is_administrator
+from schools.term_dates.permissions import can_see_calendars
 
 # How many sites or classes an item names before it says "and N more".
 NAMES_SHOWN = 10
@@ -58,16 +58,15 @@ class Fix:
         return f"{url}?school={school.pk}" if self.per_school else url
 
 
-# The pages that fix each item. Until the school, calendar and staff pages exist, the nearest
-# existing ones are named; the intended page is named beside each.
-# Intended: the calendar's term list (issue 14, "Calendar").
+# The pages that fix each item. Roles and class teachers come from the MIS staff import (there
+# is no page for memberships), so those items send administrators there.
 FIX_CALENDAR = Fix(
-    how="Add the school's terms, INSET days and closures to the calendar.",
-    label="Open the administration pages",
-    url_name="admin:index",
-    allowed=is_administrator,
+    how="Add the school's terms, INSET days and closures to the calendar, or import the "
+    "local authority's term dates.",
+    label="Open the school calendar",
+    url_name="schools:calendar_list",
+    allowed=can_see_calendars,
 )
-# Intended: the school's staff and roles page; today roles come from the MIS staff import.
 FIX_ROLES = Fix(
     how="Give the role to a member of staff: an administrator imports the MIS staff file with "
     "the role in its Role column.",
@@ -75,7 +74,6 @@ FIX_ROLES = Fix(
     url_name="schools:import_upload",
     allowed=can_import_mis,
 )
-# Intended: the class pages (issue 14, "School, sites, pathways, classes").
 FIX_CLASS_TEACHERS = Fix(
     how="Name each class's teacher: an administrator imports the MIS staff file with the "
     "class in its Class column.",

@@ -25,7 +25,13 @@ def test_it_reports_ok_when_database_and_broker_answer(client):
     response = client.get(reverse("healthz"))
 
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    # No school yet, so no calendar: reported, without changing the service's status.
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "broker": "ok",
+        "calendar": "missing",
+    }
 
 
 def test_it_needs_no_sign_in_and_sets_no_session(client):
@@ -48,7 +54,7 @@ def test_it_answers_a_user_who_has_not_set_up_two_step_verification(client, user
 def test_it_holds_no_personal_data_even_for_a_signed_in_caller(signed_in_client, staff_user):
     response = signed_in_client.get(reverse("healthz"))
 
-    assert set(response.json()) == {"status", "database", "broker"}
+    assert set(response.json()) == {"status", "database", "broker", "calendar"}
     body = response.content.decode()
     assert staff_user.email not in body
     assert staff_user.full_name not in body
@@ -72,7 +78,12 @@ def test_a_dead_broker_degrades_it_quickly_without_failing_it(client, dead_broke
 
     assert elapsed < 5
     assert response.status_code == 200
-    assert response.json() == {"status": "degraded", "database": "ok", "broker": "unavailable"}
+    assert response.json() == {
+        "status": "degraded",
+        "database": "ok",
+        "broker": "unavailable",
+        "calendar": "missing",
+    }
 
 
 def test_a_dead_database_reports_down_with_503(client, monkeypatch):

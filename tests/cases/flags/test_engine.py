@@ -17,7 +17,7 @@ from cases.flags.engine import (
     sql,
 )
 from cases.models import Case, Flag, FlagKind
-from tests.cases.flags.test_rules import SUMMER_FIRST_DAY, running_case
+from tests.cases.flags.test_rules import SUMMER_FIRST_DAY, running_case, with_summer_term
 
 KIND = FlagKind.TIME_LIMIT_PASSED
 
@@ -44,7 +44,7 @@ def test_a_period_rule_stands_on_the_flags_own_period_without_todays_condition()
 
 @pytest.mark.django_db
 def test_a_rule_raises_once_per_case_kind_and_period(world):
-    case = running_case(world)
+    case = running_case(with_summer_term(world))
     assert rule_run(started_by(SUMMER_FIRST_DAY)) == RuleRun(raised=1, tidied=0)
     assert rule_run(started_by(SUMMER_FIRST_DAY)) == RuleRun(raised=0, tidied=0)
     flag = Flag.objects.get(case=case)
@@ -53,7 +53,7 @@ def test_a_rule_raises_once_per_case_kind_and_period(world):
 
 @pytest.mark.django_db
 def test_a_flag_that_no_longer_stands_is_tidied_and_other_kinds_are_left_alone(world):
-    case = running_case(world)
+    case = running_case(with_summer_term(world))
     rule_run(started_by(SUMMER_FIRST_DAY))
     other = Flag.objects.create(case=case, kind=FlagKind.REVIEW_OVERDUE, period=SUMMER_FIRST_DAY)
     # Its start moved by a route that did not resolve the flag, to after the rule's day.

@@ -42,6 +42,8 @@ def test_the_head_sees_what_is_missing_what_stops_and_how_to_fix_it(ready):
     # The head cannot use the MIS import, so is not sent to a page that would answer 404.
     assert IMPORT not in page
     assert "an administrator imports the MIS staff file" in page
+    # The head keeps the calendar, so is sent there for the missing terms.
+    assert f'href="{reverse("schools:calendar_list")}"' in page
 
 
 def test_an_administrator_is_linked_to_the_pages_that_fix_each_item(ready, settings):
@@ -52,7 +54,7 @@ def test_an_administrator_is_linked_to_the_pages_that_fix_each_item(ready, setti
     page = client_for(admin()).get(CHECKLIST, {"school": ready.school.pk}).content.decode()
 
     assert f'href="{IMPORT}"' in page
-    assert f'href="{reverse("admin:index")}"' in page
+    assert f'href="{reverse("schools:calendar_list")}"' in page
     assert f'href="{WITHOUT_MFA}?school={ready.school.pk}"' in page
 
 
