@@ -31,6 +31,7 @@ from oversight.reports.permissions import can_request_reports, can_view_governor
 from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, can_use_dashboard
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 from schools.structure.permissions import can_read_structure
+from schools.term_dates.permissions import can_see_calendars
 from setup.checklist.permissions import can_configure_setup
 from setup.settings_area.permissions import can_read_school_settings
 
@@ -79,6 +80,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Staff wellbeing", "governance:pulse_summary", can_read_pulse_summary, LEADERSHIP),
     NavItem("Policy reviews", "governance:policy_list", can_list_policies, LEADERSHIP),
     NavItem("School setup", "schools:structure", can_read_structure, LEADERSHIP),
+    NavItem("School calendar", "schools:calendar_list", can_see_calendars, LEADERSHIP),
     NavItem("Setup checklist", "setup:checklist", can_configure_setup, LEADERSHIP),
     NavItem("School settings", "setup:settings_home", can_read_school_settings, LEADERSHIP),
     NavItem("Access log", "oversight:access_log", can_view_access_log, DATA_PROTECTION),
