@@ -4,10 +4,13 @@ staff absences are shown read-only (they are reported, and changed, through the 
 from django.contrib import admin
 
 from contacts.models import ContactSettings, DirectoryEntry, StaffAbsence
+from dataprotection.admin import ReadOnlyAdmin
 
 
 @admin.register(ContactSettings)
-class ContactSettingsAdmin(admin.ModelAdmin):
+class ContactSettingsAdmin(ReadOnlyAdmin):
+    # Changed only on School settings, where each change keeps who, when, why and the old value.
+
     list_display = ["school", "available_from", "available_until", "no_response_school_days"]
 
 

@@ -4,10 +4,13 @@ step is recorded."""
 
 from django.contrib import admin
 
+from dataprotection.admin import ReadOnlyAdmin
 from dpo.models import RetentionRule
 
 
 @admin.register(RetentionRule)
-class RetentionRuleAdmin(admin.ModelAdmin):
+class RetentionRuleAdmin(ReadOnlyAdmin):
+    # Changed only on School settings, where each change keeps who, when, why and the old value.
+
     list_display = ("school", "kind", "years")
     list_filter = ("kind",)

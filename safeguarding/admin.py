@@ -3,11 +3,14 @@ handled through the DSL team's pages, where every step is recorded."""
 
 from django.contrib import admin
 
+from dataprotection.admin import ReadOnlyAdmin
 from safeguarding.models import ConcernCategory, SafeguardingSettings
 
 
 @admin.register(SafeguardingSettings)
-class SafeguardingSettingsAdmin(admin.ModelAdmin):
+class SafeguardingSettingsAdmin(ReadOnlyAdmin):
+    # Changed only on School settings, where each change keeps who, when, why and the old value.
+
     list_display = ("school", "acknowledge_within_minutes", "long_absence_school_days")
 
 
