@@ -9,30 +9,8 @@ from django import forms
 from django.db.models import QuerySet
 
 from cases.models import CLOSURE_REASONS, InternetAccess, Reason, Wellbeing
+from core.dates import UkDateField
 from schools.models import SchoolClass, Site
-
-UK_DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-EARLIEST_DATE = datetime.date(2000, 1, 1)
-LATEST_DATE = datetime.date(2099, 12, 31)
-
-
-class UkDateField(forms.DateField):
-    widget = forms.DateInput(
-        format="%d/%m/%Y", attrs={"inputmode": "numeric", "placeholder": "DD/MM/YYYY"}
-    )
-    input_formats = UK_DATE_INPUT_FORMATS
-    default_error_messages = {
-        "invalid": "Enter a date as DD/MM/YYYY, for example 28/11/2026.",
-        "required": "Enter a date as DD/MM/YYYY.",
-    }
-
-    def validate(self, value: datetime.date | None) -> None:
-        super().validate(value)
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise forms.ValidationError(
-                f"Enter a date between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
-                code="out_of_range",
-            )
 
 
 def one_year_after(day: datetime.date) -> datetime.date:

@@ -3,8 +3,9 @@
 from django import forms
 from django.core.validators import RegexValidator
 
-from cases.closures.forms import UkDateField, one_year_after
+from cases.closures.forms import one_year_after
 from contacts.models import AbsenceReason, Concern, DirectoryEntry
+from core.dates import UkDateField
 from schools.models import School, Site
 
 STAFF_INVALID = "Choose a member of staff at this school from the list."

@@ -6,6 +6,7 @@ import datetime
 from django import forms
 from django.db.models import Q, QuerySet
 
+from core.dates import UK_DATE_INPUT_FORMATS
 from dpo.subject_access.structure import Options
 from schools.calendar import today
 from schools.models import Pupil
@@ -13,7 +14,6 @@ from schools.models import Pupil
 SEARCH_MAX_LENGTH = 100
 REASON_MAX_LENGTH = 500
 EARLIEST_RECEIVED = datetime.date(2000, 1, 1)
-UK_DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class PupilSearchForm(forms.Form):

@@ -1,16 +1,11 @@
 """Filters for the DPO's access log. The query string carries ids and dates, never names."""
 
-import datetime
-
 from django import forms
 from django.db.models import QuerySet
 
 from accounts.models import User
+from core.dates import UkDateField
 from schools.models import Pupil
-
-UK_DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-EARLIEST_DATE = datetime.date(2000, 1, 1)
-LATEST_DATE = datetime.date(2099, 12, 31)
 
 
 class PupilChoiceField(forms.ModelChoiceField):
@@ -21,20 +16,6 @@ class PupilChoiceField(forms.ModelChoiceField):
 class StaffChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
-
-
-class UkDateField(forms.DateField):
-    widget = forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric"})
-    input_formats = UK_DATE_INPUT_FORMATS
-    default_error_messages = {"invalid": "Enter a date as DD/MM/YYYY, for example 28/11/2026."}
-
-    def validate(self, value: datetime.date | None) -> None:
-        super().validate(value)
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise forms.ValidationError(
-                f"Enter a date between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
-                code="out_of_range",
-            )
 
 
 class AccessLogFilterForm(forms.Form):

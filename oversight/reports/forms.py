@@ -4,7 +4,7 @@ import datetime
 
 from django import forms
 
-from cases.closures.forms import UkDateField
+from core.dates import UkDateField
 from oversight.reports.permissions import ReportScope
 from oversight.reports.services import period_errors
 

@@ -14,7 +14,6 @@ import shlex
 from io import StringIO
 from zoneinfo import ZoneInfo
 
-import icalendar
 import pytest
 import time_machine
 from allauth.mfa.totp.internal.auth import TOTP
@@ -30,6 +29,7 @@ from cases.models import AgreementMethod, Case, FlagKind, Party
 from contacts.tasks import check_daily_contacts
 from core.actor import Actor
 from schools.models import Pupil, School, SchoolDay
+from tests.calendar_files import la_calendar
 from tests.conftest import TEST_PASSWORD, TEST_TOTP_SECRET, totp_code
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -88,25 +88,13 @@ def run(command: list[str]) -> str:
 
 
 def la_term_dates() -> bytes:
-    """The LA's term dates for 2026-27 as it publishes them: all-day events."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Midshire Council//Term dates//EN")
-    calendar.add("version", "2.0")
-    events = (
+    """The LA's term dates for 2026-27."""
+    return la_calendar(
         ("Spring term", dt.date(2027, 1, 4), dt.date(2027, 3, 26)),
         ("Spring half term", dt.date(2027, 2, 15), dt.date(2027, 2, 19)),
         ("Summer term", dt.date(2027, 4, 12), dt.date(2027, 7, 21)),
         ("INSET day", dt.date(2027, 4, 12), dt.date(2027, 4, 12)),
     )
-    for number, (title, first, last) in enumerate(events):
-        event = icalendar.Event()
-        event.add("uid", f"term-{number}@midshire.example")
-        event.add("dtstamp", dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
-        event.add("summary", title)
-        event.add("dtstart", first)
-        event.add("dtend", last + dt.timedelta(days=1))
-        calendar.add_component(event)
-    return calendar.to_ical()
 
 
 def sign_in_with_code(page, email: str, password: str, secret: str = TEST_TOTP_SECRET) -> None:

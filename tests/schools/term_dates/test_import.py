@@ -15,6 +15,7 @@ from dataprotection.models import AccessAction, AccessEvent
 from schools.models import ClosureDay, ClosureKind, SchoolDay, Term
 from schools.term_dates.reading import read_csv, read_ics
 from schools.term_dates.services import calendar_import
+from tests.calendar_files import la_calendar
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
@@ -26,22 +27,6 @@ CSV = (
     "holiday,Autumn half term,26/10/2026,30/10/2026\n"
     "term,Spring 2027,04/01/2027,26/03/2027\n"
 )
-
-
-def la_calendar(*events: tuple[str, dt.date, dt.date]) -> bytes:
-    """An iCalendar file as an LA publishes it: all-day events, the end the day after."""
-    calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//Example LA//Term dates//EN")
-    calendar.add("version", "2.0")
-    for number, (title, first, last) in enumerate(events):
-        event = icalendar.Event()
-        event.add("uid", f"term-dates-{number}@la.example")
-        event.add("dtstamp", dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
-        event.add("summary", title)
-        event.add("dtstart", first)
-        event.add("dtend", last + dt.timedelta(days=1))
-        calendar.add_component(event)
-    return calendar.to_ical()
 
 
 LA_FILE = (
