@@ -89,9 +89,13 @@ def pupils_may_lack_ehc_plan_and_social_worker(db):
         if connection.vendor == "sqlite":
             cursor.execute("PRAGMA ignore_check_constraints = 1")
         else:
+            # The fixtures' rows leave deferred foreign-key checks pending, and PostgreSQL will
+            # not alter a table with pending trigger events: run them now, then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(
                 "ALTER TABLE schools_pupil DROP CONSTRAINT schools_pupil_ehc_plan_or_social_worker"
             )
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     yield
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
