@@ -75,6 +75,11 @@ class AgreementForm(forms.Form):
     expectations_known = forms.BooleanField(
         label="The family knows the pupil expectations", required=False
     )
+    household_not_seen_or_heard = forms.BooleanField(
+        label="Other members of the household will not be seen or heard",
+        required=False,
+        help_text="Only the pupil, and the parent or carer present with them, join the session.",
+    )
 
 
 class ChecklistForm(forms.Form):

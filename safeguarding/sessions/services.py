@@ -42,6 +42,11 @@ TWO_STAFF_MESSAGE = (
 )
 
 
+HOUSEHOLD_MESSAGE = (
+    "The family must agree that other members of the household will not be seen or heard."
+)
+
+
 def max_session_minutes(school: School) -> int:
     found = SafeguardingSettings.objects.filter(school=school).values_list(
         "max_session_minutes", flat=True
@@ -51,6 +56,22 @@ def max_session_minutes(school: School) -> int:
 
 def has_agreement(pupil: Pupil) -> bool:
     return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
+
+
+def _agreement_gaps(pupils: list[Pupil]) -> tuple[list[str], list[str]]:
+    """Pupils whose family has agreed nothing yet, and pupils whose only agreements predate
+    the household term (Appendix 1: others at home are not seen or heard): two queries."""
+    agreed = set(
+        SessionFamilyAgreement.objects.filter(pupil__in=pupils).values_list("pupil_id", flat=True)
+    )
+    complete = set(
+        SessionFamilyAgreement.objects.filter(
+            pupil__in=pupils, household_not_seen_or_heard=True
+        ).values_list("pupil_id", flat=True)
+    )
+    never = [p.display_name for p in pupils if p.pk not in agreed]
+    incomplete = [p.display_name for p in pupils if p.pk in agreed and p.pk not in complete]
+    return never, incomplete
 
 
 # --- Family agreement ------------------------------------------------------------------------
@@ -70,6 +91,7 @@ def session_agreement_record(
     independent_access_agreed_by: str = "",
     dress_and_language: bool,
     expectations_known: bool,
+    household_not_seen_or_heard: bool,
 ) -> SessionFamilyAgreement:
     if not can_invite(actor.user, pupil):
         raise ValidationError("You cannot record an agreement for this pupil.")
@@ -84,12 +106,14 @@ def session_agreement_record(
         "confidential.",
         "dress_and_language": "The family must agree to appropriate dress and language.",
         "expectations_known": "The family must know the pupil expectations.",
+        "household_not_seen_or_heard": HOUSEHOLD_MESSAGE,
     }
     values = {
         "no_recordings": no_recordings,
         "confidentiality": confidentiality,
         "dress_and_language": dress_and_language,
         "expectations_known": expectations_known,
+        "household_not_seen_or_heard": household_not_seen_or_heard,
     }
     for field, message in required.items():
         if not values[field]:
@@ -115,6 +139,7 @@ def session_agreement_record(
         independent_access_agreed_by=independent_access_agreed_by.strip(),
         dress_and_language=dress_and_language,
         expectations_known=expectations_known,
+        household_not_seen_or_heard=household_not_seen_or_heard,
         recorded_by=actor.user,
     )
     agreement.full_clean()
@@ -190,11 +215,7 @@ def session_plan(
     if len(set(staff)) < MIN_STAFF:
         errors["staff"] = TWO_STAFF_MESSAGE
     without_email = [p.display_name for p in pupils if not p.school_email]
-    without_agreement = [
-        p.display_name
-        for p in pupils
-        if not SessionFamilyAgreement.objects.filter(pupil=p).exists()
-    ]
+    without_agreement, incomplete_agreement = _agreement_gaps(pupils)
     pupil_errors = []
     if without_email:
         pupil_errors.append(
@@ -204,6 +225,13 @@ def session_plan(
         pupil_errors.append(
             "No family agreement recorded yet, so they cannot be invited: "
             + ", ".join(without_agreement)
+            + "."
+        )
+    if incomplete_agreement:
+        pupil_errors.append(
+            "The family's agreement does not record that other members of the household will "
+            "not be seen or heard; record the agreement again before inviting: "
+            + ", ".join(incomplete_agreement)
             + "."
         )
     if pupil_errors:

@@ -83,6 +83,7 @@ def agree(world, pupil) -> SessionFamilyAgreement:
         independent_access_agreed=False,
         dress_and_language=True,
         expectations_known=True,
+        household_not_seen_or_heard=True,
     )
 
 
@@ -95,6 +96,7 @@ def agreement_data(**overrides) -> dict:
         "parent_present": "on",
         "dress_and_language": "on",
         "expectations_known": "on",
+        "household_not_seen_or_heard": "on",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -165,6 +167,46 @@ def test_every_term_of_the_agreement_is_needed(world, at_school, teacher):
         "The family must agree not to make any recordings."
     ]
     assert not SessionFamilyAgreement.objects.exists()
+
+
+def test_the_family_agrees_that_other_household_members_will_not_be_seen_or_heard(
+    world, at_school, teacher, with_email
+):
+    response = teacher.post(
+        agreement_url(world.pupil), agreement_data(household_not_seen_or_heard=None)
+    )
+    assert response.context["form"].errors["household_not_seen_or_heard"] == [
+        "The family must agree that other members of the household will not be seen or heard."
+    ]
+    assert not SessionFamilyAgreement.objects.exists()
+    assert teacher.post(agreement_url(world.pupil), agreement_data()).status_code == 302
+    assert SessionFamilyAgreement.objects.get().household_not_seen_or_heard
+    session = planned(world, [world.pupil])
+    page = teacher.get(session.get_absolute_url()).content.decode()
+    assert "agreed 02/12/2026 with Dana Marsh" in page
+    assert "other members of the household will not be seen or heard" in page
+
+
+def test_an_agreement_recorded_without_the_household_term_does_not_yet_allow_an_invitation(
+    world, at_school, teacher, with_email
+):
+    SessionFamilyAgreement.objects.create(
+        pupil=world.pupil,
+        agreed_with="A carer",
+        agreed_on=today(),
+        no_recordings=True,
+        confidentiality=True,
+        parent_present=True,
+        dress_and_language=True,
+        expectations_known=True,
+        recorded_by=world.users["teacher"],
+    )
+    response = teacher.post(PLAN_URL, plan_data(world, [world.pupil]))
+    assert response.status_code == 200
+    error = response.context["form"].errors["pupils"][0]
+    assert "does not record that other members of the household will not be seen or heard" in error
+    assert "Ellis Marsh" in error
+    assert not VirtualSession.objects.exists()
 
 
 # --- Planning --------------------------------------------------------------------------------
