@@ -31,7 +31,7 @@ class SessionPlanForm(forms.Form):
         label="Staff present",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="At least two members of staff.",
+        help_text="At least two members of staff working at the pupils' school or site.",
     )
     meeting_link = forms.URLField(
         label="Teams meeting link",

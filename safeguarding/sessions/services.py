@@ -29,7 +29,7 @@ from safeguarding.models import (
     SessionKind,
     VirtualSession,
 )
-from safeguarding.permissions import can_invite, can_run_session
+from safeguarding.permissions import can_invite, can_run_session, session_staff
 from safeguarding.services import concern_raise
 from schools.calendar import check_within_calendar, is_school_day, today
 from schools.models import Phase, Pupil, School
@@ -151,6 +151,26 @@ def session_agreement_record(
 # --- Planning --------------------------------------------------------------------------------
 
 
+def _check_staff(*, school: School, pupils: list[Pupil], staff: list[object]) -> None:
+    """Only staff working at the pupils' school or site are staff present: not governors, not
+    the DPO, not staff of another site."""
+    sites = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).values("school_class__site_id")
+    counted = set(
+        session_staff(school.pk, sites)
+        .filter(pk__in=[member.pk for member in staff])
+        .values_list("pk", flat=True)
+    )
+    others = [member for member in staff if member.pk not in counted]
+    if others:
+        names = ", ".join(sorted(member.full_name or member.email for member in others))
+        raise ValidationError(
+            {
+                "staff": "Only staff working at the pupils' school or site count as staff "
+                f"present (not governors or the data protection officer): {names}."
+            }
+        )
+
+
 def _check_plan(
     *,
     actor: Actor,
@@ -211,6 +231,7 @@ def session_plan(
         end_time=end_time,
         pupils=pupils,
     )
+    _check_staff(school=school, pupils=pupils, staff=staff)
     errors: dict[str, str] = {}
     if len(set(staff)) < MIN_STAFF:
         errors["staff"] = TWO_STAFF_MESSAGE
@@ -308,6 +329,7 @@ def session_record_prerecorded(
         end_time=end_time,
         pupils=pupils,
     )
+    _check_staff(school=school, pupils=pupils, staff=staff)
     session = _create(
         school=school,
         kind=SessionKind.PRE_RECORDED,

@@ -2,8 +2,11 @@
 and school-email invitations, the checklist on the day, stopping for an immediate concern, and
 the pre-recorded lesson offered when fewer than two staff are available."""
 
+import datetime
+
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Provision
@@ -23,7 +26,7 @@ from safeguarding.models import (
     VirtualSession,
 )
 from safeguarding.services import concern_categories_ensure
-from safeguarding.sessions.services import session_agreement_record
+from safeguarding.sessions.services import session_agreement_record, session_plan
 from schools.calendar import today
 from schools.models import Phase, Pupil, Role
 from tests.cases.closures.matrix import build_calendar
@@ -283,6 +286,61 @@ def test_a_teacher_cannot_invite_a_pupil_of_another_class(world, at_school, teac
     response = teacher.post(PLAN_URL, plan_data(world, [world.other_pupil]))
     assert "pupils" in response.context["form"].errors
     assert not VirtualSession.objects.exists()
+
+
+def test_only_staff_at_the_pupils_school_or_site_are_offered_as_staff_present(
+    world, at_school, teacher
+):
+    offered = set(teacher.get(PLAN_URL).context["form"].fields["staff"].queryset)
+    assert offered == {
+        world.users[key]
+        for key in (
+            "teacher",
+            "class_staff",
+            "other_teacher",
+            "slt_class",
+            "headteacher",
+            "dsl",
+            "it_staff",
+            "family_support_shared",
+            "family_support_unshared",
+            "nurse_shared",
+        )
+    }
+    # Not governors, not the DPO, not staff of the other site or another school.
+
+
+@pytest.mark.parametrize("persona", ["governor", "chair", "dpo", "slt_other_site"])
+def test_governors_the_dpo_and_other_sites_staff_do_not_count_towards_two_staff(
+    world, at_school, with_email, persona
+):
+    agree(world, world.pupil)
+    with pytest.raises(ValidationError) as refused:
+        session_plan(
+            actor=Actor.for_user(world.users["teacher"]),
+            school=world.school,
+            title="Phonics",
+            date=SCHOOL_DAY.date(),
+            start_time=datetime.time(14),
+            end_time=datetime.time(14, 30),
+            pupils=[world.pupil],
+            staff=[world.users["teacher"], world.users[persona]],
+        )
+    message = refused.value.message_dict["staff"][0]
+    assert message.startswith("Only staff working at the pupils' school or site count")
+    assert world.users[persona].full_name in message
+    assert not VirtualSession.objects.exists()
+
+
+def test_someone_who_is_also_a_teacher_counts_though_they_are_the_dpo(world, at_school, with_email):
+    dpo = world.users["dpo"]
+    MembershipFactory(user=dpo, school=world.school, role=Role.TEACHER, school_class=world.class_b)
+    agree(world, world.pupil)
+    response = client_for(world.users["teacher"]).post(
+        PLAN_URL, plan_data(world, [world.pupil], staff=("teacher", "dpo"))
+    )
+    assert response.status_code == 302
+    assert set(VirtualSession.objects.get().staff.all()) == {world.users["teacher"], dpo}
 
 
 # --- Fewer than two staff --------------------------------------------------------------------
