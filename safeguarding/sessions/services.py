@@ -9,14 +9,14 @@ fault, before anything is written.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.models import Case, Provision, Status
-from cases.services import provision_record
 from core.actor import Actor
 from dataprotection.models import AccessAction
-from dataprotection.services import access_record
+from dataprotection.services import access_record, access_record_many
 from safeguarding.models import (
     ChecklistItem,
     Concern,
@@ -31,8 +31,8 @@ from safeguarding.models import (
 )
 from safeguarding.permissions import can_invite, can_run_session, session_staff
 from safeguarding.services import concern_raise
-from schools.calendar import check_within_calendar, is_school_day, today
-from schools.models import Phase, Pupil, School
+from schools.calendar import check_within_calendar, today
+from schools.models import Phase, Pupil, School, SchoolDay
 
 DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
 MIN_STAFF = 2
@@ -318,9 +318,9 @@ def session_record_prerecorded(
     pupils: list[Pupil],
     staff: list[object],
 ) -> VirtualSession:
-    """Fewer than two staff: a pre-recorded lesson is offered instead. It is recorded as
-    provision (sent to the home learning platform) on each pupil's active case when today is a
-    school day and nothing is recorded for today yet; otherwise only the session is kept."""
+    """Fewer than two staff: a pre-recorded lesson is offered instead. It is provision (sent to
+    the home learning platform) for the lesson's date, not the day it is entered: recorded now
+    when that date has come, otherwise on the day by the daily job."""
     starts_at, minutes = _check_plan(
         actor=actor,
         school=school,
@@ -341,23 +341,67 @@ def session_record_prerecorded(
         staff=staff,
         actor=actor,
     )
-    on = today()
-    if is_school_day(school, on):
-        cases = Case.objects.filter(
-            pupil__in=pupils,
+    if date <= today():
+        prerecorded_provision_record(on=date, actor=actor, session_ids=[session.pk])
+    return session
+
+
+PRERECORDED_FEEDBACK = "Pre-recorded lesson offered instead of a live session: "
+
+
+@transaction.atomic
+def prerecorded_provision_record(
+    *, on: datetime.date, actor: Actor, session_ids: list[int] | None = None
+) -> int:
+    """Provision for the pre-recorded lessons dated ``on`` (those of ``session_ids`` only, when
+    given): one row per running case of an invited pupil, on a school day with nothing yet
+    recorded for it, by the teacher who planned the lesson. A few statements whatever the
+    number of cases; running it again records nothing new."""
+    if on > today():
+        return 0
+    sessions = VirtualSession.objects.filter(kind=SessionKind.PRE_RECORDED, starts_at__date=on)
+    if session_ids is not None:
+        sessions = sessions.filter(pk__in=session_ids)
+    cases = (
+        Case.objects.filter(
             status__in=(Status.ACTIVE, Status.REINTEGRATING),
             start_date__lte=on,
             end_date__gte=on,
-        ).exclude(pk__in=Provision.objects.filter(date=on).values("case_id"))
-        for case in cases:
-            provision_record(
-                case=case,
-                date=on,
-                sent_to_platform=True,
-                feedback=f"Pre-recorded lesson offered instead of a live session: {title}"[:2000],
-                actor=actor,
-            )
-    return session
+        )
+        .filter(Exists(SchoolDay.objects.filter(school_id=OuterRef("pupil__school_id"), date=on)))
+        .exclude(Exists(Provision.objects.filter(case_id=OuterRef("pk"), date=on)))
+    )
+    due = (
+        SessionAttendance.objects.filter(session__in=sessions, pupil__cases__in=cases)
+        .order_by("session__starts_at", "session_id")
+        .values_list("pupil__cases__id", "pupil_id", "session__title", "session__planned_by_id")
+    )
+    first_per_case: dict[int, tuple[int, str, int]] = {}
+    for case_id, pupil_id, title, planned_by_id in due:
+        first_per_case.setdefault(case_id, (pupil_id, title, planned_by_id))
+    provisions = [
+        Provision(
+            case_id=case_id,
+            date=on,
+            sent_to_platform=True,
+            feedback=f"{PRERECORDED_FEEDBACK}{title}"[:2000],
+            recorded_by_id=planned_by_id,
+        )
+        for case_id, (_, title, planned_by_id) in first_per_case.items()
+    ]
+    try:
+        with transaction.atomic():
+            Provision.objects.bulk_create(provisions)
+    except IntegrityError:
+        # Someone recorded the day's provision at the same moment: theirs stands.
+        return 0
+    access_record_many(
+        action=AccessAction.CREATE,
+        actor=actor,
+        subjects=[(p, first_per_case[p.case_id][0]) for p in provisions],
+        detail="provision: pre-recorded lesson",
+    )
+    return len(provisions)
 
 
 # --- On the day ------------------------------------------------------------------------------

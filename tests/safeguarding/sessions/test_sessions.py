@@ -27,6 +27,7 @@ from safeguarding.models import (
 )
 from safeguarding.services import concern_categories_ensure
 from safeguarding.sessions.services import session_agreement_record, session_plan
+from safeguarding.tasks import record_prerecorded_provision
 from schools.calendar import today
 from schools.models import Phase, Pupil, Role
 from tests.cases.closures.matrix import build_calendar
@@ -379,6 +380,56 @@ def test_the_pre_recorded_lesson_is_recorded_as_provision_on_active_cases(
     assert set(session.pupils.all()) == {world.pupil, second_pupil}
 
 
+def test_a_pre_recorded_lesson_entered_late_is_provision_for_the_lessons_date(
+    world, at_school, teacher
+):
+    case = make_case(world, world.pupil)
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-01"),
+    )
+    assert response.status_code == 302
+    provision = Provision.objects.get()
+    assert provision.case == case
+    assert provision.date == datetime.date(2026, 12, 1)
+
+
+def test_a_pre_recorded_lesson_for_a_later_day_is_provision_on_that_day_once(
+    world, at_school, teacher
+):
+    make_case(world, world.pupil)
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-04"),
+    )
+    assert response.status_code == 302
+    assert not Provision.objects.exists()
+    at_school.move_to(SCHOOL_DAY + datetime.timedelta(days=1, hours=-3))
+    assert record_prerecorded_provision() == 1
+    assert record_prerecorded_provision() == 0
+    provision = Provision.objects.get()
+    assert provision.date == datetime.date(2026, 12, 4)
+    assert provision.recorded_by == world.users["teacher"]
+    assert provision.sent_to_platform
+    assert "Pre-recorded lesson" in provision.feedback
+
+
+def test_the_days_provision_already_recorded_is_kept(world, at_school, teacher):
+    case = make_case(world, world.pupil)
+    Provision.objects.create(
+        case=case,
+        date=datetime.date(2026, 12, 1),
+        feedback="Work pack",
+        recorded_by=world.users["teacher"],
+    )
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-01"),
+    )
+    assert response.status_code == 302
+    assert Provision.objects.get().feedback == "Work pack"
+
+
 def test_without_a_case_or_on_a_day_off_only_the_session_is_recorded(world):
     build_calendar(world.school)
     make_case(world, world.pupil)
@@ -560,3 +611,31 @@ def test_the_session_page_costs_the_same_queries_for_two_or_eight_pupils(
     assert response.status_code == 302
     large = VirtualSession.objects.exclude(pk=small.pk).get()
     assert queries_for(large) == small_count
+
+
+def test_the_daily_provision_for_pre_recorded_lessons_costs_the_same_for_one_or_six_cases(
+    world, at_school, teacher
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def plan(pupils: list, date: str) -> None:
+        for pupil in pupils:
+            make_case(world, pupil)
+        response = teacher.post(
+            PLAN_URL,
+            plan_data(world, pupils, staff=("teacher",), pre_recorded="on", date=date),
+        )
+        assert response.status_code == 302
+
+    def queries_on(day: datetime.datetime, expected: int) -> int:
+        at_school.move_to(day)
+        with CaptureQueriesContext(connection) as captured:
+            assert record_prerecorded_provision() == expected
+        return len(captured)
+
+    plan([world.pupil], "2026-12-04")
+    plan([PupilFactory(school_class=world.class_a) for _ in range(6)], "2026-12-07")
+    friday = queries_on(SCHOOL_DAY + datetime.timedelta(days=1), 1)
+    monday = queries_on(SCHOOL_DAY + datetime.timedelta(days=4), 6)
+    assert friday == monday
