@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.check_long_absences",
         "schedule": crontab(hour=7, minute=30),
     },
+    # Pre-recorded lessons planned for today become today's provision (Appendix 1), before
+    # school, Europe/London.
+    "safeguarding-record-prerecorded-provision": {
+        "task": "safeguarding.record_prerecorded_provision",
+        "schedule": crontab(hour=7, minute=40),
+    },
     # The school calendar (issue: honest limits): a notice for the headteacher and
     # administrators when fewer than six school weeks remain, before school, Europe/London.
     "schools-check-calendar": {

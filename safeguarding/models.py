@@ -447,6 +447,10 @@ class SessionFamilyAgreement(models.Model):
     )
     dress_and_language = models.BooleanField("appropriate dress and language", default=False)
     expectations_known = models.BooleanField("pupil expectations known", default=False)
+    # Agreements recorded before this term was asked for say False: they need recording again.
+    household_not_seen_or_heard = models.BooleanField(
+        "other members of the household will not be seen or heard", default=False
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

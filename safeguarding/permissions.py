@@ -18,6 +18,7 @@ from schools.permissions import (
     CLASS_ROLES,
     DSL_ROLES,
     LEADERSHIP_ROLES,
+    PUPIL_FACING_STAFF_ROLES,
     SAFEGUARDING_ROLES,
     can_view_pupil,
     memberships_of,
@@ -192,6 +193,22 @@ def sessions_visible_to(user: object, *, roles: frozenset[str] = SESSION_ROLES):
         pk__in=VirtualSession.objects.filter(
             pupils__in=pupils_visible_to(user, roles=roles)
         ).values("pk")
+    )
+
+
+def session_staff(school_id: int, site_ids: QuerySet | list[int]) -> QuerySet[User]:
+    """Who counts as a member of staff present at a session for pupils of these sites: a
+    pupil-facing staff role at the school, school-wide or at one of the sites (or a class
+    there). One SQL statement; the form offers them and the service checks against it."""
+    covering = Membership.objects.filter(
+        school_id=school_id, role__in=PUPIL_FACING_STAFF_ROLES
+    ).filter(
+        Q(site__isnull=True, school_class__isnull=True)
+        | Q(site_id__in=site_ids)
+        | Q(school_class__site_id__in=site_ids)
+    )
+    return User.objects.filter(is_active=True, pk__in=covering.values("user_id")).order_by(
+        "full_name", "email"
     )
 
 

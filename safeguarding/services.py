@@ -40,11 +40,22 @@ from safeguarding.permissions import (
 )
 from schools.models import Membership, Pupil, Role, School
 
+# Keeping Children Safe in Education's headings, then the categories schools already had.
+# Migration 0006 gave existing schools the ones they lacked: a name added here needs another.
 DEFAULT_CATEGORIES = (
+    "Physical abuse",
+    "Emotional abuse",
+    "Sexual abuse",
     "Neglect",
+    "Child-on-child abuse",
+    "Child criminal exploitation",
+    "Child sexual exploitation",
+    "Online safety",
+    "Radicalisation",
+    "Domestic abuse",
+    "Mental health",
     "Emotional wellbeing",
     "Physical harm",
-    "Online safety",
     "Family circumstances",
     "Other",
 )
@@ -72,6 +83,11 @@ def concern_categories_ensure(*, school: School) -> list[ConcernCategory]:
             ignore_conflicts=True,
         )
     return list(ConcernCategory.objects.filter(school=school, active=True))
+
+
+def concern_categories_for_new_school(*, school: School, **_: object) -> None:
+    """A new school starts with the default categories (``school_created`` receiver)."""
+    concern_categories_ensure(school=school)
 
 
 # --- Raising ---------------------------------------------------------------------------------

@@ -56,6 +56,10 @@ CONTACT_PLAN_ROLES = DSL_ROLES | {Role.HEADTEACHER}
 # everyone else is staff.
 GOVERNOR_ROLES = frozenset({Role.GOVERNOR, Role.CHAIR_OF_GOVERNORS})
 STAFF_ROLES = frozenset(Role) - GOVERNOR_ROLES
+# The adults who may be present with pupils, as in a virtual session's "at least two members
+# of staff" (Appendix 1): staff, but not the DPO, whose work is records, not pupils. Someone
+# holding another staff role as well counts through that role.
+PUPIL_FACING_STAFF_ROLES = STAFF_ROLES - {Role.DPO}
 # Concerns' content: the DSL team and the headteacher.
 SAFEGUARDING_ROLES = DSL_ROLES | {Role.HEADTEACHER}
 # IT staff: they work the IT queue and lend devices.

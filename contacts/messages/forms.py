@@ -7,7 +7,7 @@ class FamilyMessageForm(forms.Form):
     audience = forms.ChoiceField(label="Send to")
     subject = forms.CharField(
         max_length=120,
-        help_text="Shown in every family's inbox. Do not name a child.",
+        help_text="Shown in every family's inbox. Do not name a child, not even by first name.",
     )
     body = forms.CharField(
         label="Message",

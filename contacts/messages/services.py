@@ -3,6 +3,8 @@ transaction, then the outbox sends them one by one after commit (policy 5.2). A 
 delays sending; the outbox's sweep sends anything left waiting."""
 
 import re
+import unicodedata
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +19,8 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
 from schools.models import Carer, Pupil
 
+WORD = re.compile(r"\w+")
+
 
 def audience_pupils(audience: Audience) -> QuerySet[Pupil]:
     pupils = Pupil.objects.filter(school_id=audience.school_id, on_roll=True)
@@ -27,18 +31,60 @@ def audience_pupils(audience: Audience) -> QuerySet[Pupil]:
     return pupils
 
 
-def _words(text: str) -> str:
-    return " ".join(re.findall(r"[\w'-]+", text.lower()))
+def _fold(word: str) -> str:
+    """A word as compared: case and accents ignored, so "ZOË" and "zoe" are one name."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def _named_pupil(pupils: QuerySet[Pupil], text: str) -> str | None:
-    """The first pupil in the group whose full name appears in the text, if any."""
-    words = f" {_words(text)} "
+def _tokens(text: str) -> list[re.Match]:
+    return list(WORD.finditer(text))
+
+
+def _name_phrases(name: str) -> list[tuple[str, ...]]:
+    """The word sequences that name someone: the whole name, and each part of a hyphenated
+    one ("Smith-Jones" is also "Smith" and "Jones"). A single letter is left out: it cannot be
+    told from an initial or a letter of the alphabet, and would block every message."""
+    phrases = [tuple(_fold(m.group()) for m in _tokens(part)) for part in {name, *name.split("-")}]
+    return [p for p in phrases if p and not (len(p) == 1 and len(p[0]) < 2)]
+
+
+@dataclass(frozen=True, slots=True)
+class NamedPupil:
+    found: str  # the words as the message spelt them
+    pupil: str  # the pupil's name, for the sender, who can see the group
+
+
+def _named_pupil(pupils: QuerySet[Pupil], text: str) -> NamedPupil | None:
+    """The first pupil of the group named in the text by full name, first name, preferred name
+    or surname: whole words, case and accents ignored, longest match first.
+
+    Names that are also everyday words ("May", "Will", "Grace", "Brown") are refused like any
+    other: the message goes to every family, and a family cannot tell which was meant."""
+    phrases: dict[tuple[str, ...], str] = {}
     for first, preferred, last in pupils.values_list("first_name", "preferred_name", "last_name"):
-        for given in filter(None, (first, preferred)):
-            if f" {_words(f'{given} {last}')} " in words:
-                return f"{given} {last}"
+        shown = f"{preferred or first} {last}"
+        names = [f"{given} {last}" for given in filter(None, (first, preferred))]
+        for name in [*names, *filter(None, (first, preferred, last))]:
+            for phrase in _name_phrases(name):
+                phrases.setdefault(phrase, shown)
+    tokens = _tokens(text)
+    words = [_fold(m.group()) for m in tokens]
+    for length in sorted({len(p) for p in phrases}, reverse=True):
+        for start in range(len(words) - length + 1):
+            shown = phrases.get(tuple(words[start : start + length]))
+            if shown is not None:
+                span = text[tokens[start].start() : tokens[start + length - 1].end()]
+                return NamedPupil(found=span, pupil=shown)
     return None
+
+
+def named_pupil_message(named: NamedPupil) -> str:
+    return (
+        f'This message contains "{named.found}", the name of {named.pupil}, a pupil in this '
+        "group. It goes to every family, so remove the name. If you meant an everyday word (a "
+        'month such as "May", or "will"), reword it: a family cannot tell which was meant.'
+    )
 
 
 @transaction.atomic
@@ -59,11 +105,8 @@ def family_message_send(
     if audience is None:
         raise ValidationError({"audience": "Choose a group of families you can write to."})
     pupils = audience_pupils(audience)
-    named = _named_pupil(pupils, f"{subject}\n{body}")
-    if named:
-        raise ValidationError(
-            {"body": f"This message names {named}. It goes to every family, so remove the name."}
-        )
+    if named := _named_pupil(pupils, f"{subject}\n{body}"):
+        raise ValidationError({"body": named_pupil_message(named)})
     message = FamilyMessage(
         school_id=audience.school_id,
         scope=audience.scope,

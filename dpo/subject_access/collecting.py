@@ -301,6 +301,7 @@ def _session_agreements(pupil: Pupil) -> list[SessionAgreementRow]:
             independent_access_agreed_by=a.independent_access_agreed_by,
             dress_and_language=a.dress_and_language,
             expectations_known=a.expectations_known,
+            household_not_seen_or_heard=a.household_not_seen_or_heard,
             recorded_by=_name(a.recorded_by),
         )
         for a in agreements

@@ -206,6 +206,7 @@ class SessionAgreementRow:
     independent_access_agreed_by: str
     dress_and_language: bool
     expectations_known: bool
+    household_not_seen_or_heard: bool
     recorded_by: str
 
 

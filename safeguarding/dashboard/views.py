@@ -47,7 +47,7 @@ from safeguarding.visits.forms import (
     VisitRecordForm,
     VisitRequestForm,
 )
-from safeguarding.visits.services import Agreement
+from safeguarding.visits.services import SAME_PERSON_MESSAGES, Agreement, gave_other_agreement
 from schools.calendar import today
 
 # ---------------------------------------------------------------------------------------------
@@ -248,6 +248,10 @@ def _render_visit(
         subject=visit,
         pupil_id=visit.case.pupil_id,
     )
+
+    def may_agree(which: str) -> bool:
+        return access.may_agree(which) and not gave_other_agreement(visit, request.user, which)
+
     return render(
         request,
         "safeguarding/visit_detail.html",
@@ -255,8 +259,19 @@ def _render_visit(
             "visit": visit,
             "case": visit.case,
             "pupil": visit.case.pupil,
-            "can_agree_slt": access.may_agree(Agreement.SLT) and visit.slt_agreed_at is None,
-            "can_agree_dsl": access.may_agree(Agreement.DSL) and visit.dsl_agreed_at is None,
+            "can_agree_slt": may_agree(Agreement.SLT) and visit.slt_agreed_at is None,
+            "can_agree_dsl": may_agree(Agreement.DSL) and visit.dsl_agreed_at is None,
+            # Why a button is missing for someone holding both roles who gave one agreement.
+            "needs_someone_else": [
+                SAME_PERSON_MESSAGES[which]
+                for which, given in (
+                    (Agreement.SLT, visit.slt_agreed_at),
+                    (Agreement.DSL, visit.dsl_agreed_at),
+                )
+                if given is None
+                and access.may_agree(which)
+                and gave_other_agreement(visit, request.user, which)
+            ],
             "agreed": visit.slt_agreed_at is not None and visit.dsl_agreed_at is not None,
             "record_form": record_form,
             "new_concern_url": new_concern_path(visit.case.pupil_id),

@@ -31,7 +31,7 @@ class SessionPlanForm(forms.Form):
         label="Staff present",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
-        help_text="At least two members of staff.",
+        help_text="At least two members of staff working at the pupils' school or site.",
     )
     meeting_link = forms.URLField(
         label="Teams meeting link",
@@ -74,6 +74,11 @@ class AgreementForm(forms.Form):
     dress_and_language = forms.BooleanField(label="Appropriate dress and language", required=False)
     expectations_known = forms.BooleanField(
         label="The family knows the pupil expectations", required=False
+    )
+    household_not_seen_or_heard = forms.BooleanField(
+        label="Other members of the household will not be seen or heard",
+        required=False,
+        help_text="Only the pupil, and the parent or carer present with them, join the session.",
     )
 
 

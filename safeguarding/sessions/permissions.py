@@ -56,7 +56,12 @@ def access_session(actor: Actor, pk: int, *, to: Access = "read") -> VirtualSess
     """The session with all its page shows, for those who read it ("read") or run it ("act")."""
     session = (
         VirtualSession.objects.select_related("school", "planned_by", "stopped_by")
-        .prefetch_related("pupils__school_class__site", "staff", "checklist", "attendance__pupil")
+        .prefetch_related(
+            "pupils__school_class__site",
+            "staff",
+            "checklist",
+            "attendance__pupil__session_agreements",
+        )
         .filter(pk=pk)
         .first()
     )

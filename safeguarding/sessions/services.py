@@ -9,14 +9,14 @@ fault, before anything is written.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from cases.models import Case, Provision, Status
-from cases.services import provision_record
 from core.actor import Actor
 from dataprotection.models import AccessAction
-from dataprotection.services import access_record
+from dataprotection.services import access_record, access_record_many
 from safeguarding.models import (
     ChecklistItem,
     Concern,
@@ -29,16 +29,21 @@ from safeguarding.models import (
     SessionKind,
     VirtualSession,
 )
-from safeguarding.permissions import can_invite, can_run_session
+from safeguarding.permissions import can_invite, can_run_session, session_staff
 from safeguarding.services import concern_raise
-from schools.calendar import check_within_calendar, is_school_day, today
-from schools.models import Phase, Pupil, School
+from schools.calendar import check_within_calendar, today
+from schools.models import Phase, Pupil, School, SchoolDay
 
 DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
 MIN_STAFF = 2
 TWO_STAFF_MESSAGE = (
     "At least two members of staff must be present for a live session. With fewer, offer a "
     "pre-recorded lesson instead: tick the box below."
+)
+
+
+HOUSEHOLD_MESSAGE = (
+    "The family must agree that other members of the household will not be seen or heard."
 )
 
 
@@ -51,6 +56,22 @@ def max_session_minutes(school: School) -> int:
 
 def has_agreement(pupil: Pupil) -> bool:
     return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
+
+
+def _agreement_gaps(pupils: list[Pupil]) -> tuple[list[str], list[str]]:
+    """Pupils whose family has agreed nothing yet, and pupils whose only agreements predate
+    the household term (Appendix 1: others at home are not seen or heard): two queries."""
+    agreed = set(
+        SessionFamilyAgreement.objects.filter(pupil__in=pupils).values_list("pupil_id", flat=True)
+    )
+    complete = set(
+        SessionFamilyAgreement.objects.filter(
+            pupil__in=pupils, household_not_seen_or_heard=True
+        ).values_list("pupil_id", flat=True)
+    )
+    never = [p.display_name for p in pupils if p.pk not in agreed]
+    incomplete = [p.display_name for p in pupils if p.pk in agreed and p.pk not in complete]
+    return never, incomplete
 
 
 # --- Family agreement ------------------------------------------------------------------------
@@ -70,6 +91,7 @@ def session_agreement_record(
     independent_access_agreed_by: str = "",
     dress_and_language: bool,
     expectations_known: bool,
+    household_not_seen_or_heard: bool,
 ) -> SessionFamilyAgreement:
     if not can_invite(actor.user, pupil):
         raise ValidationError("You cannot record an agreement for this pupil.")
@@ -84,12 +106,14 @@ def session_agreement_record(
         "confidential.",
         "dress_and_language": "The family must agree to appropriate dress and language.",
         "expectations_known": "The family must know the pupil expectations.",
+        "household_not_seen_or_heard": HOUSEHOLD_MESSAGE,
     }
     values = {
         "no_recordings": no_recordings,
         "confidentiality": confidentiality,
         "dress_and_language": dress_and_language,
         "expectations_known": expectations_known,
+        "household_not_seen_or_heard": household_not_seen_or_heard,
     }
     for field, message in required.items():
         if not values[field]:
@@ -115,6 +139,7 @@ def session_agreement_record(
         independent_access_agreed_by=independent_access_agreed_by.strip(),
         dress_and_language=dress_and_language,
         expectations_known=expectations_known,
+        household_not_seen_or_heard=household_not_seen_or_heard,
         recorded_by=actor.user,
     )
     agreement.full_clean()
@@ -124,6 +149,26 @@ def session_agreement_record(
 
 
 # --- Planning --------------------------------------------------------------------------------
+
+
+def _check_staff(*, school: School, pupils: list[Pupil], staff: list[object]) -> None:
+    """Only staff working at the pupils' school or site are staff present: not governors, not
+    the DPO, not staff of another site."""
+    sites = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).values("school_class__site_id")
+    counted = set(
+        session_staff(school.pk, sites)
+        .filter(pk__in=[member.pk for member in staff])
+        .values_list("pk", flat=True)
+    )
+    others = [member for member in staff if member.pk not in counted]
+    if others:
+        names = ", ".join(sorted(member.full_name or member.email for member in others))
+        raise ValidationError(
+            {
+                "staff": "Only staff working at the pupils' school or site count as staff "
+                f"present (not governors or the data protection officer): {names}."
+            }
+        )
 
 
 def _check_plan(
@@ -186,15 +231,12 @@ def session_plan(
         end_time=end_time,
         pupils=pupils,
     )
+    _check_staff(school=school, pupils=pupils, staff=staff)
     errors: dict[str, str] = {}
     if len(set(staff)) < MIN_STAFF:
         errors["staff"] = TWO_STAFF_MESSAGE
     without_email = [p.display_name for p in pupils if not p.school_email]
-    without_agreement = [
-        p.display_name
-        for p in pupils
-        if not SessionFamilyAgreement.objects.filter(pupil=p).exists()
-    ]
+    without_agreement, incomplete_agreement = _agreement_gaps(pupils)
     pupil_errors = []
     if without_email:
         pupil_errors.append(
@@ -204,6 +246,13 @@ def session_plan(
         pupil_errors.append(
             "No family agreement recorded yet, so they cannot be invited: "
             + ", ".join(without_agreement)
+            + "."
+        )
+    if incomplete_agreement:
+        pupil_errors.append(
+            "The family's agreement does not record that other members of the household will "
+            "not be seen or heard; record the agreement again before inviting: "
+            + ", ".join(incomplete_agreement)
             + "."
         )
     if pupil_errors:
@@ -269,9 +318,9 @@ def session_record_prerecorded(
     pupils: list[Pupil],
     staff: list[object],
 ) -> VirtualSession:
-    """Fewer than two staff: a pre-recorded lesson is offered instead. It is recorded as
-    provision (sent to the home learning platform) on each pupil's active case when today is a
-    school day and nothing is recorded for today yet; otherwise only the session is kept."""
+    """Fewer than two staff: a pre-recorded lesson is offered instead. It is provision (sent to
+    the home learning platform) for the lesson's date, not the day it is entered: recorded now
+    when that date has come, otherwise on the day by the daily job."""
     starts_at, minutes = _check_plan(
         actor=actor,
         school=school,
@@ -280,6 +329,7 @@ def session_record_prerecorded(
         end_time=end_time,
         pupils=pupils,
     )
+    _check_staff(school=school, pupils=pupils, staff=staff)
     session = _create(
         school=school,
         kind=SessionKind.PRE_RECORDED,
@@ -291,23 +341,67 @@ def session_record_prerecorded(
         staff=staff,
         actor=actor,
     )
-    on = today()
-    if is_school_day(school, on):
-        cases = Case.objects.filter(
-            pupil__in=pupils,
+    if date <= today():
+        prerecorded_provision_record(on=date, actor=actor, session_ids=[session.pk])
+    return session
+
+
+PRERECORDED_FEEDBACK = "Pre-recorded lesson offered instead of a live session: "
+
+
+@transaction.atomic
+def prerecorded_provision_record(
+    *, on: datetime.date, actor: Actor, session_ids: list[int] | None = None
+) -> int:
+    """Provision for the pre-recorded lessons dated ``on`` (those of ``session_ids`` only, when
+    given): one row per running case of an invited pupil, on a school day with nothing yet
+    recorded for it, by the teacher who planned the lesson. A few statements whatever the
+    number of cases; running it again records nothing new."""
+    if on > today():
+        return 0
+    sessions = VirtualSession.objects.filter(kind=SessionKind.PRE_RECORDED, starts_at__date=on)
+    if session_ids is not None:
+        sessions = sessions.filter(pk__in=session_ids)
+    cases = (
+        Case.objects.filter(
             status__in=(Status.ACTIVE, Status.REINTEGRATING),
             start_date__lte=on,
             end_date__gte=on,
-        ).exclude(pk__in=Provision.objects.filter(date=on).values("case_id"))
-        for case in cases:
-            provision_record(
-                case=case,
-                date=on,
-                sent_to_platform=True,
-                feedback=f"Pre-recorded lesson offered instead of a live session: {title}"[:2000],
-                actor=actor,
-            )
-    return session
+        )
+        .filter(Exists(SchoolDay.objects.filter(school_id=OuterRef("pupil__school_id"), date=on)))
+        .exclude(Exists(Provision.objects.filter(case_id=OuterRef("pk"), date=on)))
+    )
+    due = (
+        SessionAttendance.objects.filter(session__in=sessions, pupil__cases__in=cases)
+        .order_by("session__starts_at", "session_id")
+        .values_list("pupil__cases__id", "pupil_id", "session__title", "session__planned_by_id")
+    )
+    first_per_case: dict[int, tuple[int, str, int]] = {}
+    for case_id, pupil_id, title, planned_by_id in due:
+        first_per_case.setdefault(case_id, (pupil_id, title, planned_by_id))
+    provisions = [
+        Provision(
+            case_id=case_id,
+            date=on,
+            sent_to_platform=True,
+            feedback=f"{PRERECORDED_FEEDBACK}{title}"[:2000],
+            recorded_by_id=planned_by_id,
+        )
+        for case_id, (_, title, planned_by_id) in first_per_case.items()
+    ]
+    try:
+        with transaction.atomic():
+            Provision.objects.bulk_create(provisions)
+    except IntegrityError:
+        # Someone recorded the day's provision at the same moment: theirs stands.
+        return 0
+    access_record_many(
+        action=AccessAction.CREATE,
+        actor=actor,
+        subjects=[(p, first_per_case[p.case_id][0]) for p in provisions],
+        detail="provision: pre-recorded lesson",
+    )
+    return len(provisions)
 
 
 # --- On the day ------------------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from accounts.models import User
 from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
@@ -78,7 +77,7 @@ def session_gaps(request: HttpRequest) -> HttpResponse:
 def session_plan(request: HttpRequest) -> HttpResponse:
     school = access_session_planning(Actor.of(request))
     pupils = permissions.invitable_pupils(request.user)
-    staff = User.objects.filter(is_active=True, memberships__school=school).distinct()
+    staff = permissions.session_staff(school.pk, pupils.values("school_class__site_id"))
     form = SessionPlanForm(request.POST or None, pupils=pupils, staff=staff)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -33,6 +33,21 @@ class Agreement:
     DSL = "dsl"
 
 
+# Two agreements are two checks: one person holding both roles gives only one of them.
+SAME_PERSON_MESSAGES = {
+    Agreement.SLT: "You gave the DSL's agreement to this visit: SLT's agreement must come "
+    "from someone else in SLT or the headteacher.",
+    Agreement.DSL: "You gave SLT's agreement to this visit: the DSL's agreement must come "
+    "from someone else in the DSL team.",
+}
+
+
+def gave_other_agreement(visit: HomeVisit, user: object, which: str) -> bool:
+    """Whether ``user`` gave the visit's other agreement, and so may not give ``which``."""
+    other_by = visit.dsl_agreed_by_id if which == Agreement.SLT else visit.slt_agreed_by_id
+    return other_by is not None and other_by == user.pk
+
+
 def _not_in_future(value: datetime.date, field: str) -> None:
     if value > today():
         raise ValidationError({field: "This date is in the future."})
@@ -64,10 +79,13 @@ def visit_request(
 
 @transaction.atomic
 def visit_agree(*, actor: Actor, visit: HomeVisit, which: str) -> HomeVisit:
-    """Record SLT's or the DSL's agreement (each once, with who and when)."""
+    """Record SLT's or the DSL's agreement (each once, with who and when), each from a
+    different person."""
     visit = HomeVisit.objects.select_for_update().get(pk=visit.pk)
     if visit.visited_on is not None:
         raise ValidationError({"which": "This visit has already been recorded."})
+    if which in SAME_PERSON_MESSAGES and gave_other_agreement(visit, actor.user, which):
+        raise ValidationError({"which": SAME_PERSON_MESSAGES[which]})
     now = timezone.now()
     if which == Agreement.SLT:
         if visit.slt_agreed_at is not None:

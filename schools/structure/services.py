@@ -19,6 +19,7 @@ from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.models import Membership, Pathway, Phase, Role, School, SchoolClass, Site
+from schools.signals import school_created
 
 NEW_URN = re.compile(r"^\d{6}$")
 # One-time passwords leave out characters that are easily misread (0 and O, 1 and l).
@@ -114,6 +115,7 @@ def school_create(
         Membership.objects.create(user=user, school=school, role=Role.HEADTEACHER)
         first = "headteacher"
     _audit(actor, AccessAction.CREATE, school, f"school created; first {first} is user {user.pk}")
+    school_created.send(sender=School, school=school, actor=actor)
     return NewSchool(school=school, user=user, password=password)
 
 

@@ -2,8 +2,11 @@
 and school-email invitations, the checklist on the day, stopping for an immediate concern, and
 the pre-recorded lesson offered when fewer than two staff are available."""
 
+import datetime
+
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Provision
@@ -23,7 +26,8 @@ from safeguarding.models import (
     VirtualSession,
 )
 from safeguarding.services import concern_categories_ensure
-from safeguarding.sessions.services import session_agreement_record
+from safeguarding.sessions.services import session_agreement_record, session_plan
+from safeguarding.tasks import record_prerecorded_provision
 from schools.calendar import today
 from schools.models import Phase, Pupil, Role
 from tests.cases.closures.matrix import build_calendar
@@ -83,6 +87,7 @@ def agree(world, pupil) -> SessionFamilyAgreement:
         independent_access_agreed=False,
         dress_and_language=True,
         expectations_known=True,
+        household_not_seen_or_heard=True,
     )
 
 
@@ -95,6 +100,7 @@ def agreement_data(**overrides) -> dict:
         "parent_present": "on",
         "dress_and_language": "on",
         "expectations_known": "on",
+        "household_not_seen_or_heard": "on",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}
@@ -165,6 +171,46 @@ def test_every_term_of_the_agreement_is_needed(world, at_school, teacher):
         "The family must agree not to make any recordings."
     ]
     assert not SessionFamilyAgreement.objects.exists()
+
+
+def test_the_family_agrees_that_other_household_members_will_not_be_seen_or_heard(
+    world, at_school, teacher, with_email
+):
+    response = teacher.post(
+        agreement_url(world.pupil), agreement_data(household_not_seen_or_heard=None)
+    )
+    assert response.context["form"].errors["household_not_seen_or_heard"] == [
+        "The family must agree that other members of the household will not be seen or heard."
+    ]
+    assert not SessionFamilyAgreement.objects.exists()
+    assert teacher.post(agreement_url(world.pupil), agreement_data()).status_code == 302
+    assert SessionFamilyAgreement.objects.get().household_not_seen_or_heard
+    session = planned(world, [world.pupil])
+    page = teacher.get(session.get_absolute_url()).content.decode()
+    assert "agreed 02/12/2026 with Dana Marsh" in page
+    assert "other members of the household will not be seen or heard" in page
+
+
+def test_an_agreement_recorded_without_the_household_term_does_not_yet_allow_an_invitation(
+    world, at_school, teacher, with_email
+):
+    SessionFamilyAgreement.objects.create(
+        pupil=world.pupil,
+        agreed_with="A carer",
+        agreed_on=today(),
+        no_recordings=True,
+        confidentiality=True,
+        parent_present=True,
+        dress_and_language=True,
+        expectations_known=True,
+        recorded_by=world.users["teacher"],
+    )
+    response = teacher.post(PLAN_URL, plan_data(world, [world.pupil]))
+    assert response.status_code == 200
+    error = response.context["form"].errors["pupils"][0]
+    assert "does not record that other members of the household will not be seen or heard" in error
+    assert "Ellis Marsh" in error
+    assert not VirtualSession.objects.exists()
 
 
 # --- Planning --------------------------------------------------------------------------------
@@ -243,6 +289,61 @@ def test_a_teacher_cannot_invite_a_pupil_of_another_class(world, at_school, teac
     assert not VirtualSession.objects.exists()
 
 
+def test_only_staff_at_the_pupils_school_or_site_are_offered_as_staff_present(
+    world, at_school, teacher
+):
+    offered = set(teacher.get(PLAN_URL).context["form"].fields["staff"].queryset)
+    assert offered == {
+        world.users[key]
+        for key in (
+            "teacher",
+            "class_staff",
+            "other_teacher",
+            "slt_class",
+            "headteacher",
+            "dsl",
+            "it_staff",
+            "family_support_shared",
+            "family_support_unshared",
+            "nurse_shared",
+        )
+    }
+    # Not governors, not the DPO, not staff of the other site or another school.
+
+
+@pytest.mark.parametrize("persona", ["governor", "chair", "dpo", "slt_other_site"])
+def test_governors_the_dpo_and_other_sites_staff_do_not_count_towards_two_staff(
+    world, at_school, with_email, persona
+):
+    agree(world, world.pupil)
+    with pytest.raises(ValidationError) as refused:
+        session_plan(
+            actor=Actor.for_user(world.users["teacher"]),
+            school=world.school,
+            title="Phonics",
+            date=SCHOOL_DAY.date(),
+            start_time=datetime.time(14),
+            end_time=datetime.time(14, 30),
+            pupils=[world.pupil],
+            staff=[world.users["teacher"], world.users[persona]],
+        )
+    message = refused.value.message_dict["staff"][0]
+    assert message.startswith("Only staff working at the pupils' school or site count")
+    assert world.users[persona].full_name in message
+    assert not VirtualSession.objects.exists()
+
+
+def test_someone_who_is_also_a_teacher_counts_though_they_are_the_dpo(world, at_school, with_email):
+    dpo = world.users["dpo"]
+    MembershipFactory(user=dpo, school=world.school, role=Role.TEACHER, school_class=world.class_b)
+    agree(world, world.pupil)
+    response = client_for(world.users["teacher"]).post(
+        PLAN_URL, plan_data(world, [world.pupil], staff=("teacher", "dpo"))
+    )
+    assert response.status_code == 302
+    assert set(VirtualSession.objects.get().staff.all()) == {world.users["teacher"], dpo}
+
+
 # --- Fewer than two staff --------------------------------------------------------------------
 
 
@@ -277,6 +378,56 @@ def test_the_pre_recorded_lesson_is_recorded_as_provision_on_active_cases(
     assert "Pre-recorded lesson" in provision.feedback
     # The second pupil has no case: only the session records them.
     assert set(session.pupils.all()) == {world.pupil, second_pupil}
+
+
+def test_a_pre_recorded_lesson_entered_late_is_provision_for_the_lessons_date(
+    world, at_school, teacher
+):
+    case = make_case(world, world.pupil)
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-01"),
+    )
+    assert response.status_code == 302
+    provision = Provision.objects.get()
+    assert provision.case == case
+    assert provision.date == datetime.date(2026, 12, 1)
+
+
+def test_a_pre_recorded_lesson_for_a_later_day_is_provision_on_that_day_once(
+    world, at_school, teacher
+):
+    make_case(world, world.pupil)
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-04"),
+    )
+    assert response.status_code == 302
+    assert not Provision.objects.exists()
+    at_school.move_to(SCHOOL_DAY + datetime.timedelta(days=1, hours=-3))
+    assert record_prerecorded_provision() == 1
+    assert record_prerecorded_provision() == 0
+    provision = Provision.objects.get()
+    assert provision.date == datetime.date(2026, 12, 4)
+    assert provision.recorded_by == world.users["teacher"]
+    assert provision.sent_to_platform
+    assert "Pre-recorded lesson" in provision.feedback
+
+
+def test_the_days_provision_already_recorded_is_kept(world, at_school, teacher):
+    case = make_case(world, world.pupil)
+    Provision.objects.create(
+        case=case,
+        date=datetime.date(2026, 12, 1),
+        feedback="Work pack",
+        recorded_by=world.users["teacher"],
+    )
+    response = teacher.post(
+        PLAN_URL,
+        plan_data(world, [world.pupil], staff=("teacher",), pre_recorded="on", date="2026-12-01"),
+    )
+    assert response.status_code == 302
+    assert Provision.objects.get().feedback == "Work pack"
 
 
 def test_without_a_case_or_on_a_day_off_only_the_session_is_recorded(world):
@@ -460,3 +611,31 @@ def test_the_session_page_costs_the_same_queries_for_two_or_eight_pupils(
     assert response.status_code == 302
     large = VirtualSession.objects.exclude(pk=small.pk).get()
     assert queries_for(large) == small_count
+
+
+def test_the_daily_provision_for_pre_recorded_lessons_costs_the_same_for_one_or_six_cases(
+    world, at_school, teacher
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def plan(pupils: list, date: str) -> None:
+        for pupil in pupils:
+            make_case(world, pupil)
+        response = teacher.post(
+            PLAN_URL,
+            plan_data(world, pupils, staff=("teacher",), pre_recorded="on", date=date),
+        )
+        assert response.status_code == 302
+
+    def queries_on(day: datetime.datetime, expected: int) -> int:
+        at_school.move_to(day)
+        with CaptureQueriesContext(connection) as captured:
+            assert record_prerecorded_provision() == expected
+        return len(captured)
+
+    plan([world.pupil], "2026-12-04")
+    plan([PupilFactory(school_class=world.class_a) for _ in range(6)], "2026-12-07")
+    friday = queries_on(SCHOOL_DAY + datetime.timedelta(days=1), 1)
+    monday = queries_on(SCHOOL_DAY + datetime.timedelta(days=4), 6)
+    assert friday == monday

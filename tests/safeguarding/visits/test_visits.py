@@ -1,13 +1,19 @@
 """Home visits (section 3.2): requested, agreed separately by SLT and the DSL, recorded with at
 least two members of staff; recording one answers the family-not-responding flag."""
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cases.models import Flag, FlagKind
+from core.actor import Actor
 from safeguarding.models import HomeVisit
+from safeguarding.visits.services import Agreement, visit_agree
 from schools.calendar import today
+from schools.models import Role
 from tests.cases.matrix import open_case_for
 from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
 
 
 def _request_visit(world, persona="slt_class") -> HomeVisit:
@@ -113,3 +119,45 @@ def test_teachers_who_read_the_case_may_not_request_a_visit(world):
     )
     assert response.status_code == 403
     assert not HomeVisit.objects.exists()
+
+
+def test_slt_and_the_dsl_agreements_come_from_two_different_people(world):
+    """Someone who is both SLT and DSL gives one agreement; the other needs someone else."""
+    both = world.users["dsl"]
+    MembershipFactory(user=both, school=world.school, role=Role.SLT, site=world.north)
+    visit = _request_visit(world)
+    assert _agree(world, visit, "dsl", "slt").status_code == 302
+    visit.refresh_from_db()
+    assert visit.slt_agreed_by == both
+
+    with pytest.raises(ValidationError) as refused:
+        visit_agree(actor=Actor.for_user(both), visit=visit, which=Agreement.DSL)
+    assert refused.value.message_dict["which"] == [
+        "You gave SLT's agreement to this visit: the DSL's agreement must come from someone "
+        "else in the DSL team."
+    ]
+    response = _agree(world, visit, "dsl", "dsl")
+    assert response.status_code == 302
+    visit.refresh_from_db()
+    assert visit.dsl_agreed_at is None and visit.dsl_agreed_by is None
+    page = client_for(both).get(reverse("safeguarding:visit_record", args=[visit.pk]))
+    assert "Agree as DSL" not in page.content.decode()
+    assert "from someone else in the DSL team" in page.content.decode()
+
+    deputy = UserFactory(full_name="North Deputy")
+    MembershipFactory(user=deputy, school=world.school, role=Role.DEPUTY_DSL, site=world.north)
+    visit_agree(actor=Actor.for_user(deputy), visit=visit, which=Agreement.DSL)
+    visit.refresh_from_db()
+    assert visit.dsl_agreed_by == deputy
+
+
+def test_the_dsl_who_agreed_first_cannot_then_give_slts_agreement(world):
+    both = world.users["dsl"]
+    MembershipFactory(user=both, school=world.school, role=Role.SLT, site=world.north)
+    visit = _request_visit(world)
+    visit_agree(actor=Actor.for_user(both), visit=visit, which=Agreement.DSL)
+    with pytest.raises(ValidationError) as refused:
+        visit_agree(actor=Actor.for_user(both), visit=visit, which=Agreement.SLT)
+    assert "SLT's agreement must come from someone else" in refused.value.message_dict["which"][0]
+    visit.refresh_from_db()
+    assert visit.slt_agreed_at is None
