@@ -99,7 +99,17 @@ class Concern(models.Model):
     escalated_at = models.DateTimeField(
         null=True, blank=True, help_text="When an unacknowledged immediate concern went further."
     )
-    outcome = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    outcome = models.TextField(
+        blank=True,
+        max_length=TEXT_LIMIT,
+        help_text="The decision the concern was closed with (for example: no further action).",
+    )
+    close_reason = models.TextField(
+        "reason for closing",
+        blank=True,
+        max_length=TEXT_LIMIT,
+        help_text="Why that decision was taken: what a safeguarding record must hold.",
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -112,6 +122,11 @@ class Concern(models.Model):
                 condition=~Q(status="closed") | ~Q(outcome=""),
                 name="sg_concern_closed_has_outcome",
                 violation_error_message="A concern is closed with its outcome.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(close_reason=""),
+                name="sg_concern_closed_has_reason",
+                violation_error_message="A concern is closed with the reason for its outcome.",
             ),
         ]
         indexes = [models.Index(fields=["status", "urgency", "raised_at"])]

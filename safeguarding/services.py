@@ -36,6 +36,7 @@ from safeguarding.models import (
 from safeguarding.permissions import (
     DSL_TEAM_ROLES,
     can_raise_concern_for,
+    can_see_receipt,
     dsl_team_for,
 )
 from schools.models import Membership, Pupil, Role, School
@@ -51,6 +52,7 @@ DEFAULT_CATEGORIES = (
 DEFAULT_ACKNOWLEDGE_MINUTES = SafeguardingSettings._meta.get_field(
     "acknowledge_within_minutes"
 ).default
+CLOSE_REASON_LABEL = "why the concern is being closed with this decision"
 
 
 def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
@@ -134,10 +136,16 @@ def concern_raise(
 # --- Triage ----------------------------------------------------------------------------------
 
 
-def _open_concern(concern: Concern) -> Concern:
-    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+NOT_YOURS_TO_ADD_TO = "Only current staff who may see this concern can add to it."
+CLOSED_CONCERN = "This concern is closed: add an addendum instead."
+
+
+def _open_concern(concern: Concern | int) -> Concern:
+    """The concern, locked until the change commits; refused once it is closed, so every way
+    in (page, job, import) finds a closed concern frozen."""
+    locked = Concern.objects.select_for_update().get(pk=getattr(concern, "pk", concern))
     if locked.status == ConcernStatus.CLOSED:
-        raise ValidationError("This concern is closed: add an addendum instead.")
+        raise ValidationError(CLOSED_CONCERN)
     return locked
 
 
@@ -213,7 +221,8 @@ def action_done(
     action: Action,
     done_on: datetime.date | None = None,
 ) -> Action:
-    action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.concern = _open_concern(action.concern_id)
     if action.done_on is None:
         action.done_on = done_on or timezone.localdate()
         action.full_clean()
@@ -273,7 +282,10 @@ def referral_add(
 
 @transaction.atomic
 def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
-    """A correction or addition; allowed after closing too, since nothing is edited."""
+    """A correction or addition; allowed after closing too, since nothing is edited, but only
+    from someone who may see the concern now (a reporter who has left the school may not)."""
+    if not can_see_receipt(actor.user, concern):
+        raise ValidationError(NOT_YOURS_TO_ADD_TO)
     _require_text("text", text, label="the correction or addition")
     addendum = Addendum(concern=concern, text=text, added_by=actor.user)
     addendum.full_clean()
@@ -285,15 +297,19 @@ def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
 
 
 @transaction.atomic
-def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
+def concern_close(*, actor: Actor, concern: Concern, outcome: str, reason: str) -> Concern:
+    """Close with a decision and its reason, "no further action" included: a record that
+    stands up to scrutiny says why nothing more was done, not only that it stopped."""
     concern = _open_concern(concern)
-    _require_text("outcome", outcome, label="the outcome")
+    _require_text("outcome", outcome, label="the decision (for example: no further action)")
+    _require_text("reason", reason, label=CLOSE_REASON_LABEL)
     now = timezone.now()
     if concern.acknowledged_at is None:
         concern.acknowledged_by = actor.user
         concern.acknowledged_at = now
     concern.status = ConcernStatus.CLOSED
     concern.outcome = outcome
+    concern.close_reason = reason
     concern.closed_by = actor.user
     concern.closed_at = now
     concern.full_clean()
