@@ -96,8 +96,15 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
+    reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the site's DSL team was reminded of this concern, still unacknowledged.",
+    )
     escalated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an unacknowledged immediate concern went further."
+        null=True,
+        blank=True,
+        help_text="When this concern, still unacknowledged, went to the headteacher.",
     )
     outcome = models.TextField(
         blank=True,
@@ -220,14 +227,14 @@ class Referral(models.Model):
 
 class NotificationKind(models.TextChoices):
     IMMEDIATE_CONCERN = "immediate", "Immediate concern raised"
-    REMINDER = "reminder", "Immediate concern still not acknowledged"
-    ESCALATION = "escalation", "Immediate concern escalated to the headteacher"
+    REMINDER = "reminder", "Concern still not acknowledged"
+    ESCALATION = "escalation", "Unacknowledged concern escalated to the headteacher"
 
 
 NOTIFICATION_SUBJECTS = {
     NotificationKind.IMMEDIATE_CONCERN: "An immediate safeguarding concern needs you",
-    NotificationKind.REMINDER: "Reminder: an immediate safeguarding concern needs you",
-    NotificationKind.ESCALATION: "Escalation: an immediate safeguarding concern needs you",
+    NotificationKind.REMINDER: "Reminder: a safeguarding concern is waiting to be acknowledged",
+    NotificationKind.ESCALATION: "Escalation: a safeguarding concern has not been acknowledged",
 }
 
 
@@ -375,10 +382,32 @@ class SafeguardingSettings(models.Model):
     school = models.OneToOneField(
         School, on_delete=models.CASCADE, related_name="safeguarding_settings"
     )
+    # Chasing unacknowledged concerns: the site's DSL team is reminded when the limit for the
+    # concern's urgency passes, and the headteacher is told when twice the limit has passed.
     acknowledge_within_minutes = models.PositiveSmallIntegerField(
         default=15,
-        help_text="Minutes (in school hours) before an unacknowledged immediate concern is "
-        "sent again and to the headteacher.",
+        help_text="Minutes on the clock, at any hour, before an unacknowledged immediate "
+        "concern is sent again to the DSL team; at twice this it goes to the headteacher.",
+    )
+    acknowledge_high_within_school_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="Minutes of school time (school days, within the school day) before an "
+        "unacknowledged high concern is sent again to the DSL team; at twice this it goes to "
+        "the headteacher. The default is two school hours.",
+    )
+    acknowledge_routine_within_school_minutes = models.PositiveSmallIntegerField(
+        default=390,
+        help_text="Minutes of school time before an unacknowledged routine concern is sent "
+        "again to the DSL team; at twice this it goes to the headteacher. The default, 390, is "
+        "one school day from 08:45 to 15:15.",
+    )
+    school_day_starts = models.TimeField(
+        default=datetime.time(8, 45),
+        help_text="When the school day starts: school time for chasing concerns counts from here.",
+    )
+    school_day_ends = models.TimeField(
+        default=datetime.time(15, 15),
+        help_text="When the school day ends: school time for chasing concerns stops here.",
     )
     long_absence_school_days = models.PositiveSmallIntegerField(
         default=10,

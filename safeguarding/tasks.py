@@ -10,8 +10,8 @@ from schools.calendar import today
 
 @shared_task
 def check_unacknowledged() -> int:
-    """Every five minutes: remind the DSL team and escalate to the headteacher, once, about
-    immediate concerns not acknowledged in time."""
+    """Every five minutes: remind the DSL team, then escalate to the headteacher, once each,
+    about concerns of any urgency not acknowledged within the school's limit for it."""
     return notifications_for_unacknowledged()
 
 
