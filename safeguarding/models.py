@@ -181,6 +181,32 @@ class Action(models.Model):
         return self.what
 
 
+class ActionFlag(models.Model):
+    """An action still not done after its due date: one per action (its due date is fixed once
+    recorded), raised by the daily rule and resolved when the action is done.
+
+    Not a case flag (cases.Flag): a concern need not belong to a remote-education case, and a
+    case's flags are shown to everyone working on the case, while a concern's handling is for
+    the DSL team and the headteacher alone. So its flag lives with the concern, is emailed to
+    the person who is to do it and the site's DSL team, and is listed on the DSL dashboard.
+    """
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="flag")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        indexes = [models.Index(fields=["resolved_at"], name="sg_actionflag_open")]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id} overdue"
+
+
 class Decision(models.Model):
     """A discussion or decision with its reason: what a safeguarding record must hold."""
 
@@ -275,6 +301,42 @@ class Notification(OutboxMessage):
         return (
             "Please sign in and open this concern straight away:\n\n"
             f"{link}\n\nThis message does not contain any details of the concern."
+        )
+
+
+class ActionOverdueNotice(OutboxMessage):
+    """An email telling one person that an action on a concern is past its due date. Like the
+    concern alerts it carries no detail, only a link, and is never given up."""
+
+    give_up_after = None
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    flag = models.ForeignKey(ActionFlag, on_delete=models.CASCADE, related_name="notices")
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "flag"], name="sg_action_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Overdue action notice for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return "A safeguarding action is past its due date"
+
+    def email_body(self) -> str:
+        link = site_url(reverse("safeguarding:concern_detail", args=[self.concern_id]))
+        return (
+            "An action on a safeguarding concern has not been marked done by its due date. "
+            f"Please sign in and open the concern:\n\n{link}\n\n"
+            "This message does not contain any details of the concern."
         )
 
 

@@ -22,6 +22,7 @@ from dataprotection.services import access_record
 from safeguarding.models import (
     TEXT_LIMIT,
     Action,
+    ActionFlag,
     Addendum,
     Concern,
     ConcernCategory,
@@ -232,6 +233,10 @@ def action_done(
             pupil_id=action.concern.pupil_id,
             actor=actor,
             detail="done",
+        )
+        # Its overdue flag, if one was raised, is answered by this.
+        ActionFlag.objects.filter(action=action, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor.user, resolution="Done"
         )
     return action
 

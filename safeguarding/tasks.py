@@ -3,7 +3,7 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 
 from celery import shared_task
 
-from safeguarding.rules import flag_social_worker_not_informed
+from safeguarding.rules import flag_overdue_actions, flag_social_worker_not_informed
 from safeguarding.services import notifications_for_unacknowledged
 from schools.calendar import today
 
@@ -20,3 +20,11 @@ def check_long_absences() -> int:
     """Before school: flag longer absences whose social worker has not been informed, for
     today in Europe/London. Safe to run again: one flag per case."""
     return flag_social_worker_not_informed(today())
+
+
+@shared_task(name="safeguarding.check_overdue_actions")
+def check_overdue_actions() -> int:
+    """Before school: flag actions on concerns still not done after their due date, for today
+    in Europe/London, and tell who is to do them and the site's DSL team. Safe to run again:
+    one flag per action, one email per person and flag."""
+    return flag_overdue_actions(today())
