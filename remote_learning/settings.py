@@ -206,7 +206,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.sweep_outboxes",
         "schedule": crontab(minute="*"),
     },
-    # Immediate safeguarding concerns: chase unacknowledged ones.
+    # Safeguarding concerns of every urgency: chase unacknowledged ones (each school's limits).
     "safeguarding-check-unacknowledged": {
         "task": "safeguarding.tasks.check_unacknowledged",
         "schedule": crontab(minute="*/5"),
@@ -232,6 +232,12 @@ CELERY_BEAT_SCHEDULE = {
     "safeguarding-record-prerecorded-provision": {
         "task": "safeguarding.record_prerecorded_provision",
         "schedule": crontab(hour=7, minute=40),
+    },
+    # Actions on concerns past their due date: flagged to who is to do them and the site's
+    # DSL team, before school.
+    "safeguarding-check-overdue-actions": {
+        "task": "safeguarding.check_overdue_actions",
+        "schedule": crontab(hour=7, minute=35),
     },
     # The school calendar (issue: honest limits): a notice for the headteacher and
     # administrators when fewer than six school weeks remain, before school, Europe/London.

@@ -7,7 +7,9 @@ from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, Urgency
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
 
-def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = "") -> forms.Field:
+def _text(
+    label: str, *, required: bool = True, rows: int = 4, help_text: str = "", missing: str = ""
+) -> forms.Field:
     return forms.CharField(
         label=label,
         required=required,
@@ -15,6 +17,7 @@ def _text(label: str, *, required: bool = True, rows: int = 4, help_text: str = 
         strip=False,
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": missing} if missing else None,
     )
 
 
@@ -88,4 +91,17 @@ class AddendumForm(forms.Form):
 
 
 class CloseForm(forms.Form):
-    outcome = _text("Outcome")
+    outcome = _text(
+        "Decision",
+        rows=2,
+        help_text="What was decided, for example: no further action, or referred to "
+        "children's social care.",
+        missing="Write the decision the concern is closed with (for example: no further action).",
+    )
+    reason = _text(
+        "Why",
+        help_text="The reason for this decision. For no further action, say why nothing more "
+        "is needed.",
+        missing="Write why the concern is being closed with this decision: a concern is not "
+        "closed without its reason.",
+    )

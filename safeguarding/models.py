@@ -96,10 +96,27 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     acknowledged_at = models.DateTimeField(null=True, blank=True)
-    escalated_at = models.DateTimeField(
-        null=True, blank=True, help_text="When an unacknowledged immediate concern went further."
+    reminded_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the site's DSL team was reminded of this concern, still unacknowledged.",
     )
-    outcome = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    escalated_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When this concern, still unacknowledged, went to the headteacher.",
+    )
+    outcome = models.TextField(
+        blank=True,
+        max_length=TEXT_LIMIT,
+        help_text="The decision the concern was closed with (for example: no further action).",
+    )
+    close_reason = models.TextField(
+        "reason for closing",
+        blank=True,
+        max_length=TEXT_LIMIT,
+        help_text="Why that decision was taken: what a safeguarding record must hold.",
+    )
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -112,6 +129,11 @@ class Concern(models.Model):
                 condition=~Q(status="closed") | ~Q(outcome=""),
                 name="sg_concern_closed_has_outcome",
                 violation_error_message="A concern is closed with its outcome.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="closed") | ~Q(close_reason=""),
+                name="sg_concern_closed_has_reason",
+                violation_error_message="A concern is closed with the reason for its outcome.",
             ),
         ]
         indexes = [models.Index(fields=["status", "urgency", "raised_at"])]
@@ -157,6 +179,32 @@ class Action(models.Model):
 
     def __str__(self) -> str:
         return self.what
+
+
+class ActionFlag(models.Model):
+    """An action still not done after its due date: one per action (its due date is fixed once
+    recorded), raised by the daily rule and resolved when the action is done.
+
+    Not a case flag (cases.Flag): a concern need not belong to a remote-education case, and a
+    case's flags are shown to everyone working on the case, while a concern's handling is for
+    the DSL team and the headteacher alone. So its flag lives with the concern, is emailed to
+    the person who is to do it and the site's DSL team, and is listed on the DSL dashboard.
+    """
+
+    action = models.OneToOneField(Action, on_delete=models.CASCADE, related_name="flag")
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        indexes = [models.Index(fields=["resolved_at"], name="sg_actionflag_open")]
+
+    def __str__(self) -> str:
+        return f"Action {self.action_id} overdue"
 
 
 class Decision(models.Model):
@@ -205,14 +253,14 @@ class Referral(models.Model):
 
 class NotificationKind(models.TextChoices):
     IMMEDIATE_CONCERN = "immediate", "Immediate concern raised"
-    REMINDER = "reminder", "Immediate concern still not acknowledged"
-    ESCALATION = "escalation", "Immediate concern escalated to the headteacher"
+    REMINDER = "reminder", "Concern still not acknowledged"
+    ESCALATION = "escalation", "Unacknowledged concern escalated to the headteacher"
 
 
 NOTIFICATION_SUBJECTS = {
     NotificationKind.IMMEDIATE_CONCERN: "An immediate safeguarding concern needs you",
-    NotificationKind.REMINDER: "Reminder: an immediate safeguarding concern needs you",
-    NotificationKind.ESCALATION: "Escalation: an immediate safeguarding concern needs you",
+    NotificationKind.REMINDER: "Reminder: a safeguarding concern is waiting to be acknowledged",
+    NotificationKind.ESCALATION: "Escalation: a safeguarding concern has not been acknowledged",
 }
 
 
@@ -253,6 +301,42 @@ class Notification(OutboxMessage):
         return (
             "Please sign in and open this concern straight away:\n\n"
             f"{link}\n\nThis message does not contain any details of the concern."
+        )
+
+
+class ActionOverdueNotice(OutboxMessage):
+    """An email telling one person that an action on a concern is past its due date. Like the
+    concern alerts it carries no detail, only a link, and is never given up."""
+
+    give_up_after = None
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    flag = models.ForeignKey(ActionFlag, on_delete=models.CASCADE, related_name="notices")
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "flag"], name="sg_action_notice_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Overdue action notice for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return "A safeguarding action is past its due date"
+
+    def email_body(self) -> str:
+        link = site_url(reverse("safeguarding:concern_detail", args=[self.concern_id]))
+        return (
+            "An action on a safeguarding concern has not been marked done by its due date. "
+            f"Please sign in and open the concern:\n\n{link}\n\n"
+            "This message does not contain any details of the concern."
         )
 
 
@@ -360,10 +444,32 @@ class SafeguardingSettings(models.Model):
     school = models.OneToOneField(
         School, on_delete=models.CASCADE, related_name="safeguarding_settings"
     )
+    # Chasing unacknowledged concerns: the site's DSL team is reminded when the limit for the
+    # concern's urgency passes, and the headteacher is told when twice the limit has passed.
     acknowledge_within_minutes = models.PositiveSmallIntegerField(
         default=15,
-        help_text="Minutes (in school hours) before an unacknowledged immediate concern is "
-        "sent again and to the headteacher.",
+        help_text="Minutes on the clock, at any hour, before an unacknowledged immediate "
+        "concern is sent again to the DSL team; at twice this it goes to the headteacher.",
+    )
+    acknowledge_high_within_school_minutes = models.PositiveSmallIntegerField(
+        default=120,
+        help_text="Minutes of school time (school days, within the school day) before an "
+        "unacknowledged high concern is sent again to the DSL team; at twice this it goes to "
+        "the headteacher. The default is two school hours.",
+    )
+    acknowledge_routine_within_school_minutes = models.PositiveSmallIntegerField(
+        default=390,
+        help_text="Minutes of school time before an unacknowledged routine concern is sent "
+        "again to the DSL team; at twice this it goes to the headteacher. The default, 390, is "
+        "one school day from 08:45 to 15:15.",
+    )
+    school_day_starts = models.TimeField(
+        default=datetime.time(8, 45),
+        help_text="When the school day starts: school time for chasing concerns counts from here.",
+    )
+    school_day_ends = models.TimeField(
+        default=datetime.time(15, 15),
+        help_text="When the school day ends: school time for chasing concerns stops here.",
     )
     long_absence_school_days = models.PositiveSmallIntegerField(
         default=10,

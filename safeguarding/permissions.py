@@ -20,10 +20,12 @@ from schools.permissions import (
     LEADERSHIP_ROLES,
     PUPIL_FACING_STAFF_ROLES,
     SAFEGUARDING_ROLES,
+    STAFF_ROLES,
     can_view_pupil,
     memberships_of,
     pupil_access,
     pupils_visible_to,
+    school_ids_with_roles,
 )
 
 DSL_TEAM_ROLES = DSL_ROLES
@@ -41,8 +43,13 @@ def can_triage_concern(user: object, concern: Concern) -> bool:
 
 
 def can_see_receipt(user: object, concern: Concern) -> bool:
-    """The reporter sees that their concern arrived and its status (not its handling)."""
-    return concern.raised_by_id == getattr(user, "pk", None) or can_triage_concern(user, concern)
+    """The reporter sees that their concern arrived and its status (not its handling), while
+    they are on the school's staff: having raised it is not enough on its own, or someone who
+    has left would keep a way in to a child's safeguarding record."""
+    reporter = concern.raised_by_id == getattr(user, "pk", None) and (
+        concern.pupil.school_id in school_ids_with_roles(user, STAFF_ROLES)
+    )
+    return reporter or can_triage_concern(user, concern)
 
 
 def can_raise_concern_for(user: object, pupil: Pupil) -> bool:

@@ -155,7 +155,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
                     concern.pk,
                     "Concern closed",
                     concern.outcome,
-                    "",
+                    concern.close_reason,
                     concern.closed_by,
                 )
             )

@@ -10,7 +10,8 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from contacts.models import ContactLog
@@ -21,6 +22,7 @@ from dataprotection.services import access_record
 from safeguarding.models import (
     TEXT_LIMIT,
     Action,
+    ActionFlag,
     Addendum,
     Concern,
     ConcernCategory,
@@ -36,9 +38,11 @@ from safeguarding.models import (
 from safeguarding.permissions import (
     DSL_TEAM_ROLES,
     can_raise_concern_for,
+    can_see_receipt,
     dsl_team_for,
 )
-from schools.models import Membership, Pupil, Role, School
+from schools.calendar import compute_school_days, school_time_back
+from schools.models import Membership, Pupil, Role, School, SchoolDay
 
 # Keeping Children Safe in Education's headings, then the categories schools already had.
 # Migration 0006 gave existing schools the ones they lacked: a name added here needs another.
@@ -59,9 +63,7 @@ DEFAULT_CATEGORIES = (
     "Family circumstances",
     "Other",
 )
-DEFAULT_ACKNOWLEDGE_MINUTES = SafeguardingSettings._meta.get_field(
-    "acknowledge_within_minutes"
-).default
+CLOSE_REASON_LABEL = "why the concern is being closed with this decision"
 
 
 def _require_text(field: str, value: str, *, label: str, limit: int = TEXT_LIMIT) -> None:
@@ -150,10 +152,16 @@ def concern_raise(
 # --- Triage ----------------------------------------------------------------------------------
 
 
-def _open_concern(concern: Concern) -> Concern:
-    locked = Concern.objects.select_for_update().get(pk=concern.pk)
+NOT_YOURS_TO_ADD_TO = "Only current staff who may see this concern can add to it."
+CLOSED_CONCERN = "This concern is closed: add an addendum instead."
+
+
+def _open_concern(concern: Concern | int) -> Concern:
+    """The concern, locked until the change commits; refused once it is closed, so every way
+    in (page, job, import) finds a closed concern frozen."""
+    locked = Concern.objects.select_for_update().get(pk=getattr(concern, "pk", concern))
     if locked.status == ConcernStatus.CLOSED:
-        raise ValidationError("This concern is closed: add an addendum instead.")
+        raise ValidationError(CLOSED_CONCERN)
     return locked
 
 
@@ -229,7 +237,8 @@ def action_done(
     action: Action,
     done_on: datetime.date | None = None,
 ) -> Action:
-    action = Action.objects.select_for_update().select_related("concern").get(pk=action.pk)
+    action = Action.objects.select_for_update().get(pk=action.pk)
+    action.concern = _open_concern(action.concern_id)
     if action.done_on is None:
         action.done_on = done_on or timezone.localdate()
         action.full_clean()
@@ -240,6 +249,10 @@ def action_done(
             pupil_id=action.concern.pupil_id,
             actor=actor,
             detail="done",
+        )
+        # Its overdue flag, if one was raised, is answered by this.
+        ActionFlag.objects.filter(action=action, resolved_at__isnull=True).update(
+            resolved_at=timezone.now(), resolved_by=actor.user, resolution="Done"
         )
     return action
 
@@ -289,7 +302,10 @@ def referral_add(
 
 @transaction.atomic
 def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
-    """A correction or addition; allowed after closing too, since nothing is edited."""
+    """A correction or addition; allowed after closing too, since nothing is edited, but only
+    from someone who may see the concern now (a reporter who has left the school may not)."""
+    if not can_see_receipt(actor.user, concern):
+        raise ValidationError(NOT_YOURS_TO_ADD_TO)
     _require_text("text", text, label="the correction or addition")
     addendum = Addendum(concern=concern, text=text, added_by=actor.user)
     addendum.full_clean()
@@ -301,15 +317,19 @@ def addendum_add(*, actor: Actor, concern: Concern, text: str) -> Addendum:
 
 
 @transaction.atomic
-def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
+def concern_close(*, actor: Actor, concern: Concern, outcome: str, reason: str) -> Concern:
+    """Close with a decision and its reason, "no further action" included: a record that
+    stands up to scrutiny says why nothing more was done, not only that it stopped."""
     concern = _open_concern(concern)
-    _require_text("outcome", outcome, label="the outcome")
+    _require_text("outcome", outcome, label="the decision (for example: no further action)")
+    _require_text("reason", reason, label=CLOSE_REASON_LABEL)
     now = timezone.now()
     if concern.acknowledged_at is None:
         concern.acknowledged_by = actor.user
         concern.acknowledged_at = now
     concern.status = ConcernStatus.CLOSED
     concern.outcome = outcome
+    concern.close_reason = reason
     concern.closed_by = actor.user
     concern.closed_at = now
     concern.full_clean()
@@ -324,67 +344,151 @@ def concern_close(*, actor: Actor, concern: Concern, outcome: str) -> Concern:
     return concern
 
 
-# --- Notifications ---------------------------------------------------------------------------
+# --- Chasing unacknowledged concerns ---------------------------------------------------------
+
+# How far back the chase reads school days: more than the longest limit twice (two times
+# 1,950 school minutes is ten school days) across the longest holiday.
+CHASE_WINDOW_DAYS = 120
+# Escalation to the headteacher comes when this many times the limit has passed.
+ESCALATE_AT = 2
+
+
+def _school_days_for_chase(
+    school_ids: set[int], now: datetime.datetime
+) -> dict[int, list[datetime.date]]:
+    """Each school's school days in the window before ``now``: one query. A school with none
+    at all (no calendar entered yet) counts weekdays other than bank holidays, so a missing
+    calendar delays nothing rather than silencing the chase."""
+    last = timezone.localtime(now).date()
+    first = last - datetime.timedelta(days=CHASE_WINDOW_DAYS)
+    days: dict[int, list[datetime.date]] = {school_id: [] for school_id in school_ids}
+    for school_id, date in SchoolDay.objects.filter(
+        school_id__in=school_ids, date__range=(first, last)
+    ).values_list("school_id", "date"):
+        days[school_id].append(date)
+    weekdays = compute_school_days([(first, last)], [])
+    return {school_id: found or weekdays for school_id, found in days.items()}
+
+
+def _waited_since(
+    chase: SafeguardingSettings,
+    urgency: str,
+    minutes: int,
+    days: list[datetime.date],
+    now: datetime.datetime,
+) -> datetime.datetime:
+    """The latest raising time that has waited ``minutes``: on the clock for an immediate
+    concern, in school time for the others (the window's start when the window holds less)."""
+    if urgency == Urgency.IMMEDIATE:
+        return now - datetime.timedelta(minutes=minutes)
+    found = school_time_back(
+        now, minutes, days, starts=chase.school_day_starts, ends=chase.school_day_ends
+    )
+    return found or now - datetime.timedelta(days=CHASE_WINDOW_DAYS)
+
+
+def chase_limits(chase: SafeguardingSettings) -> dict[str, int]:
+    """The school's limit for each urgency: clock minutes (immediate) or school minutes."""
+    return {
+        Urgency.IMMEDIATE: chase.acknowledge_within_minutes,
+        Urgency.HIGH: chase.acknowledge_high_within_school_minutes,
+        Urgency.ROUTINE: chase.acknowledge_routine_within_school_minutes,
+    }
 
 
 @transaction.atomic
 def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) -> int:
-    """Immediate concerns not acknowledged in time: a REMINDER to the site's DSL team and an
-    ESCALATION to the headteacher(s), once each (the unique constraint keeps it so).
+    """Chase every concern nobody has acknowledged: a REMINDER to the site's DSL team when the
+    school's limit for its urgency has passed, an ESCALATION to the headteacher(s) when twice
+    the limit has passed, once each (``reminded_at``, ``escalated_at`` and the notification's
+    unique constraint keep it so). Returns how many concerns were chased.
 
-    Set-based: one query per distinct time limit in use, one for the DSL teams, one for the
-    headteachers, one INSERT and one UPDATE, whatever the number of concerns. School hours are
-    not taken into account (the limit runs in wall-clock minutes): an immediate concern is
-    chased at any hour.
+    Immediate concerns count on the clock, at any hour; high and routine concerns count school
+    time only (the school's school days, between its school day's start and end, Europe/London),
+    so one raised on a Friday afternoon is chased on Monday.
+
+    Set-based: one query for the schools waiting, one for their settings, one for their school
+    days, one each for the concerns due a reminder and an escalation (their time limits, one
+    per school and urgency, combined in the WHERE clause), one for the DSL teams, one for the
+    headteachers, then one INSERT and two UPDATEs, whatever the number of concerns.
     """
     now = now or timezone.now()
-    limits = set(
-        SafeguardingSettings.objects.values_list("acknowledge_within_minutes", flat=True)
-    ) | {DEFAULT_ACKNOWLEDGE_MINUTES}
-    due = Q()
-    for minutes in limits:
-        in_school = Q(pupil__school__safeguarding_settings__acknowledge_within_minutes=minutes)
-        if minutes == DEFAULT_ACKNOWLEDGE_MINUTES:
-            in_school |= Q(pupil__school__safeguarding_settings__isnull=True)
-        due |= in_school & Q(raised_at__lte=now - datetime.timedelta(minutes=minutes))
-    overdue = list(
-        Concern.objects.filter(
-            due,
-            urgency=Urgency.IMMEDIATE,
-            status=ConcernStatus.RAISED,
-            acknowledged_at__isnull=True,
-            escalated_at__isnull=True,
-        ).values_list("pk", "pupil__school_id", "pupil__school_class__site_id")
+    waiting = Concern.objects.filter(
+        status=ConcernStatus.RAISED, acknowledged_at__isnull=True, escalated_at__isnull=True
     )
-    if not overdue:
+    school_ids = set(waiting.values_list("pupil__school_id", flat=True).distinct())
+    if not school_ids:
         return 0
-    school_ids = {school_id for _, school_id, _ in overdue}
-    team = list(
-        Membership.objects.filter(
-            role__in=DSL_TEAM_ROLES, school_id__in=school_ids, user__is_active=True
-        )
-        .filter(Q(site__isnull=False) | Q(school_class__isnull=True))
-        .values_list("user_id", "school_id", "site_id")
-    )
-    heads = list(
-        Membership.objects.filter(
-            role=Role.HEADTEACHER, school_id__in=school_ids, user__is_active=True
-        ).values_list("user_id", "school_id")
-    )
-    rows = set()
-    for concern_id, school_id, site_id in overdue:
-        for user_id, member_school, member_site in team:
-            if member_school == school_id and member_site in (None, site_id):
-                rows.add((user_id, concern_id, NotificationKind.REMINDER))
-        for user_id, member_school in heads:
-            if member_school == school_id:
-                rows.add((user_id, concern_id, NotificationKind.ESCALATION))
+    chosen = {s.school_id: s for s in SafeguardingSettings.objects.filter(school_id__in=school_ids)}
+    days = _school_days_for_chase(school_ids, now)
+    remind, escalate = Q(pk__in=[]), Q(pk__in=[])
+    for school_id in school_ids:
+        chase = chosen.get(school_id) or SafeguardingSettings(school_id=school_id)
+        for urgency, minutes in chase_limits(chase).items():
+            this = Q(pupil__school_id=school_id, urgency=urgency)
+            school_days = days[school_id]
+            reminded_by = _waited_since(chase, urgency, minutes, school_days, now)
+            escalated_by = _waited_since(chase, urgency, minutes * ESCALATE_AT, school_days, now)
+            remind |= this & Q(raised_at__lte=reminded_by)
+            escalate |= this & Q(raised_at__lte=escalated_by)
+    shape = ("pk", "pupil__school_id", "pupil__school_class__site_id")
+    to_remind = list(waiting.filter(remind, reminded_at__isnull=True).values_list(*shape))
+    to_escalate = list(waiting.filter(escalate).values_list(*shape))
+    if not to_remind and not to_escalate:
+        return 0
+    # An escalation brings the reminder with it when that has not gone yet (a job that did not
+    # run must not skip it); one already sent is not sent again (ignore_conflicts).
+    rows = _reminders(to_remind + to_escalate) | _escalations(to_escalate)
     Notification.objects.bulk_create(
         [Notification(recipient_id=u, concern_id=c, kind=k) for u, c, k in sorted(rows)],
         ignore_conflicts=True,
     )
-    Concern.objects.filter(pk__in=[row[0] for row in overdue], escalated_at__isnull=True).update(
-        escalated_at=now
+    Concern.objects.filter(pk__in=[row[0] for row in to_remind]).update(reminded_at=now)
+    Concern.objects.filter(pk__in=[row[0] for row in to_escalate]).update(
+        reminded_at=Coalesce("reminded_at", Value(now)), escalated_at=now
     )
     outbox_nudge(Notification)
-    return len(overdue)
+    return len({row[0] for row in to_remind} | {row[0] for row in to_escalate})
+
+
+ChaseRow = tuple[int, int, int]
+
+
+def _reminders(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
+    """A REMINDER for each member of the DSL team covering each concern's site: one query."""
+    if not concerns:
+        return set()
+    team = list(
+        Membership.objects.filter(
+            role__in=DSL_TEAM_ROLES,
+            school_id__in={school_id for _, school_id, _ in concerns},
+            user__is_active=True,
+        )
+        .filter(Q(site__isnull=False) | Q(school_class__isnull=True))
+        .values_list("user_id", "school_id", "site_id")
+    )
+    return {
+        (user_id, concern_id, NotificationKind.REMINDER)
+        for concern_id, school_id, site_id in concerns
+        for user_id, member_school, member_site in team
+        if member_school == school_id and member_site in (None, site_id)
+    }
+
+
+def _escalations(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
+    """An ESCALATION for each headteacher of each concern's school: one query."""
+    if not concerns:
+        return set()
+    heads = list(
+        Membership.objects.filter(
+            role=Role.HEADTEACHER,
+            school_id__in={school_id for _, school_id, _ in concerns},
+            user__is_active=True,
+        ).values_list("user_id", "school_id")
+    )
+    return {
+        (user_id, concern_id, NotificationKind.ESCALATION)
+        for concern_id, school_id, _ in concerns
+        for user_id, member_school in heads
+        if member_school == school_id
+    }

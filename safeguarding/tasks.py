@@ -4,7 +4,7 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 from celery import shared_task
 
 from core.actor import Actor
-from safeguarding.rules import flag_social_worker_not_informed
+from safeguarding.rules import flag_overdue_actions, flag_social_worker_not_informed
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
 from schools.calendar import today
@@ -12,8 +12,8 @@ from schools.calendar import today
 
 @shared_task
 def check_unacknowledged() -> int:
-    """Every five minutes: remind the DSL team and escalate to the headteacher, once, about
-    immediate concerns not acknowledged in time."""
+    """Every five minutes: remind the DSL team, then escalate to the headteacher, once each,
+    about concerns of any urgency not acknowledged within the school's limit for it."""
     return notifications_for_unacknowledged()
 
 
@@ -29,3 +29,11 @@ def record_prerecorded_provision() -> int:
     """Each morning: today's pre-recorded lessons, planned earlier, become today's provision
     on the pupils' running cases. Safe to run again: one provision per case and day."""
     return prerecorded_provision_record(on=today(), actor=Actor.system(route="beat"))
+
+
+@shared_task(name="safeguarding.check_overdue_actions")
+def check_overdue_actions() -> int:
+    """Before school: flag actions on concerns still not done after their due date, for today
+    in Europe/London, and tell who is to do them and the site's DSL team. Safe to run again:
+    one flag per action, one email per person and flag."""
+    return flag_overdue_actions(today())

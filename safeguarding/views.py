@@ -276,7 +276,10 @@ def action_add(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_done(request: HttpRequest, pk: int) -> HttpResponse:
     action, concern = access_action(Actor.of(request), pk)
-    services.action_done(actor=Actor.of(request), action=action)
+    try:
+        services.action_done(actor=Actor.of(request), action=action)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return _back(concern, "actions")
 
 
@@ -342,6 +345,7 @@ def concern_close(request: HttpRequest, pk: int) -> HttpResponse:
             actor=Actor.of(request),
             concern=concern,
             outcome=form.cleaned_data["outcome"],
+            reason=form.cleaned_data["reason"],
         ),
     ):
         return _back(concern, "status")

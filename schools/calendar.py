@@ -114,3 +114,31 @@ def check_within_calendar(school: School, date: datetime.date, field: str) -> No
     message = beyond_calendar(school, date)
     if message is not None:
         raise ValidationError({field: message})
+
+
+def school_time_back(
+    until: datetime.datetime,
+    minutes: int,
+    days: Iterable[datetime.date],
+    *,
+    starts: datetime.time,
+    ends: datetime.time,
+) -> datetime.datetime | None:
+    """The latest instant with ``minutes`` of school time between it and ``until``: anything
+    that happened at or before it has waited that long in school hours.
+
+    School time is the hours from ``starts`` to ``ends`` (Europe/London wall-clock times, so
+    a clock change moves them in UTC) on each of ``days``. None when ``days`` do not hold that
+    much school time before ``until``.
+    """
+    remaining = datetime.timedelta(minutes=minutes)
+    last = timezone.localtime(until).date()
+    for day in sorted((d for d in set(days) if d <= last), reverse=True):
+        opens = timezone.make_aware(datetime.datetime.combine(day, starts))
+        closes = min(timezone.make_aware(datetime.datetime.combine(day, ends)), until)
+        if closes <= opens:
+            continue
+        if remaining <= closes - opens:
+            return closes - remaining
+        remaining -= closes - opens
+    return None

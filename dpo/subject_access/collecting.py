@@ -326,6 +326,7 @@ def _concern(c: Concern) -> ConcernRecord:
         acknowledged_by=_name(c.acknowledged_by),
         acknowledged_at=c.acknowledged_at,
         outcome=c.outcome,
+        close_reason=c.close_reason,
         closed_by=_name(c.closed_by),
         closed_at=c.closed_at,
         addenda=[

@@ -262,6 +262,7 @@ class ConcernRecord:
     acknowledged_by: str
     acknowledged_at: datetime.datetime | None
     outcome: str
+    close_reason: str
     closed_by: str
     closed_at: datetime.datetime | None
     addenda: list[AddendumRow]

@@ -15,6 +15,7 @@ from django.urls import reverse
 from cases.models import Case, Flag, FlagKind
 from cases.permissions import cases_visible_to
 from safeguarding.models import (
+    ActionFlag,
     Concern,
     ConcernStatus,
     HomeVisit,
@@ -88,12 +89,14 @@ class Dashboard:
     flags: list[Flag]
     visit_count: int
     visits: list[HomeVisit]
+    overdue_action_count: int = 0
+    overdue_actions: list[ActionFlag] = field(default_factory=list)
     limit: int = LIST_LIMIT
     urgency_rows: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
-    """Six statements (plus the person's memberships): counts, then capped lists."""
+    """Eight statements (plus the person's memberships): counts, then capped lists."""
     concerns = concerns_visible_to(user).exclude(status=ConcernStatus.CLOSED)
     cases = dashboard_cases(user)
     if site_id is not None:
@@ -143,7 +146,20 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
         ).order_by("requested_at", "pk")[:LIST_LIMIT]
     )
 
+    # Overdue actions on the open concerns in view (their flags, raised by the daily rule).
+    overdue = ActionFlag.objects.filter(resolved_at__isnull=True, action__concern__in=concerns)
+    overdue_count = overdue.count()
+    overdue_list = list(
+        overdue.select_related("action__who", "action__concern__pupil").order_by(
+            "action__due_on", "pk"
+        )[:LIST_LIMIT]
+    )
+    for flag in overdue_list:
+        flag.page_url = concern_path(flag.action.concern_id)
+
     return Dashboard(
+        overdue_action_count=overdue_count,
+        overdue_actions=overdue_list,
         concern_counts={u.value: counts[u.value] for u in URGENCY_ORDER},
         unacknowledged=counts["unacknowledged"],
         open_concerns=counts["total"],

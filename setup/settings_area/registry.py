@@ -170,6 +170,8 @@ def _field(model: type[models.Model], field: str, **described: object) -> Settin
 
 
 DAYS = "school days"
+# Minutes counted only on school days, within the school day.
+SCHOOL_MINUTES = "minutes of school time"
 
 REGISTRY: tuple[Setting, ...] = (
     _field(
@@ -213,7 +215,27 @@ REGISTRY: tuple[Setting, ...] = (
     _field(
         SafeguardingSettings, "acknowledge_within_minutes", group=SAFEGUARDING,
         label="Acknowledge an immediate concern within", policy="§3.4 DSL follow-up",
-        minimum=5, maximum=120, unit="minutes",
+        minimum=5, maximum=120, unit="minutes on the clock",
+    ),
+    _field(
+        SafeguardingSettings, "acknowledge_high_within_school_minutes", group=SAFEGUARDING,
+        label="Acknowledge a high concern within", policy="§3.4 DSL follow-up", minimum=30,
+        maximum=780, unit=SCHOOL_MINUTES,
+    ),
+    _field(
+        SafeguardingSettings, "acknowledge_routine_within_school_minutes", group=SAFEGUARDING,
+        label="Acknowledge a routine concern within", policy="§3.4 DSL follow-up", minimum=30,
+        maximum=1950, unit=SCHOOL_MINUTES,
+    ),
+    _field(
+        SafeguardingSettings, "school_day_starts", group=SAFEGUARDING,
+        label="School day starts", policy="§3.4 DSL follow-up",
+        minimum=datetime.time(7, 0), maximum=datetime.time(18, 0), before="school_day_ends",
+    ),
+    _field(
+        SafeguardingSettings, "school_day_ends", group=SAFEGUARDING,
+        label="School day ends", policy="§3.4 DSL follow-up",
+        minimum=datetime.time(7, 0), maximum=datetime.time(18, 0),
     ),
     _field(
         SafeguardingSettings, "long_absence_school_days", group=SAFEGUARDING,

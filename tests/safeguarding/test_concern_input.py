@@ -85,7 +85,10 @@ def test_script_is_stored_as_typed_and_shown_escaped_everywhere(world):
             reverse("safeguarding:referral_add", args=[concern.pk]),
             {"referral-agency": "police", "referral-reference": SCRIPT, "referral-notes": SCRIPT},
         ),
-        (reverse("safeguarding:concern_close", args=[concern.pk]), {"close-outcome": SCRIPT}),
+        (
+            reverse("safeguarding:concern_close", args=[concern.pk]),
+            {"close-outcome": SCRIPT, "close-reason": SCRIPT},
+        ),
     ):
         assert dsl.post(url, data).status_code == 302
     for url in (
@@ -119,7 +122,10 @@ def test_a_closed_concern_takes_addenda_but_no_more_triage(world):
     post(world)
     concern = Concern.objects.get()
     dsl = client_for(world.users["dsl"])
-    dsl.post(reverse("safeguarding:concern_close", args=[concern.pk]), {"close-outcome": "Done"})
+    dsl.post(
+        reverse("safeguarding:concern_close", args=[concern.pk]),
+        {"close-outcome": "Done", "close-reason": "Nothing more needed"},
+    )
     response = dsl.post(
         reverse("safeguarding:decision_add", args=[concern.pk]),
         {"decision-decision": "More", "decision-reason": "Because"},

@@ -174,7 +174,10 @@ def test_the_whole_journey_from_a_contact_to_a_closed_concern(
     assert (
         dsl.post(
             reverse("safeguarding:concern_close", args=[concern.pk]),
-            {"close-outcome": "Family supported by early help."},
+            {
+                "close-outcome": "Family supported by early help.",
+                "close-reason": "Early help accepted.",
+            },
         ).status_code
         == 302
     )

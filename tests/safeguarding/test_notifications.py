@@ -88,7 +88,7 @@ def test_a_failed_send_is_kept_for_the_next_sweep(
         assert send_pending(Notification) == 2
 
 
-def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
+def test_unacknowledged_it_reminds_the_team_at_sixteen_minutes_and_escalates_at_thirty_once(
     world, deputy, django_capture_on_commit_callbacks
 ):
     with (
@@ -100,6 +100,10 @@ def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
         assert check_unacknowledged() == 0
         assert not Notification.objects.exclude(kind=NotificationKind.IMMEDIATE_CONCERN).exists()
         clock.shift(datetime.timedelta(minutes=2))
+        assert check_unacknowledged() == 1
+        assert check_unacknowledged() == 0
+        assert not Notification.objects.filter(kind=NotificationKind.ESCALATION).exists()
+        clock.shift(datetime.timedelta(minutes=14))  # twice the limit: the headteacher
         assert check_unacknowledged() == 1
         assert check_unacknowledged() == 0
         notifications_for_unacknowledged()
@@ -115,7 +119,8 @@ def test_unacknowledged_for_sixteen_minutes_reminds_the_team_and_escalates_once(
     }
     assert Notification.objects.count() == 5
     concern.refresh_from_db()
-    assert concern.escalated_at == RAISED_AT + datetime.timedelta(minutes=16)
+    assert concern.reminded_at == RAISED_AT + datetime.timedelta(minutes=16)
+    assert concern.escalated_at == RAISED_AT + datetime.timedelta(minutes=30)
 
 
 def test_an_acknowledged_concern_is_not_chased(world, deputy, django_capture_on_commit_callbacks):

@@ -32,6 +32,7 @@ def concern(world, pupil, *, urgency=Urgency.ROUTINE, status=ConcernStatus.RAISE
         raised_by=world.users["teacher"],
         status=status,
         outcome="Done" if status == ConcernStatus.CLOSED else "",
+        close_reason="Resolved" if status == ConcernStatus.CLOSED else "",
     )
     Concern.objects.filter(pk=made.pk).update(raised_at=timezone.now() - dt.timedelta(hours=hours))
     return made
