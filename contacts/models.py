@@ -105,6 +105,23 @@ class Outcome(models.TextChoices):
 
 SUCCESSFUL_OUTCOMES = frozenset({Outcome.SPOKE_WITH_PUPIL, Outcome.SPOKE_WITH_CARER})
 
+# The weekly health and wellbeing check (section 3.2) is done only when someone spoke with the
+# pupil or a carer: a message left or no answer is an attempt, not a check. Today, the
+# overdue-check flag, the service resolving it and the reports all use this one definition,
+# as a query (WELLBEING_CHECK_DONE) or as SQL (wellbeing_check_done_sql), built from the same
+# two constants.
+WELLBEING_CHECK_OUTCOMES = tuple(sorted(SUCCESSFUL_OUTCOMES))
+WELLBEING_CHECK_DONE = Q(kind=ContactKind.WELLBEING, outcome__in=WELLBEING_CHECK_OUTCOMES)
+
+
+def wellbeing_check_done_sql(alias: str) -> tuple[str, list[str]]:
+    """The same test as WELLBEING_CHECK_DONE, over the contact table named ``alias``."""
+    outcomes = ", ".join(["%s"] * len(WELLBEING_CHECK_OUTCOMES))
+    return (
+        f"{alias}.kind = %s AND {alias}.outcome IN ({outcomes})",
+        [ContactKind.WELLBEING, *WELLBEING_CHECK_OUTCOMES],
+    )
+
 
 class ContactLog(models.Model):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="contacts")
@@ -140,6 +157,11 @@ class ContactLog(models.Model):
     @property
     def successful(self) -> bool:
         return self.outcome in SUCCESSFUL_OUTCOMES
+
+    @property
+    def counts_as_wellbeing_check(self) -> bool:
+        """WELLBEING_CHECK_DONE, for one contact already in hand."""
+        return self.kind == ContactKind.WELLBEING and self.outcome in WELLBEING_CHECK_OUTCOMES
 
 
 class AbsenceReason(models.TextChoices):

@@ -3,9 +3,10 @@ one SQL statement.
 
 - **Daily contact missed**: a running case with no contact logged on a school day of its
   pupil's school. Run after the end of the school day.
-- **Weekly wellbeing check overdue**: a running case with no wellbeing check logged in the
-  school week. Checked on the last school day of the week only (a bank-holiday Friday moves
-  it to Thursday); a week without school days checks nothing.
+- **Weekly wellbeing check overdue**: a running case with no wellbeing check done in the
+  school week (one where someone spoke with the pupil or a carer). Checked on the last
+  school day of the week only (a bank-holiday Friday moves it to Thursday); a week without
+  school days checks nothing.
 - **Family not responding**: nobody has reached the pupil or a carer for the school's number
   of school days in a row, or the school's number of attempts in a row, since the family was
   last reached (or since the case started, if never). The flag asks SLT and the DSL to
@@ -28,7 +29,12 @@ import datetime
 
 from cases.flags.engine import FlagRule, all_of, rule_run, rules_run, running, sql
 from cases.models import FlagKind
-from contacts.models import SUCCESSFUL_OUTCOMES, ContactKind, ContactLog, ContactSettings
+from contacts.models import (
+    SUCCESSFUL_OUTCOMES,
+    ContactLog,
+    ContactSettings,
+    wellbeing_check_done_sql,
+)
 from contacts.services import week_start
 from schools.sql import date_param
 
@@ -58,7 +64,8 @@ AND EXISTS (
 # --- Weekly wellbeing check overdue (period: the Monday of the week) ---------------------------
 # Raised only when today is a school day of the pupil's school with no later school day in the
 # same Monday-to-Sunday week; for a case running since the week's first school day and still
-# running; with no wellbeing check logged from Monday to today.
+# running; with no wellbeing check done from Monday to today (``{check_done}``: someone spoke
+# with the pupil or a carer, contacts.models.wellbeing_check_done_sql).
 _WELLBEING_OVERDUE = """EXISTS (
     SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = %s
 ) AND NOT EXISTS (
@@ -68,13 +75,13 @@ _WELLBEING_OVERDUE = """EXISTS (
     WHERE d.school_id = p.school_id AND d.date >= %s AND d.date <= %s
 ) AND NOT EXISTS (
     SELECT 1 FROM {contact} l
-    WHERE l.case_id = c.id AND l.kind = %s AND l.contact_date >= %s AND l.contact_date <= %s
+    WHERE l.case_id = c.id AND {check_done} AND l.contact_date >= %s AND l.contact_date <= %s
 )"""
 # The flag stands while the case runs and no wellbeing check has been logged since its week
 # began: the same answer contacts.services gives (a wellbeing check resolves every open one).
 _WELLBEING_STANDS = """NOT EXISTS (
     SELECT 1 FROM {contact} l
-    WHERE l.case_id = c.id AND l.kind = %s AND l.contact_date >= {flag}.period
+    WHERE l.case_id = c.id AND {check_done} AND l.contact_date >= {flag}.period
 )"""
 
 # --- Family not responding (period: the day the family was last reached, or the start date) ---
@@ -123,8 +130,15 @@ def flag_missed_daily_contacts(today: datetime.date) -> int:
     return rule_run(rule).raised
 
 
+def _with_check_done(fragment: str) -> tuple[str, list[str]]:
+    """``{check_done}`` replaced by the one definition of a wellbeing check done."""
+    text, params = wellbeing_check_done_sql("l")
+    return fragment.replace("{check_done}", text), params
+
+
 def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
-    """Flag running cases with no wellbeing check logged this school week.
+    """Flag running cases with no wellbeing check done this school week (a check counts when
+    someone spoke with the pupil or a carer: contacts.models.WELLBEING_CHECK_DONE).
 
     Does something only when ``today`` is the last school day of its Monday-to-Sunday week
     for the pupil's school (the statement decides, school by school), so the task may run
@@ -135,24 +149,26 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
     monday = date_param(week_start(today))
     sunday = date_param(week_start(today) + datetime.timedelta(days=6))
     day = date_param(today)
+    overdue, check_done = _with_check_done(_WELLBEING_OVERDUE)
+    stands, _ = _with_check_done(_WELLBEING_STANDS)
     rule = FlagRule(
         kind=FlagKind.WELLBEING_CHECK_OVERDUE,
         period=sql("%s", monday),
         condition=all_of(
             running(),
             sql(
-                _WELLBEING_OVERDUE,
+                overdue,
                 day,  # today is a school day
                 day,  # ...and no later school day this week
                 sunday,
                 monday,  # the case started by the week's first school day
                 day,
-                ContactKind.WELLBEING,  # no wellbeing check from Monday to today
+                *check_done,  # no wellbeing check done from Monday to today
                 monday,
                 day,
             ),
         ),
-        stands=all_of(running(), sql(_WELLBEING_STANDS, ContactKind.WELLBEING)),
+        stands=all_of(running(), sql(stands, *check_done)),
         tables=_TABLES,
     )
     return rule_run(rule).raised

@@ -14,6 +14,7 @@ from django.db.models.functions import Coalesce
 from cases.models import Case
 from cases.permissions import can_work_on_case
 from contacts.models import (
+    WELLBEING_CHECK_DONE,
     ContactKind,
     ContactLog,
     ContactPlan,
@@ -142,8 +143,8 @@ def _annotated(cases, day: datetime.date):
             contacts_today=Coalesce(Subquery(today_count, output_field=IntegerField()), Value(0)),
             wellbeing_done=Exists(
                 ContactLog.objects.filter(
+                    WELLBEING_CHECK_DONE,
                     case=OuterRef("pk"),
-                    kind=ContactKind.WELLBEING,
                     contact_date__range=(monday, friday),
                 )
             ),

@@ -118,7 +118,7 @@ def _resolve_answered_flags(*, case: Case, contact: ContactLog, actor: Actor) ->
     open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
         resolved_at=timezone.now(), resolved_by=actor.user, resolution="Contact logged."
     )
-    if contact.kind == ContactKind.WELLBEING:
+    if contact.counts_as_wellbeing_check:
         open_flags.filter(kind=FlagKind.WELLBEING_CHECK_OVERDUE).update(
             resolved_at=timezone.now(), resolved_by=actor.user, resolution="Wellbeing check logged."
         )
