@@ -9,6 +9,7 @@ import uuid
 from django import forms
 
 from contacts.models import Channel, ContactKind, Outcome
+from contacts.services import CHANGES_NEED_A_REASON, MORE_CALLS_NEED_A_REASON
 
 NOTES_MAX = 2000
 
@@ -116,14 +117,19 @@ class ContactPlanForm(forms.Form):
         label="Why the DSL team decided this",
         required=False,
         max_length=NOTES_MAX,
+        help_text="Needed for every change: the plan keeps each decision with who made it, when "
+        "and why.",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep the reason to 2000 characters (%(show_value)d now)."},
     )
 
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("extra_calls_per_day") and not (data.get("decided_reason") or "").strip():
-            self.add_error("decided_reason", "Say why the DSL team decided on more frequent calls.")
+        if not (data.get("decided_reason") or "").strip() and "decided_reason" not in self.errors:
+            more_calls = bool(data.get("extra_calls_per_day"))
+            self.add_error(
+                "decided_reason", MORE_CALLS_NEED_A_REASON if more_calls else CHANGES_NEED_A_REASON
+            )
         return data
 
     @property

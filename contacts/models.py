@@ -80,6 +80,78 @@ class ContactPlan(models.Model):
         return f"Contact plan for case {self.case_id}"
 
 
+def weekday_numbers(weekdays: str) -> list[int]:
+    """[0, 2] for '0,2' (Monday=0); [] for blank, which means every school day."""
+    return sorted({int(d) for d in weekdays.split(",") if d.strip().isdigit() and int(d) < 7})
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class ContactPlanVersion(models.Model):
+    """One decision on a case's contact plan, kept for good.
+
+    A change never overwrites a decision: contacts.services.contact_plan_save adds a version
+    and copies its values onto the ContactPlan in the same transaction, so the plan always
+    holds the current decision (Today, the flags and the extra-calls rule read it in the same
+    single join as before) and the versions hold every decision with who, when and why.
+    """
+
+    plan = models.ForeignKey(ContactPlan, on_delete=models.CASCADE, related_name="versions")
+    extra_calls_per_day = models.PositiveSmallIntegerField()
+    extra_call_weekdays = models.CharField(max_length=13, blank=True)
+    wellbeing_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    # When the next decision replaced this one; set once, by the service, and never again.
+    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="contacts_plan_version_has_a_reason",
+                violation_error_message="Say why the plan changed.",
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "-decided_at"])]
+
+    def __str__(self) -> str:
+        return f"Contact plan decided {self.decided_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Appended to, never edited: the one change allowed is marking it replaced.
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"replaced_at"}:
+            raise ValueError("A contact-plan decision is never changed: decide again instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("A contact-plan decision is never changed or deleted.")
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
+
+    @property
+    def weekday_names(self) -> str:
+        return ", ".join(DAY_NAMES[d] for d in weekday_numbers(self.extra_call_weekdays))
+
+    @property
+    def summary(self) -> str:
+        """'2 extra calls a day on Monday, Wednesday', or 'daily contact only'."""
+        calls = self.extra_calls_per_day
+        if not calls:
+            return "daily contact only"
+        days = self.weekday_names or "every school day"
+        return f"{calls} extra call{'s' if calls != 1 else ''} a day on {days}"
+
+
 class Channel(models.TextChoices):
     WEDUC = "weduc", "WEDUC"
     TEAMS = "teams", "Microsoft Teams"

@@ -14,6 +14,7 @@ from contacts.models import (
     ContactKind,
     ContactLog,
     ContactPlan,
+    ContactPlanVersion,
     ContactSettings,
 )
 from core.actor import Actor
@@ -23,6 +24,8 @@ from schools.calendar import today
 from schools.models import School
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
+MORE_CALLS_NEED_A_REASON = "Say why the DSL team decided on more frequent calls."
+CHANGES_NEED_A_REASON = "Say why the plan changed: every decision is kept with its reason."
 
 
 class AlreadyRecorded(Exception):
@@ -141,18 +144,42 @@ def contact_plan_save(
     decided_reason: str = "",
     wellbeing_check_by: object | None = None,
 ) -> ContactPlan:
-    """Record the contact plan; more frequent calls are a DSL-team decision with a reason."""
-    if extra_calls_per_day and not decided_reason.strip():
+    """Decide the case's contact plan: more frequent calls are a DSL-team decision, and every
+    change says why.
+
+    Nothing is overwritten: the decision is a new ContactPlanVersion (who, when, why), the
+    one it replaces is marked replaced and kept, and the plan takes the new values so that
+    everything reading the current plan stays one join away. All in one transaction.
+    """
+    reason = decided_reason.strip()
+    if not reason:
         raise ValidationError(
-            {"decided_reason": "Say why the DSL team decided on more frequent calls."}
+            {
+                "decided_reason": MORE_CALLS_NEED_A_REASON
+                if extra_calls_per_day
+                else CHANGES_NEED_A_REASON
+            }
         )
-    plan, _ = ContactPlan.objects.get_or_create(case=case)
+    plan, _ = ContactPlan.objects.select_for_update().get_or_create(case=case)
+    now = timezone.now()
+    version = ContactPlanVersion(
+        plan=plan,
+        extra_calls_per_day=extra_calls_per_day,
+        extra_call_weekdays=extra_call_weekdays,
+        wellbeing_check_by=wellbeing_check_by,
+        reason=reason,
+        decided_by=actor.user,
+        decided_at=now,
+    )
+    version.full_clean(exclude=["plan"])
+    plan.versions.filter(replaced_at__isnull=True).update(replaced_at=now)
+    version.save()
     plan.extra_calls_per_day = extra_calls_per_day
     plan.extra_call_weekdays = extra_call_weekdays
-    plan.decided_reason = decided_reason.strip()
+    plan.decided_reason = reason
     plan.wellbeing_check_by = wellbeing_check_by
     plan.decided_by = actor.user
-    plan.decided_at = timezone.now()
+    plan.decided_at = now
     plan.full_clean()
     plan.save()
     access_record(
@@ -160,6 +187,6 @@ def contact_plan_save(
         actor=actor,
         subject=plan,
         pupil_id=case.pupil_id,
-        detail="contact plan",
+        detail=f"contact plan: version {version.pk}",
     )
     return plan

@@ -29,6 +29,7 @@ from contacts.permissions import (
 from contacts.selectors import (
     case_contacts,
     plan_of,
+    plan_versions,
     plan_weekday_names,
     today_counts,
     today_page,
@@ -215,6 +216,7 @@ def _history_response(
             "page_obj": page,
             "plan": plan,
             "plan_days": plan_weekday_names(plan),
+            "plan_versions": plan_versions(plan),
             "plan_form": plan_form if may_decide else None,
             "may_log": can_log_contact(request.user, case, today()),
         },
