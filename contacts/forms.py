@@ -9,7 +9,12 @@ import uuid
 from django import forms
 
 from contacts.models import Channel, ContactKind, Outcome
-from contacts.services import CHANGES_NEED_A_REASON, MORE_CALLS_NEED_A_REASON
+from contacts.permissions import staff_for_wellbeing_check
+from contacts.services import (
+    CHANGES_NEED_A_REASON,
+    MORE_CALLS_NEED_A_REASON,
+    NOT_STAFF_FOR_THE_CHECK,
+)
 
 NOTES_MAX = 2000
 
@@ -122,6 +127,23 @@ class ContactPlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep the reason to 2000 characters (%(show_value)d now)."},
     )
+
+    wellbeing_check_by = forms.ModelChoiceField(
+        label="Weekly wellbeing check by",
+        queryset=None,
+        required=False,
+        empty_label="The class teacher",
+        help_text="The teacher, or another member of staff who contacts families (section 3.2). "
+        "They see the pupil on Today and log the check.",
+        error_messages={"invalid_choice": NOT_STAFF_FOR_THE_CHECK},
+    )
+
+    def __init__(self, *args: object, school_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wellbeing_check_by"].queryset = staff_for_wellbeing_check(school_id)
+        self.fields["wellbeing_check_by"].label_from_instance = lambda user: (
+            user.full_name or user.email
+        )
 
     def clean(self) -> dict:
         data = super().clean()

@@ -294,7 +294,10 @@ def today_row(user: object, case_pk: int, day: datetime.date) -> TodayRow | None
 def case_for_contacts(pk: int) -> Case | None:
     return (
         Case.objects.select_related(
-            "pupil__school", "pupil__school_class__site", "contact_plan__decided_by"
+            "pupil__school",
+            "pupil__school_class__site",
+            "contact_plan__decided_by",
+            "contact_plan__wellbeing_check_by",
         )
         .filter(pk=pk)
         .first()

@@ -17,6 +17,7 @@ from contacts.models import (
     ContactPlanVersion,
     ContactSettings,
 )
+from contacts.permissions import staff_for_wellbeing_check
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -25,6 +26,10 @@ from schools.models import School
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
 MORE_CALLS_NEED_A_REASON = "Say why the DSL team decided on more frequent calls."
+NOT_STAFF_FOR_THE_CHECK = (
+    "Choose a member of staff of the pupil's school who contacts families, or leave it blank "
+    "for the class teacher."
+)
 CHANGES_NEED_A_REASON = "Say why the plan changed: every decision is kept with its reason."
 
 
@@ -160,6 +165,10 @@ def contact_plan_save(
                 else CHANGES_NEED_A_REASON
             }
         )
+    if wellbeing_check_by is not None and not (
+        staff_for_wellbeing_check(case.pupil.school_id).filter(pk=wellbeing_check_by.pk).exists()
+    ):
+        raise ValidationError({"wellbeing_check_by": NOT_STAFF_FOR_THE_CHECK})
     plan, _ = ContactPlan.objects.select_for_update().get_or_create(case=case)
     now = timezone.now()
     version = ContactPlanVersion(

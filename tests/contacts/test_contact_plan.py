@@ -145,3 +145,115 @@ def test_the_decision_on_the_day_is_what_today_reads(case, world):  # noqa: F811
     with time_machine.travel(london(2026, 12, 3, 11, 0), tick=False):
         row = client_for(world.users["teacher"]).get("/contacts/today/").context["rows"][-1]
     assert row.case == case and row.extra_calls == 1
+
+
+# --- The designated member of staff for the weekly check (section 3.2) -----------------------
+
+TODAY = (2026, 12, 3, 11, 0)  # a Thursday, a school day
+
+
+def plan_data(**overrides) -> dict:
+    data = {"extra_calls_per_day": "0", "decided_reason": "The nurse knows the family well."}
+    data.update(overrides)
+    return data
+
+
+def test_the_plan_form_offers_the_pupils_schools_staff_who_contact_families(case, world):  # noqa: F811
+    form = client_for(world.users["dsl"]).get(history_url(case)).context["plan_form"]
+    offered = set(form.fields["wellbeing_check_by"].queryset)
+    assert {world.users[p] for p in ("teacher", "nurse_shared", "family_support_unshared")} <= (
+        offered
+    )
+    for persona in ("governor", "chair", "it_staff", "dpo", "other_school_head", "no_role"):
+        assert world.users[persona] not in offered, persona
+    assert form.fields["wellbeing_check_by"].help_text
+
+
+@pytest.mark.parametrize("persona", ["governor", "other_school_head", "no_role"])
+def test_someone_who_is_not_staff_of_the_pupils_school_is_refused_at_the_field(
+    case,  # noqa: F811
+    world,
+    persona,
+):
+    response = client_for(world.users["dsl"]).post(
+        plan_url(case), plan_data(wellbeing_check_by=world.users[persona].pk)
+    )
+    assert response.status_code == 200
+    assert response.context["plan_form"].errors["wellbeing_check_by"]
+    assert not ContactPlanVersion.objects.exists()
+    # The service holds the same rule whoever calls it.
+    with pytest.raises(ValidationError) as refused:
+        decide(
+            world,
+            case,
+            extra_calls_per_day=0,
+            decided_reason="x",
+            wellbeing_check_by=world.users[persona],
+        )
+    assert "wellbeing_check_by" in refused.value.message_dict
+
+
+def test_the_designated_person_sees_the_pupil_on_today_and_logs_the_check(case, world):  # noqa: F811
+    nurse = world.users["family_support_unshared"]  # no share: the plan is their only way in
+    dsl = client_for(world.users["dsl"])
+    with time_machine.travel(london(*TODAY), tick=False):
+        assert client_for(nurse).get("/contacts/today/").status_code == 404
+        response = dsl.post(plan_url(case), plan_data(wellbeing_check_by=nurse.pk))
+        assert response.status_code == 302
+        assert ContactPlan.objects.get(case=case).wellbeing_check_by == nurse
+
+        page = client_for(nurse).get("/contacts/today/")
+        assert [row.case for row in page.context["rows"]] == [case]
+        assert "Marsh, Ellis" in page.content.decode()
+        log_url = reverse("contacts:contact_log", args=[case.pk])
+        form = client_for(nurse).get(log_url, HTTP_HX_REQUEST="true").context["row"].form
+        assert form["kind"].value() == "wellbeing"
+        logged = client_for(nurse).post(
+            log_url,
+            {
+                "submission_key": str(form["submission_key"].value()),
+                "channel": "telephone",
+                "kind": "wellbeing",
+                "outcome": "carer",
+            },
+        )
+        assert logged.status_code == 302
+        assert client_for(nurse).get(history_url(case)).status_code == 200
+    contact = case.contacts.get()
+    assert (contact.staff, contact.kind, contact.counts_as_wellbeing_check) == (
+        nurse,
+        "wellbeing",
+        True,
+    )
+    # Every step is in the audit under their name.
+    seen = AccessEvent.objects.filter(user_id=nurse.pk, pupil_id=world.pupil.pk)
+    assert set(seen.values_list("action", flat=True)) >= {AccessAction.VIEW, AccessAction.CREATE}
+
+
+def test_a_new_designation_takes_the_pupil_away_from_the_previous_person(case, world):  # noqa: F811
+    first = world.users["family_support_unshared"]
+    decide(
+        world,
+        case,
+        extra_calls_per_day=0,
+        decided_reason="Knows the family.",
+        wellbeing_check_by=first,
+    )
+    decide(world, case, extra_calls_per_day=0, decided_reason="Back to the teacher.")
+    with time_machine.travel(london(*TODAY), tick=False):
+        assert client_for(first).get(history_url(case)).status_code == 404
+        assert client_for(first).get("/contacts/today/").status_code == 404
+    denied = AccessEvent.objects.filter(user_id=first.pk, action=AccessAction.DENIED)
+    assert denied.count() == 2
+
+
+@pytest.mark.parametrize("persona", ["family_support_unshared", "teacher", "governor", "no_role"])
+def test_the_designation_predicate_and_its_scope_agree(case, world, persona):  # noqa: F811
+    from contacts.permissions import cases_designated_to, is_designated_for_check
+
+    user = world.users[persona]
+    ContactPlan.objects.create(case=case, wellbeing_check_by=user)
+    loaded = type(case).objects.select_related("pupil", "contact_plan").get(pk=case.pk)
+    expected = persona in ("family_support_unshared", "teacher")
+    assert is_designated_for_check(user, loaded) is expected
+    assert cases_designated_to(user).filter(pk=case.pk).exists() is expected
