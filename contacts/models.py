@@ -162,6 +162,11 @@ class Channel(models.TextChoices):
     IN_PERSON = "in_person", "In person"
 
 
+# Calls, for the DSL team's extra calls: a telephone or Teams video call, answered or not.
+# WEDUC, email, the platform, a home visit or a meeting reach the family but are not calls.
+CALL_CHANNELS = (Channel.TELEPHONE, Channel.TEAMS)
+
+
 class ContactKind(models.TextChoices):
     DAILY = "daily", "Daily contact"
     WELLBEING = "wellbeing", "Weekly health and wellbeing check"
