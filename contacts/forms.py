@@ -86,6 +86,17 @@ class ContactLogForm(forms.Form):
         error_messages={"invalid": "Enter a date and time, for example 03/12/2026 10:30."},
     )
 
+    late_reason = forms.CharField(
+        label="Why it is logged late",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the contact was more than two school days before today: a "
+        "contact on Monday can be logged until Wednesday, and from Thursday it needs a reason. "
+        "Weekends, bank holidays and INSET days are not counted.",
+        error_messages={"max_length": "Keep the reason to 1000 characters (%(show_value)d now)."},
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:

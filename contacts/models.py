@@ -217,6 +217,12 @@ class ContactLog(models.Model):
     work_feedback = models.TextField(
         "what the family said about the work", blank=True, max_length=2000
     )
+    late_reason = models.TextField(
+        "why it is logged late",
+        blank=True,
+        max_length=1000,
+        help_text="Needed when logged more than two school days after the contact.",
+    )
     # One per form shown: a second submit of the same form cannot record a second contact.
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -234,6 +240,10 @@ class ContactLog(models.Model):
     @property
     def successful(self) -> bool:
         return self.outcome in SUCCESSFUL_OUTCOMES
+
+    @property
+    def logged_on(self) -> datetime.date:
+        return timezone.localdate(self.recorded_at)
 
     @property
     def counts_as_wellbeing_check(self) -> bool:

@@ -21,7 +21,7 @@ from contacts.permissions import staff_for_wellbeing_check
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from schools.calendar import today
+from schools.calendar import school_days_between, today
 from schools.models import School
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
@@ -30,6 +30,8 @@ NOT_STAFF_FOR_THE_CHECK = (
     "Choose a member of staff of the pupil's school who contacts families, or leave it blank "
     "for the class teacher."
 )
+LATE_AFTER_SCHOOL_DAYS = 2
+LATE_NEEDS_A_REASON = "Say why this contact is logged more than two school days after it happened."
 CHANGES_NEED_A_REASON = "Say why the plan changed: every decision is kept with its reason."
 
 
@@ -44,6 +46,17 @@ class AlreadyRecorded(Exception):
 def contact_settings_for(school: School) -> ContactSettings:
     settings, _ = ContactSettings.objects.get_or_create(school=school)
     return settings
+
+
+def logged_late(school: School, contact_date: datetime.date, logged_on: datetime.date) -> bool:
+    """Whether a contact on ``contact_date`` logged on ``logged_on`` is a late entry: more than
+    LATE_AFTER_SCHOOL_DAYS school days after it, counting the school days after the contact's
+    day up to and including the day it is logged (Monday's contact logged on Wednesday: two,
+    on time; on Thursday: three, late). Weekends, bank holidays and INSET days never count."""
+    if logged_on <= contact_date:
+        return False
+    later = school_days_between(school, contact_date + datetime.timedelta(days=1), logged_on)
+    return len(later) > LATE_AFTER_SCHOOL_DAYS
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -63,6 +76,7 @@ def contact_log_record(
     pupil_well: bool | None = None,
     wellbeing_notes: str = "",
     work_feedback: str = "",
+    late_reason: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> ContactLog:
     """Log one contact and resolve the flags it answers.
@@ -88,6 +102,8 @@ def contact_log_record(
         )
     if not outcome:
         raise ValidationError({"outcome": "Choose what happened."})
+    if not late_reason.strip() and logged_late(case.pupil.school, local_date, today()):
+        raise ValidationError({"late_reason": LATE_NEEDS_A_REASON})
     contact = ContactLog(
         case=case,
         contacted_at=contacted_at,
@@ -99,6 +115,7 @@ def contact_log_record(
         pupil_well=pupil_well,
         wellbeing_notes=wellbeing_notes.strip(),
         work_feedback=work_feedback.strip(),
+        late_reason=late_reason.strip(),
         submission_key=submission_key or uuid.uuid4(),
     )
     contact.full_clean()

@@ -148,6 +148,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil_well=data["pupil_well"],
                 wellbeing_notes=data["wellbeing_notes"],
                 work_feedback=data["work_feedback"],
+                late_reason=data["late_reason"],
                 submission_key=data["submission_key"],
             )
         except AlreadyRecorded as error:

@@ -53,5 +53,10 @@ class Migration(migrations.Migration):
                 'constraints': [models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='contacts_plan_version_has_a_reason', violation_error_message='Say why the plan changed.')],
             },
         ),
+        migrations.AddField(
+            model_name='contactlog',
+            name='late_reason',
+            field=models.TextField(blank=True, help_text='Needed when logged more than two school days after the contact.', max_length=1000, verbose_name='why it is logged late'),
+        ),
         migrations.RunPython(keep_each_plan_as_its_first_version, migrations.RunPython.noop),
     ]
