@@ -431,6 +431,7 @@ class FlagKind(models.TextChoices):
     WELLBEING_CHECK_OVERDUE = "wellbeing_overdue", "Weekly wellbeing check overdue"
     FAMILY_NOT_RESPONDING = "not_responding", "Family not responding: arrange a home visit"
     SOCIAL_WORKER_NOT_INFORMED = "sw_not_informed", "Social worker not yet informed"
+    EXTRA_CALLS_SHORT = "extra_calls_short", "Extra calls decided by the DSL team not made"
 
 
 class Flag(models.Model):

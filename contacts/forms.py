@@ -9,6 +9,12 @@ import uuid
 from django import forms
 
 from contacts.models import Channel, ContactKind, Outcome
+from contacts.permissions import staff_for_wellbeing_check
+from contacts.services import (
+    CHANGES_NEED_A_REASON,
+    MORE_CALLS_NEED_A_REASON,
+    NOT_STAFF_FOR_THE_CHECK,
+)
 
 NOTES_MAX = 2000
 
@@ -80,6 +86,17 @@ class ContactLogForm(forms.Form):
         error_messages={"invalid": "Enter a date and time, for example 03/12/2026 10:30."},
     )
 
+    late_reason = forms.CharField(
+        label="Why it is logged late",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when the contact was more than two school days before today: a "
+        "contact on Monday can be logged until Wednesday, and from Thursday it needs a reason. "
+        "Weekends, bank holidays and INSET days are not counted.",
+        error_messages={"max_length": "Keep the reason to 1000 characters (%(show_value)d now)."},
+    )
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)
         if not self.is_bound:
@@ -116,14 +133,36 @@ class ContactPlanForm(forms.Form):
         label="Why the DSL team decided this",
         required=False,
         max_length=NOTES_MAX,
+        help_text="Needed for every change: the plan keeps each decision with who made it, when "
+        "and why.",
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"max_length": "Keep the reason to 2000 characters (%(show_value)d now)."},
     )
 
+    wellbeing_check_by = forms.ModelChoiceField(
+        label="Weekly wellbeing check by",
+        queryset=None,
+        required=False,
+        empty_label="The class teacher",
+        help_text="The teacher, or another member of staff who contacts families (section 3.2). "
+        "They see the pupil on Today and log the check.",
+        error_messages={"invalid_choice": NOT_STAFF_FOR_THE_CHECK},
+    )
+
+    def __init__(self, *args: object, school_id: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["wellbeing_check_by"].queryset = staff_for_wellbeing_check(school_id)
+        self.fields["wellbeing_check_by"].label_from_instance = lambda user: (
+            user.full_name or user.email
+        )
+
     def clean(self) -> dict:
         data = super().clean()
-        if data.get("extra_calls_per_day") and not (data.get("decided_reason") or "").strip():
-            self.add_error("decided_reason", "Say why the DSL team decided on more frequent calls.")
+        if not (data.get("decided_reason") or "").strip() and "decided_reason" not in self.errors:
+            more_calls = bool(data.get("extra_calls_per_day"))
+            self.add_error(
+                "decided_reason", MORE_CALLS_NEED_A_REASON if more_calls else CHANGES_NEED_A_REASON
+            )
         return data
 
     @property

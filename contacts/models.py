@@ -80,6 +80,78 @@ class ContactPlan(models.Model):
         return f"Contact plan for case {self.case_id}"
 
 
+def weekday_numbers(weekdays: str) -> list[int]:
+    """[0, 2] for '0,2' (Monday=0); [] for blank, which means every school day."""
+    return sorted({int(d) for d in weekdays.split(",") if d.strip().isdigit() and int(d) < 7})
+
+
+DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class ContactPlanVersion(models.Model):
+    """One decision on a case's contact plan, kept for good.
+
+    A change never overwrites a decision: contacts.services.contact_plan_save adds a version
+    and copies its values onto the ContactPlan in the same transaction, so the plan always
+    holds the current decision (Today, the flags and the extra-calls rule read it in the same
+    single join as before) and the versions hold every decision with who, when and why.
+    """
+
+    plan = models.ForeignKey(ContactPlan, on_delete=models.CASCADE, related_name="versions")
+    extra_calls_per_day = models.PositiveSmallIntegerField()
+    extra_call_weekdays = models.CharField(max_length=13, blank=True)
+    wellbeing_check_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(max_length=2000)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(default=timezone.now)
+    # When the next decision replaced this one; set once, by the service, and never again.
+    replaced_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-decided_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="contacts_plan_version_has_a_reason",
+                violation_error_message="Say why the plan changed.",
+            )
+        ]
+        indexes = [models.Index(fields=["plan", "-decided_at"])]
+
+    def __str__(self) -> str:
+        return f"Contact plan decided {self.decided_at:%d/%m/%Y %H:%M}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Appended to, never edited: the one change allowed is marking it replaced.
+        if self.pk is not None and set(kwargs.get("update_fields") or ()) != {"replaced_at"}:
+            raise ValueError("A contact-plan decision is never changed: decide again instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> None:
+        raise ValueError("A contact-plan decision is never changed or deleted.")
+
+    @property
+    def is_current(self) -> bool:
+        return self.replaced_at is None
+
+    @property
+    def weekday_names(self) -> str:
+        return ", ".join(DAY_NAMES[d] for d in weekday_numbers(self.extra_call_weekdays))
+
+    @property
+    def summary(self) -> str:
+        """'2 extra calls a day on Monday, Wednesday', or 'daily contact only'."""
+        calls = self.extra_calls_per_day
+        if not calls:
+            return "daily contact only"
+        days = self.weekday_names or "every school day"
+        return f"{calls} extra call{'s' if calls != 1 else ''} a day on {days}"
+
+
 class Channel(models.TextChoices):
     WEDUC = "weduc", "WEDUC"
     TEAMS = "teams", "Microsoft Teams"
@@ -88,6 +160,11 @@ class Channel(models.TextChoices):
     PLATFORM = "platform", "Home learning platform"
     HOME_VISIT = "home_visit", "Home visit"
     IN_PERSON = "in_person", "In person"
+
+
+# Calls, for the DSL team's extra calls: a telephone or Teams video call, answered or not.
+# WEDUC, email, the platform, a home visit or a meeting reach the family but are not calls.
+CALL_CHANNELS = (Channel.TELEPHONE, Channel.TEAMS)
 
 
 class ContactKind(models.TextChoices):
@@ -104,6 +181,23 @@ class Outcome(models.TextChoices):
 
 
 SUCCESSFUL_OUTCOMES = frozenset({Outcome.SPOKE_WITH_PUPIL, Outcome.SPOKE_WITH_CARER})
+
+# The weekly health and wellbeing check (section 3.2) is done only when someone spoke with the
+# pupil or a carer: a message left or no answer is an attempt, not a check. Today, the
+# overdue-check flag, the service resolving it and the reports all use this one definition,
+# as a query (WELLBEING_CHECK_DONE) or as SQL (wellbeing_check_done_sql), built from the same
+# two constants.
+WELLBEING_CHECK_OUTCOMES = tuple(sorted(SUCCESSFUL_OUTCOMES))
+WELLBEING_CHECK_DONE = Q(kind=ContactKind.WELLBEING, outcome__in=WELLBEING_CHECK_OUTCOMES)
+
+
+def wellbeing_check_done_sql(alias: str) -> tuple[str, list[str]]:
+    """The same test as WELLBEING_CHECK_DONE, over the contact table named ``alias``."""
+    outcomes = ", ".join(["%s"] * len(WELLBEING_CHECK_OUTCOMES))
+    return (
+        f"{alias}.kind = %s AND {alias}.outcome IN ({outcomes})",
+        [ContactKind.WELLBEING, *WELLBEING_CHECK_OUTCOMES],
+    )
 
 
 class ContactLog(models.Model):
@@ -123,6 +217,12 @@ class ContactLog(models.Model):
     work_feedback = models.TextField(
         "what the family said about the work", blank=True, max_length=2000
     )
+    late_reason = models.TextField(
+        "why it is logged late",
+        blank=True,
+        max_length=1000,
+        help_text="Needed when logged more than two school days after the contact.",
+    )
     # One per form shown: a second submit of the same form cannot record a second contact.
     submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -140,6 +240,15 @@ class ContactLog(models.Model):
     @property
     def successful(self) -> bool:
         return self.outcome in SUCCESSFUL_OUTCOMES
+
+    @property
+    def logged_on(self) -> datetime.date:
+        return timezone.localdate(self.recorded_at)
+
+    @property
+    def counts_as_wellbeing_check(self) -> bool:
+        """WELLBEING_CHECK_DONE, for one contact already in hand."""
+        return self.kind == ContactKind.WELLBEING and self.outcome in WELLBEING_CHECK_OUTCOMES
 
 
 class AbsenceReason(models.TextChoices):

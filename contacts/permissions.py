@@ -6,6 +6,10 @@
   teacher is absent (only on the days the absence covers).
 - Today page: everyone who works on cases, and anyone covering a case today.
 - Contact history: everyone who reads the case (the site's DSL team too), and the cover.
+- The member of staff the contact plan names for the weekly wellbeing check (section 3.2,
+  "teacher or other designated member of staff"): sees the pupil on Today, logs contacts and
+  reads the contact history, while the plan names them and they hold a role that contacts
+  families at the pupil's school (who may be named: staff_for_wellbeing_check).
 - The contact plan (more frequent calls): the DSL team of the pupil's site and the
   headteacher decide it.
 - Carers' phone numbers and emails: only roles that contact families (CARER_CONTACT_ROLES).
@@ -15,11 +19,12 @@ Each rule is a predicate and, where a page lists things, the matching queryset s
 
 import datetime
 
+from django.contrib.auth import get_user_model
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, Status
 from cases.permissions import CASE_SUBJECT, can_view_case, can_work_on_case
-from contacts.models import CoverAssignment
+from contacts.models import ContactPlan, CoverAssignment
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse, refuse_unless
 from schools.calendar import today
@@ -31,6 +36,7 @@ from schools.permissions import (
     memberships_of,
     pupil_access,
     pupils_visible_to,
+    school_ids_with_roles,
 )
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
@@ -49,6 +55,50 @@ def is_covering(user: object, case: Case, day: datetime.date) -> bool:
     return cover_today(user, day).filter(case=case).exists()
 
 
+def staff_for_wellbeing_check(school_id: int) -> QuerySet:
+    """Who a contact plan may name for the weekly wellbeing check: active staff of the
+    pupil's school in a role that contacts families (they must be able to reach the carers)."""
+    return (
+        get_user_model()
+        .objects.filter(
+            is_active=True,
+            memberships__school_id=school_id,
+            memberships__role__in=CARER_CONTACT_ROLES,
+        )
+        .distinct()
+        .order_by("full_name", "email")
+    )
+
+
+def _named_in_plan(user: object, case: Case) -> bool:
+    try:
+        return case.contact_plan.wellbeing_check_by_id == user.pk
+    except ContactPlan.DoesNotExist:
+        return False
+
+
+def is_designated_for_check(user: object, case: Case) -> bool:
+    """Whether the case's plan names this person for the weekly wellbeing check, and they
+    still hold a role that contacts families at the pupil's school. No query when the plan
+    was loaded with the case and the memberships are cached."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    school_ids = school_ids_with_roles(user, CARER_CONTACT_ROLES)
+    return case.pupil.school_id in school_ids and _named_in_plan(user, case)
+
+
+def cases_designated_to(user: object) -> QuerySet[Case]:
+    """The scope of is_designated_for_check: one SQL statement."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Case.objects.none()
+    school_ids = school_ids_with_roles(user, CARER_CONTACT_ROLES)
+    if not school_ids:
+        return Case.objects.none()
+    return Case.objects.filter(
+        contact_plan__wellbeing_check_by=user, pupil__school_id__in=school_ids
+    )
+
+
 def works_on_cases(user: object) -> bool:
     """Whether this person works on cases anywhere (no query: memberships are cached)."""
     return any(m.role in CASE_WORK_ROLES for m in memberships_of(user))
@@ -60,28 +110,42 @@ def leads_classes(user: object) -> bool:
 
 
 def can_view_today(user: object, day: datetime.date) -> bool:
-    return works_on_cases(user) or cover_today(user, day).exists()
+    return (
+        works_on_cases(user)
+        or cover_today(user, day).exists()
+        or cases_designated_to(user).filter(status__in=CONTACTABLE_STATUSES).exists()
+    )
 
 
 def cases_for_today(user: object, day: datetime.date) -> QuerySet[Case]:
     """Started active or reintegrating cases this person makes contact for on ``day``: their
-    classes' (or the classes they lead) and the cases they cover. One SQL statement, annotated
-    with ``via_class`` (False when the person only covers the case)."""
+    classes' (or the classes they lead), the cases they cover and those whose plan names them
+    for the weekly wellbeing check. One SQL statement, annotated with ``via_class`` (False
+    when the person reaches the case only through cover or the plan)."""
     in_my_classes = pupils_visible_to(user, roles=CASE_WORK_ROLES)
     covered = cover_today(user, day).values("case_id")
+    designated = cases_designated_to(user).values("pk")
     return Case.objects.filter(
-        Q(pupil__in=in_my_classes) | Q(pk__in=covered),
+        Q(pupil__in=in_my_classes) | Q(pk__in=covered) | Q(pk__in=designated),
         status__in=CONTACTABLE_STATUSES,
         start_date__lte=day,
     ).annotate(via_class=Exists(in_my_classes.filter(pk=OuterRef("pupil_id"))))
 
 
 def can_view_contacts(user: object, case: Case, day: datetime.date) -> bool:
-    return can_view_case(user, case) or is_covering(user, case, day)
+    return (
+        can_view_case(user, case)
+        or is_designated_for_check(user, case)
+        or is_covering(user, case, day)
+    )
 
 
 def can_log_contact(user: object, case: Case, day: datetime.date) -> bool:
-    return can_work_on_case(user, case) or is_covering(user, case, day)
+    return (
+        can_work_on_case(user, case)
+        or is_designated_for_check(user, case)
+        or is_covering(user, case, day)
+    )
 
 
 def can_decide_plan(user: object, case: Case) -> bool:

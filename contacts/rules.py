@@ -3,9 +3,14 @@ one SQL statement.
 
 - **Daily contact missed**: a running case with no contact logged on a school day of its
   pupil's school. Run after the end of the school day.
-- **Weekly wellbeing check overdue**: a running case with no wellbeing check logged in the
-  school week. Checked on the last school day of the week only (a bank-holiday Friday moves
-  it to Thursday); a week without school days checks nothing.
+- **Weekly wellbeing check overdue**: a running case with no wellbeing check done in the
+  school week (one where someone spoke with the pupil or a carer). Checked on the last
+  school day of the week only (a bank-holiday Friday moves it to Thursday); a week without
+  school days checks nothing.
+- **Extra calls short**: on a school day that the DSL team's plan names for extra calls (its
+  weekdays, or every school day), fewer calls were made than decided. N extra calls mean the
+  daily contact and N calls beyond it: at least N calls (telephone or Teams video, answered
+  or not) and N + 1 contacts in all. Run after the end of the school day.
 - **Family not responding**: nobody has reached the pupil or a carer for the school's number
   of school days in a row, or the school's number of attempts in a row, since the family was
   last reached (or since the case started, if never). The flag asks SLT and the DSL to
@@ -28,7 +33,14 @@ import datetime
 
 from cases.flags.engine import FlagRule, all_of, rule_run, rules_run, running, sql
 from cases.models import FlagKind
-from contacts.models import SUCCESSFUL_OUTCOMES, ContactKind, ContactLog, ContactSettings
+from contacts.models import (
+    CALL_CHANNELS,
+    SUCCESSFUL_OUTCOMES,
+    ContactLog,
+    ContactPlan,
+    ContactSettings,
+    wellbeing_check_done_sql,
+)
 from contacts.services import week_start
 from schools.sql import date_param
 
@@ -41,7 +53,7 @@ def _with_successful(fragment: str) -> str:
 
 
 # The contact tables the statements name, beside the engine's own.
-_TABLES = {"contact": ContactLog, "contact_settings": ContactSettings}
+_TABLES = {"contact": ContactLog, "contact_settings": ContactSettings, "plan": ContactPlan}
 
 # --- Daily contact missed (period: the day) --------------------------------------------------
 # ``{day}`` is today when raising, and the flag's own period when tidying up: a flag stands
@@ -58,7 +70,8 @@ AND EXISTS (
 # --- Weekly wellbeing check overdue (period: the Monday of the week) ---------------------------
 # Raised only when today is a school day of the pupil's school with no later school day in the
 # same Monday-to-Sunday week; for a case running since the week's first school day and still
-# running; with no wellbeing check logged from Monday to today.
+# running; with no wellbeing check done from Monday to today (``{check_done}``: someone spoke
+# with the pupil or a carer, contacts.models.wellbeing_check_done_sql).
 _WELLBEING_OVERDUE = """EXISTS (
     SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = %s
 ) AND NOT EXISTS (
@@ -68,14 +81,38 @@ _WELLBEING_OVERDUE = """EXISTS (
     WHERE d.school_id = p.school_id AND d.date >= %s AND d.date <= %s
 ) AND NOT EXISTS (
     SELECT 1 FROM {contact} l
-    WHERE l.case_id = c.id AND l.kind = %s AND l.contact_date >= %s AND l.contact_date <= %s
+    WHERE l.case_id = c.id AND {check_done} AND l.contact_date >= %s AND l.contact_date <= %s
 )"""
 # The flag stands while the case runs and no wellbeing check has been logged since its week
 # began: the same answer contacts.services gives (a wellbeing check resolves every open one).
 _WELLBEING_STANDS = """NOT EXISTS (
     SELECT 1 FROM {contact} l
-    WHERE l.case_id = c.id AND l.kind = %s AND l.contact_date >= {flag}.period
+    WHERE l.case_id = c.id AND {check_done} AND l.contact_date >= {flag}.period
 )"""
+
+# --- Extra calls short (period: the day) -------------------------------------------------------
+# ``pl`` is the case's contact plan, which holds the DSL team's current decision. ``{day}`` is
+# today when raising and the flag's period when tidying up. The calls are the contacts through
+# a call channel (``{calls}``), answered or not.
+_PLAN_JOIN = "JOIN {plan} pl ON pl.case_id = c.id"
+_EXTRA_CALLS_SHORT = """pl.extra_calls_per_day > 0 AND c.start_date <= {day}
+AND EXISTS (
+    SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = {day}
+) AND ((
+    SELECT COUNT(*) FROM {contact} l
+    WHERE l.case_id = c.id AND l.contact_date = {day} AND l.channel IN {calls}
+) < pl.extra_calls_per_day OR (
+    SELECT COUNT(*) FROM {contact} l WHERE l.case_id = c.id AND l.contact_date = {day}
+) < pl.extra_calls_per_day + 1)"""
+# The plan's weekdays ('0,2', Monday=0; blank: every school day), matched against today's
+# weekday worked out in Python, so that no statement does calendar arithmetic.
+_ON_PLAN_WEEKDAY = "(pl.extra_call_weekdays = '' OR (',' || pl.extra_call_weekdays || ',') LIKE %s)"
+
+
+def _short_on(day: str) -> str:
+    calls = f"({', '.join(['%s'] * len(CALL_CHANNELS))})"
+    return _EXTRA_CALLS_SHORT.replace("{day}", day).replace("{calls}", calls)
+
 
 # --- Family not responding (period: the day the family was last reached, or the start date) ---
 # ``ok``: each case's last successful contact up to today (its time and its London date).
@@ -123,8 +160,15 @@ def flag_missed_daily_contacts(today: datetime.date) -> int:
     return rule_run(rule).raised
 
 
+def _with_check_done(fragment: str) -> tuple[str, list[str]]:
+    """``{check_done}`` replaced by the one definition of a wellbeing check done."""
+    text, params = wellbeing_check_done_sql("l")
+    return fragment.replace("{check_done}", text), params
+
+
 def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
-    """Flag running cases with no wellbeing check logged this school week.
+    """Flag running cases with no wellbeing check done this school week (a check counts when
+    someone spoke with the pupil or a carer: contacts.models.WELLBEING_CHECK_DONE).
 
     Does something only when ``today`` is the last school day of its Monday-to-Sunday week
     for the pupil's school (the statement decides, school by school), so the task may run
@@ -135,24 +179,54 @@ def flag_overdue_wellbeing_checks(today: datetime.date) -> int:
     monday = date_param(week_start(today))
     sunday = date_param(week_start(today) + datetime.timedelta(days=6))
     day = date_param(today)
+    overdue, check_done = _with_check_done(_WELLBEING_OVERDUE)
+    stands, _ = _with_check_done(_WELLBEING_STANDS)
     rule = FlagRule(
         kind=FlagKind.WELLBEING_CHECK_OVERDUE,
         period=sql("%s", monday),
         condition=all_of(
             running(),
             sql(
-                _WELLBEING_OVERDUE,
+                overdue,
                 day,  # today is a school day
                 day,  # ...and no later school day this week
                 sunday,
                 monday,  # the case started by the week's first school day
                 day,
-                ContactKind.WELLBEING,  # no wellbeing check from Monday to today
+                *check_done,  # no wellbeing check done from Monday to today
                 monday,
                 day,
             ),
         ),
-        stands=all_of(running(), sql(_WELLBEING_STANDS, ContactKind.WELLBEING)),
+        stands=all_of(running(), sql(stands, *check_done)),
+        tables=_TABLES,
+    )
+    return rule_run(rule).raised
+
+
+def flag_extra_calls_short(today: datetime.date) -> int:
+    """Flag running cases whose plan has extra calls on ``today`` (a school day of the pupil's
+    school and one of the plan's weekdays, or any school day when none are named) with fewer
+    calls, or fewer contacts in all, than the daily contact and the extra calls decided.
+
+    Run after the school day has ended (16:30 Europe/London). A flag stands while the day is
+    still a school day with too few calls logged against the plan as it now stands; the
+    weekday is left out of that, so ticking a day off later does not withdraw a flag. Period:
+    the day, so each short day is flagged once.
+    """
+    day = date_param(today)
+    weekday = f"%,{today.weekday()},%"
+    rule = FlagRule(
+        kind=FlagKind.EXTRA_CALLS_SHORT,
+        period=sql("%s", day),
+        joins=sql(_PLAN_JOIN),
+        condition=all_of(
+            running(),
+            sql(_ON_PLAN_WEEKDAY, weekday),
+            sql(_short_on("%s"), day, day, day, *CALL_CHANNELS, day),
+        ),
+        stands_joins=sql(_PLAN_JOIN),
+        stands=all_of(running(), sql(_short_on("{flag}.period"), *CALL_CHANNELS)),
         tables=_TABLES,
     )
     return rule_run(rule).raised
@@ -208,7 +282,11 @@ DAILY_RULES = {
 WEEKLY_RULES = {
     FlagKind.WELLBEING_CHECK_OVERDUE: flag_overdue_wellbeing_checks,
 }
-RULES = {**DAILY_RULES, **WEEKLY_RULES}
+# Run by contacts.tasks.check_extra_calls, after the end of the school day.
+EXTRA_CALL_RULES = {
+    FlagKind.EXTRA_CALLS_SHORT: flag_extra_calls_short,
+}
+RULES = {**DAILY_RULES, **WEEKLY_RULES, **EXTRA_CALL_RULES}
 
 
 def run_daily_contact_rules(today: datetime.date) -> dict[str, int]:
@@ -219,3 +297,8 @@ def run_daily_contact_rules(today: datetime.date) -> dict[str, int]:
 def run_weekly_contact_rules(today: datetime.date) -> dict[str, int]:
     """Overdue wellbeing checks, for the week ending on ``today`` if it is its last school day."""
     return rules_run(WEEKLY_RULES, today, "Contact (weekly)")
+
+
+def run_extra_call_rules(today: datetime.date) -> dict[str, int]:
+    """Extra calls decided by the DSL team and not made, for ``today``."""
+    return rules_run(EXTRA_CALL_RULES, today, "Contact (extra calls)")

@@ -14,10 +14,14 @@ from django.db.models.functions import Coalesce
 from cases.models import Case
 from cases.permissions import can_work_on_case
 from contacts.models import (
+    DAY_NAMES,
+    WELLBEING_CHECK_DONE,
     ContactKind,
     ContactLog,
     ContactPlan,
+    ContactPlanVersion,
     CoverAssignment,
+    weekday_numbers,
 )
 from contacts.permissions import (
     CONTACTABLE_STATUSES,
@@ -39,7 +43,7 @@ def extra_calls_on(plan: ContactPlan | None, day: datetime.date) -> int:
     """Telephone calls beyond the daily contact the DSL team decided for ``day``."""
     if plan is None or not plan.extra_calls_per_day:
         return 0
-    weekdays = {int(d) for d in plan.extra_call_weekdays.split(",") if d.strip().isdigit()}
+    weekdays = weekday_numbers(plan.extra_call_weekdays)
     if weekdays and day.weekday() not in weekdays:
         return 0
     return plan.extra_calls_per_day
@@ -142,8 +146,8 @@ def _annotated(cases, day: datetime.date):
             contacts_today=Coalesce(Subquery(today_count, output_field=IntegerField()), Value(0)),
             wellbeing_done=Exists(
                 ContactLog.objects.filter(
+                    WELLBEING_CHECK_DONE,
                     case=OuterRef("pk"),
-                    kind=ContactKind.WELLBEING,
                     contact_date__range=(monday, friday),
                 )
             ),
@@ -290,7 +294,10 @@ def today_row(user: object, case_pk: int, day: datetime.date) -> TodayRow | None
 def case_for_contacts(pk: int) -> Case | None:
     return (
         Case.objects.select_related(
-            "pupil__school", "pupil__school_class__site", "contact_plan__decided_by"
+            "pupil__school",
+            "pupil__school_class__site",
+            "contact_plan__decided_by",
+            "contact_plan__wellbeing_check_by",
         )
         .filter(pk=pk)
         .first()
@@ -310,15 +317,18 @@ def plan_of(case: Case) -> ContactPlan | None:
     return _plan_of(case)
 
 
-DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+def plan_versions(plan: ContactPlan | None) -> list[ContactPlanVersion]:
+    """Every decision on the plan, newest first: one query however many there are."""
+    if plan is None:
+        return []
+    return list(plan.versions.select_related("decided_by", "wellbeing_check_by"))
 
 
 def plan_weekday_names(plan: ContactPlan | None) -> str:
     """'Monday, Wednesday' for '0,2'; blank when the calls are every school day."""
     if plan is None:
         return ""
-    days = sorted({int(d) for d in plan.extra_call_weekdays.split(",") if d.strip().isdigit()})
-    return ", ".join(DAY_NAMES[d] for d in days if d < 7)
+    return ", ".join(DAY_NAMES[d] for d in weekday_numbers(plan.extra_call_weekdays))
 
 
 def today_counts(user: object, day: datetime.date) -> dict[str, int]:

@@ -14,15 +14,25 @@ from contacts.models import (
     ContactKind,
     ContactLog,
     ContactPlan,
+    ContactPlanVersion,
     ContactSettings,
 )
+from contacts.permissions import staff_for_wellbeing_check
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from schools.calendar import today
+from schools.calendar import school_days_between, today
 from schools.models import School
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
+MORE_CALLS_NEED_A_REASON = "Say why the DSL team decided on more frequent calls."
+NOT_STAFF_FOR_THE_CHECK = (
+    "Choose a member of staff of the pupil's school who contacts families, or leave it blank "
+    "for the class teacher."
+)
+LATE_AFTER_SCHOOL_DAYS = 2
+LATE_NEEDS_A_REASON = "Say why this contact is logged more than two school days after it happened."
+CHANGES_NEED_A_REASON = "Say why the plan changed: every decision is kept with its reason."
 
 
 class AlreadyRecorded(Exception):
@@ -36,6 +46,17 @@ class AlreadyRecorded(Exception):
 def contact_settings_for(school: School) -> ContactSettings:
     settings, _ = ContactSettings.objects.get_or_create(school=school)
     return settings
+
+
+def logged_late(school: School, contact_date: datetime.date, logged_on: datetime.date) -> bool:
+    """Whether a contact on ``contact_date`` logged on ``logged_on`` is a late entry: more than
+    LATE_AFTER_SCHOOL_DAYS school days after it, counting the school days after the contact's
+    day up to and including the day it is logged (Monday's contact logged on Wednesday: two,
+    on time; on Thursday: three, late). Weekends, bank holidays and INSET days never count."""
+    if logged_on <= contact_date:
+        return False
+    later = school_days_between(school, contact_date + datetime.timedelta(days=1), logged_on)
+    return len(later) > LATE_AFTER_SCHOOL_DAYS
 
 
 def week_start(day: datetime.date) -> datetime.date:
@@ -55,6 +76,7 @@ def contact_log_record(
     pupil_well: bool | None = None,
     wellbeing_notes: str = "",
     work_feedback: str = "",
+    late_reason: str = "",
     submission_key: uuid.UUID | None = None,
 ) -> ContactLog:
     """Log one contact and resolve the flags it answers.
@@ -80,6 +102,8 @@ def contact_log_record(
         )
     if not outcome:
         raise ValidationError({"outcome": "Choose what happened."})
+    if not late_reason.strip() and logged_late(case.pupil.school, local_date, today()):
+        raise ValidationError({"late_reason": LATE_NEEDS_A_REASON})
     contact = ContactLog(
         case=case,
         contacted_at=contacted_at,
@@ -91,6 +115,7 @@ def contact_log_record(
         pupil_well=pupil_well,
         wellbeing_notes=wellbeing_notes.strip(),
         work_feedback=work_feedback.strip(),
+        late_reason=late_reason.strip(),
         submission_key=submission_key or uuid.uuid4(),
     )
     contact.full_clean()
@@ -118,7 +143,7 @@ def _resolve_answered_flags(*, case: Case, contact: ContactLog, actor: Actor) ->
     open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
         resolved_at=timezone.now(), resolved_by=actor.user, resolution="Contact logged."
     )
-    if contact.kind == ContactKind.WELLBEING:
+    if contact.counts_as_wellbeing_check:
         open_flags.filter(kind=FlagKind.WELLBEING_CHECK_OVERDUE).update(
             resolved_at=timezone.now(), resolved_by=actor.user, resolution="Wellbeing check logged."
         )
@@ -141,18 +166,46 @@ def contact_plan_save(
     decided_reason: str = "",
     wellbeing_check_by: object | None = None,
 ) -> ContactPlan:
-    """Record the contact plan; more frequent calls are a DSL-team decision with a reason."""
-    if extra_calls_per_day and not decided_reason.strip():
+    """Decide the case's contact plan: more frequent calls are a DSL-team decision, and every
+    change says why.
+
+    Nothing is overwritten: the decision is a new ContactPlanVersion (who, when, why), the
+    one it replaces is marked replaced and kept, and the plan takes the new values so that
+    everything reading the current plan stays one join away. All in one transaction.
+    """
+    reason = decided_reason.strip()
+    if not reason:
         raise ValidationError(
-            {"decided_reason": "Say why the DSL team decided on more frequent calls."}
+            {
+                "decided_reason": MORE_CALLS_NEED_A_REASON
+                if extra_calls_per_day
+                else CHANGES_NEED_A_REASON
+            }
         )
-    plan, _ = ContactPlan.objects.get_or_create(case=case)
+    if wellbeing_check_by is not None and not (
+        staff_for_wellbeing_check(case.pupil.school_id).filter(pk=wellbeing_check_by.pk).exists()
+    ):
+        raise ValidationError({"wellbeing_check_by": NOT_STAFF_FOR_THE_CHECK})
+    plan, _ = ContactPlan.objects.select_for_update().get_or_create(case=case)
+    now = timezone.now()
+    version = ContactPlanVersion(
+        plan=plan,
+        extra_calls_per_day=extra_calls_per_day,
+        extra_call_weekdays=extra_call_weekdays,
+        wellbeing_check_by=wellbeing_check_by,
+        reason=reason,
+        decided_by=actor.user,
+        decided_at=now,
+    )
+    version.full_clean(exclude=["plan"])
+    plan.versions.filter(replaced_at__isnull=True).update(replaced_at=now)
+    version.save()
     plan.extra_calls_per_day = extra_calls_per_day
     plan.extra_call_weekdays = extra_call_weekdays
-    plan.decided_reason = decided_reason.strip()
+    plan.decided_reason = reason
     plan.wellbeing_check_by = wellbeing_check_by
     plan.decided_by = actor.user
-    plan.decided_at = timezone.now()
+    plan.decided_at = now
     plan.full_clean()
     plan.save()
     access_record(
@@ -160,6 +213,6 @@ def contact_plan_save(
         actor=actor,
         subject=plan,
         pupil_id=case.pupil_id,
-        detail="contact plan",
+        detail=f"contact plan: version {version.pk}",
     )
     return plan

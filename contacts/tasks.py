@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from contacts.rules import run_daily_contact_rules, run_weekly_contact_rules
+from contacts.rules import run_daily_contact_rules, run_extra_call_rules, run_weekly_contact_rules
 from schools.calendar import today
 
 
@@ -20,3 +20,11 @@ def check_weekly_wellbeing() -> dict[str, int]:
     day of the week for the pupil's school (the rule decides, so a bank-holiday Friday moves
     the check to Thursday)."""
     return run_weekly_contact_rules(today())
+
+
+@shared_task
+def check_extra_calls() -> dict[str, int]:
+    """After the end of the school day: flag the days on which fewer calls were made than the
+    DSL team decided, for today in Europe/London. Safe to run again: one flag per case and
+    day, and nothing on a day that is not a school day."""
+    return run_extra_call_rules(today())

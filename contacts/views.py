@@ -29,6 +29,7 @@ from contacts.permissions import (
 from contacts.selectors import (
     case_contacts,
     plan_of,
+    plan_versions,
     plan_weekday_names,
     today_counts,
     today_page,
@@ -147,6 +148,7 @@ def contact_log(request: HttpRequest, pk: int) -> HttpResponse:
                 pupil_well=data["pupil_well"],
                 wellbeing_notes=data["wellbeing_notes"],
                 work_feedback=data["work_feedback"],
+                late_reason=data["late_reason"],
                 submission_key=data["submission_key"],
             )
         except AlreadyRecorded as error:
@@ -196,8 +198,10 @@ def _history_response(
                     d for d in (plan.extra_call_weekdays.split(",") if plan else []) if d
                 ],
                 "decided_reason": plan.decided_reason if plan else "",
+                "wellbeing_check_by": plan.wellbeing_check_by_id if plan else None,
             },
             auto_id="plan-%s",
+            school_id=case.pupil.school_id,
         )
     access_record(
         action=AccessAction.VIEW,
@@ -215,6 +219,7 @@ def _history_response(
             "page_obj": page,
             "plan": plan,
             "plan_days": plan_weekday_names(plan),
+            "plan_versions": plan_versions(plan),
             "plan_form": plan_form if may_decide else None,
             "may_log": can_log_contact(request.user, case, today()),
         },
@@ -233,9 +238,8 @@ def case_contacts_view(request: HttpRequest, case_pk: int) -> HttpResponse:
 def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
     """The DSL team decides more frequent calls (with a reason); others who see the case: 403."""
     case = access_contact_plan(Actor.of(request), case_pk)
-    form = ContactPlanForm(request.POST, auto_id="plan-%s")
+    form = ContactPlanForm(request.POST, auto_id="plan-%s", school_id=case.pupil.school_id)
     if form.is_valid():
-        plan = plan_of(case)
         try:
             contact_plan_save(
                 actor=Actor.of(request),
@@ -243,7 +247,7 @@ def contact_plan(request: HttpRequest, case_pk: int) -> HttpResponse:
                 extra_calls_per_day=form.cleaned_data["extra_calls_per_day"],
                 extra_call_weekdays=form.weekdays_value,
                 decided_reason=form.cleaned_data["decided_reason"],
-                wellbeing_check_by=plan.wellbeing_check_by if plan else None,
+                wellbeing_check_by=form.cleaned_data["wellbeing_check_by"],
             )
         except ValidationError as error:
             show_service_errors(form, error)

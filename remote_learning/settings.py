@@ -222,6 +222,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "contacts.tasks.check_weekly_wellbeing",
         "schedule": crontab(hour=16, minute=30, day_of_week="mon-fri"),
     },
+    # The DSL team's extra calls (section 3.2): days with fewer calls than decided.
+    "contacts-check-extra-calls": {
+        "task": "contacts.tasks.check_extra_calls",
+        "schedule": crontab(hour=16, minute=30, day_of_week="mon-fri"),
+    },
     # Longer absences (section 3.2): social workers not yet informed, before school.
     "safeguarding-check-long-absences": {
         "task": "safeguarding.check_long_absences",

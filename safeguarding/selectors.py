@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from contacts.models import ContactPlanVersion
 from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
@@ -61,7 +62,8 @@ class ChronologyEntry:
 
 def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
-    involvements and notifications around them, oldest first: nine queries."""
+    involvements, notifications and contact-plan decisions around them, oldest first: ten
+    queries."""
     concerns = list(
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "acknowledged_by", "closed_by")
@@ -161,6 +163,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
             )
     entries.extend(_case_entries(pupil))
     entries.extend(_notification_entries(pupil))
+    entries.extend(_contact_plan_entries(pupil))
     entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
     return entries
 
@@ -229,6 +232,41 @@ def _case_entries(pupil: Pupil) -> list[ChronologyEntry]:
                 involvement.notes,
                 ended,
                 involvement.recorded_by,
+            )
+        )
+    return entries
+
+
+def _contact_plan_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Every decision on the contact plans of the pupil's cases, the current one and those it
+    replaced: one query."""
+    versions = ContactPlanVersion.objects.filter(plan__case__pupil=pupil).select_related(
+        "decided_by", "wellbeing_check_by"
+    )
+    entries = []
+    for version in versions:
+        status = (
+            "The current plan"
+            if version.is_current
+            else f"Replaced on {timezone.localtime(version.replaced_at):%d/%m/%Y}"
+        )
+        checker = version.wellbeing_check_by
+        entries.append(
+            ChronologyEntry(
+                version.decided_at,
+                "contact_plan",
+                None,
+                f"Contact plan: {version.summary}",
+                version.reason,
+                " · ".join(
+                    part
+                    for part in (
+                        f"Weekly wellbeing check by {checker.get_full_name()}" if checker else "",
+                        status,
+                    )
+                    if part
+                ),
+                version.decided_by,
             )
         )
     return entries

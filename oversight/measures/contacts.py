@@ -8,7 +8,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cases.models import Case, Flag, FlagKind, PaperDelivery, Provision, Status
-from contacts.models import ContactKind, ContactLog
+from contacts.models import ContactLog, wellbeing_check_done_sql
 from oversight.measures.scope import Scope, percent, period_moments
 from safeguarding.models import (
     ChecklistItem,
@@ -46,7 +46,7 @@ GROUP BY p.school_class_id, d.date
 _WELLBEING_SQL = """
 SELECT p.school_class_id, d.date, COUNT(*),
     SUM(CASE WHEN EXISTS (
-        SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND l.kind = %s
+        SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND {check_done}
         AND l.contact_date >= {monday} AND l.contact_date <= {sunday}
     ) THEN 1 ELSE 0 END)
 FROM {case} c
@@ -146,13 +146,16 @@ def wellbeing_checks_by_class_and_week(
     scope: Scope, anchors: dict[datetime.date, datetime.date]
 ) -> list[tuple[int, datetime.date, int, int]]:
     """(class id, week's Monday, checks due, checks made): one query (none without school
-    days), one row per class and week."""
+    days), one row per class and week. A check is made when someone spoke with the pupil or a
+    carer (contacts.models.WELLBEING_CHECK_DONE)."""
     if not anchors:
         return []
     scope_sql, scope_params = _scope_sql(scope)
     cases = " ".join(["WHEN %s THEN %s"] * len(anchors))
+    check_done, check_params = wellbeing_check_done_sql("l")
     sql = _WELLBEING_SQL.format(
         **_tables(),
+        check_done=check_done,
         scope=scope_sql,
         monday=f"(CASE d.date {cases} END)",
         sunday=f"(CASE d.date {cases} END)",
@@ -165,7 +168,7 @@ def wellbeing_checks_by_class_and_week(
         for value in (_date(day), _date(monday + datetime.timedelta(days=6)))
     ]
     params = [
-        ContactKind.WELLBEING,
+        *check_params,
         *mondays,
         *sundays,
         scope.school_id,
