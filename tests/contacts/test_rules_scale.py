@@ -7,8 +7,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from cases.models import AttendanceCode, Basis, Case, Flag, FlagKind, Reason, Status
-from contacts.models import Channel, ContactKind, ContactLog, Outcome
-from contacts.rules import RULES, run_daily_contact_rules, run_weekly_contact_rules
+from contacts.models import Channel, ContactKind, ContactLog, ContactPlan, Outcome
+from contacts.rules import (
+    RULES,
+    run_daily_contact_rules,
+    run_extra_call_rules,
+    run_weekly_contact_rules,
+)
 from schools.models import ClosureDay, ClosureKind, Pupil, Term
 from schools.services import school_days_refresh
 from tests.factories import SchoolClassFactory, UserFactory
@@ -22,7 +27,8 @@ def add_cases(school_class, by, first: int, count: int) -> None:
     """``count`` pupils with a running case each, and their contacts, in three statements.
 
     Every third family was reached today with a wellbeing check; every third had three failed
-    attempts today; the rest were never reached.
+    attempts today; the rest were never reached. The DSL team decided one extra call a day for
+    every family reached today, so their single call falls short of it.
     """
     school = school_class.site.school
     pupils = Pupil.objects.bulk_create(
@@ -50,6 +56,11 @@ def add_cases(school_class, by, first: int, count: int) -> None:
             created_by=by,
         )
         for pupil in pupils
+    )
+    ContactPlan.objects.bulk_create(
+        ContactPlan(case=case, extra_calls_per_day=1, decided_by=by, decided_reason="Scale test")
+        for n, case in enumerate(cases, start=first)
+        if n % 3 == 0
     )
     contacts = []
     for n, case in enumerate(cases, start=first):
@@ -125,6 +136,10 @@ def test_the_cost_of_each_rule_does_not_grow_with_the_number_of_cases():
     }
     assert flagged[FlagKind.FAMILY_NOT_RESPONDING] == everyone - reached
     assert flagged[FlagKind.WELLBEING_CHECK_OVERDUE] == everyone - reached
-    assert {**run_daily_contact_rules(TODAY), **run_weekly_contact_rules(TODAY)} == dict.fromkeys(
-        RULES, 0
-    )
+    assert flagged[FlagKind.EXTRA_CALLS_SHORT] == reached
+    again = {
+        **run_daily_contact_rules(TODAY),
+        **run_weekly_contact_rules(TODAY),
+        **run_extra_call_rules(TODAY),
+    }
+    assert again == dict.fromkeys(RULES, 0)
