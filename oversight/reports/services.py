@@ -281,8 +281,17 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
             )
         )
     seal = describe_seal(latest_seal())
-    declared, total = declaration_coverage(user_ids=security.staff_ids)
-    measures.append(("Staff with a current device declaration", share_of(declared, total)))
+    coverage = declaration_coverage(user_ids=security.staff_ids)
+    measures += [
+        (
+            "Staff with a current device declaration, every item confirmed",
+            share_of(coverage.compliant, coverage.staff),
+        ),
+        (
+            "Staff whose declaration is waiting for IT (an item not confirmed)",
+            f"{coverage.waiting_for_it:,}",
+        ),
+    ]
     pulse = None
     if current is not None:
         counted = wellbeing_pulse_counts(school_id=school.pk, start=current.first_day, end=today)

@@ -264,7 +264,7 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
     import datetime as dt
 
     from dataprotection.seals.services import audit_seal
-    from declarations.models import DeviceDeclaration
+    from declarations.models import DeclarationIssue, DeclarationItem, DeviceDeclaration
 
     declared = ["teacher", "class_staff", "other_teacher", "slt_class", "slt_other_site"]
     declared += ["headteacher", "dsl", "deputy_dsl_other_site", "it_staff", "dpo"]
@@ -276,13 +276,22 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
         )
         for key in declared
     )
+    # One of them could not confirm an item: IT has a task, and it is not yet compliant.
+    DeclarationIssue.objects.create(
+        declaration=DeviceDeclaration.objects.get(user=world.users["dpo"]),
+        user=world.users["dpo"],
+        item=DeclarationItem.ENCRYPTED,
+        reason="Not sure how to check",
+        raised_at=AFTER_MARCH - dt.timedelta(days=1),
+    )
     client = client_for(world.users["governor"])
 
     first = client.get(PAGE)
-    assert (
-        dict(first.context["security"])["Staff with a current device declaration"]
-        == "10 of 15 (67%)"
+    security = dict(first.context["security"])
+    assert security["Staff with a current device declaration, every item confirmed"] == (
+        "9 of 15 (60%)"
     )
+    assert security["Staff whose declaration is waiting for IT (an item not confirmed)"] == "1"
     assert first.context["seal"] == "Not sealed yet"
 
     client.get(PDF)  # an access event to seal
