@@ -14,6 +14,7 @@ from cases.models import (
 )
 from cases.selectors import STATUS_ANY, STATUS_OPEN
 from cases.services import BEHAVIOUR_REFUSAL
+from core.forms import ModelChoiceField
 from schools.models import Pupil, SchoolClass, Site
 
 # Browsers send ISO dates from a date picker; people typing (or older browsers) use UK dates.
@@ -38,7 +39,7 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PupilChoiceField(forms.ModelChoiceField):
+class PupilChoiceField(ModelChoiceField):
     def label_from_instance(self, pupil: Pupil) -> str:
         return (
             f"{pupil.last_name}, {pupil.preferred_name or pupil.first_name} ({pupil.school_class})"
@@ -241,8 +242,8 @@ class CaseFilterForm(forms.Form):
         required=False,
         choices=[(STATUS_OPEN, "Open cases"), *Status.choices, (STATUS_ANY, "Any status")],
     )
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All")
-    school_class = forms.ModelChoiceField(
+    site = ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All")
+    school_class = ModelChoiceField(
         label="Class", queryset=SchoolClass.objects.none(), required=False, empty_label="All"
     )
     reason = forms.ChoiceField(required=False, choices=[("", "All"), *Reason.choices])

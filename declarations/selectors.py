@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils import timezone
 
 from declarations.models import DeclarationDue, DeclarationIssue, DeviceDeclaration, IssueStatus
@@ -123,26 +123,49 @@ def declaration_statuses(
     return result
 
 
+@dataclass(frozen=True, slots=True)
+class DeclarationCoverage:
+    """How many of a group of staff are compliant, how many declared but wait for IT, of how
+    many people."""
+
+    compliant: int
+    waiting_for_it: int
+    staff: int
+
+
 def declaration_coverage(
     *, user_ids: Iterable[int], at: datetime.datetime | None = None
-) -> tuple[int, int]:
-    """(how many of these people have a current declaration at ``at``, how many people).
+) -> DeclarationCoverage:
+    """Each person's latest current declaration at ``at``: compliant when every item was
+    confirmed or IT has resolved what was not; waiting for IT while a task it raised is open.
+    Someone whose newer declaration confirms everything is compliant, whatever an older one
+    left open.
 
     For governors' figures: counts only, no one named. One query.
     """
     ids = set(user_ids)
     if not ids:
-        return 0, 0
+        return DeclarationCoverage(0, 0, 0)
     at = at or timezone.now()
-    declared = (
+    rows = (
         DeviceDeclaration.objects.filter(
             user_id__in=ids, declared_at__gt=_valid_from(at), declared_at__lte=at
         )
-        .values("user_id")
-        .distinct()
-        .count()
+        .annotate(
+            waiting=Exists(
+                DeclarationIssue.objects.filter(declaration=OuterRef("pk"), status=IssueStatus.OPEN)
+            )
+        )
+        .order_by("user_id", "-declared_at", "-id")
+        .values_list("user_id", "waiting")
     )
-    return declared, len(ids)
+    latest: dict[int, bool] = {}
+    for user_id, waiting in rows:
+        latest.setdefault(user_id, waiting)
+    waiting = sum(latest.values())
+    return DeclarationCoverage(
+        compliant=len(latest) - waiting, waiting_for_it=waiting, staff=len(ids)
+    )
 
 
 def open_declaration_issues(*, user_ids: QuerySet | list[int]) -> QuerySet[DeclarationIssue]:

@@ -3,6 +3,7 @@ decide."""
 
 from django import forms
 
+from core.forms import ModelChoiceField
 from dpo.models import TEXT_LIMIT, BreachDecision
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -30,7 +31,7 @@ def _date(label: str, *, help_text: str = "") -> forms.DateField:
 
 
 class BreachForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=None, empty_label="Choose the school")
+    school = ModelChoiceField(queryset=None, empty_label="Choose the school")
     what_happened = _text(
         "What happened",
         rows=6,

@@ -134,13 +134,21 @@ class Milestone(models.TextChoices):
 
 
 MILESTONE_HOURS = {Milestone.HOURS_24: 24, Milestone.HOURS_48: 48, Milestone.HOURS_66: 66}
+# Once the 72 hours are up, a reminder every day: "72h", "96h", "120h", ...
+OVERDUE_EVERY = datetime.timedelta(hours=24)
+
+
+def overdue_milestone(hours: int) -> str:
+    return f"{hours}h"
 
 
 class BreachReminder(models.Model):
-    """One milestone of the 72-hour clock reached with no reporting decision: at most once."""
+    """One milestone of the 72-hour clock reached while the breach is neither reported to the
+    ICO nor decided not reportable: at most once. The named milestones, then one a day after
+    the deadline (its hours since discovery, such as "96h")."""
 
     breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="reminders")
-    milestone = models.CharField(max_length=3, choices=Milestone.choices)
+    milestone = models.CharField(max_length=8, choices=Milestone.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -162,10 +170,16 @@ class NotificationKind(models.TextChoices):
 
 NOTIFICATION_SUBJECTS = {
     NotificationKind.FLAGGED: "A possible data breach has been flagged",
-    NotificationKind.HOURS_24: "Reminder: a data breach has no reporting decision (24 hours)",
-    NotificationKind.HOURS_48: "Reminder: a data breach has no reporting decision (48 hours)",
+    NotificationKind.HOURS_24: (
+        "Reminder: a data breach is not yet reported to the ICO or decided (24 hours)"
+    ),
+    NotificationKind.HOURS_48: (
+        "Reminder: a data breach is not yet reported to the ICO or decided (48 hours)"
+    ),
     NotificationKind.HOURS_66: "Urgent: 6 hours left to report a data breach to the ICO",
 }
+# The daily reminders once the deadline has passed (kinds "72h", "96h", ...).
+OVERDUE_SUBJECT = "Overdue: report the data breach to the ICO, or record why it is not reportable"
 
 
 class BreachNotification(OutboxMessage):
@@ -197,7 +211,7 @@ class BreachNotification(OutboxMessage):
         return [self.recipient.email]
 
     def email_subject(self) -> str:
-        return NOTIFICATION_SUBJECTS[self.kind]
+        return NOTIFICATION_SUBJECTS.get(self.kind, OVERDUE_SUBJECT)
 
     def email_body(self) -> str:
         link = site_url(reverse("dpo:breach_detail", args=[self.breach_id]))

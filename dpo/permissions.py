@@ -4,7 +4,8 @@
   3.5: IT staff flag breaches to the DPO; anyone else may too).
 - The person who flagged a breach sees what they wrote and its status, never the handling.
 - The school's DPO(s) handle breaches; the headteacher reads everything and acts on nothing
-  (403 on the DPO's actions). Everyone else: 404.
+  (403 on the DPO's actions), except at a school with no DPO, where the headteacher handles
+  them (and is the one told about them). Everyone else: 404.
 - Retention: the DPO reviews and decides; the headteacher may read the queue (403 on its
   actions). Everyone else: 404.
 
@@ -17,7 +18,7 @@ from accounts.models import User
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
 from dpo.models import Breach, RetentionReviewItem
-from schools.models import Role, School
+from schools.models import Membership, Role, School
 from schools.permissions import memberships_of
 
 HANDLER_ROLES = frozenset({Role.DPO})
@@ -68,8 +69,19 @@ def can_see_breach(user: object, breach: Breach) -> bool:
     return breach.reported_by_id == user.pk or can_read_breach(user, breach)
 
 
+def school_has_dpo(school_id: int) -> bool:
+    return Membership.objects.filter(
+        school_id=school_id, role=Role.DPO, user__is_active=True
+    ).exists()
+
+
 def can_handle_breach(user: object, breach: Breach) -> bool:
-    return breach.school_id in _school_ids(user, HANDLER_ROLES)
+    """The school's DPO; at a school with no (active) DPO, its headteacher instead."""
+    if breach.school_id in _school_ids(user, HANDLER_ROLES):
+        return True
+    return breach.school_id in _school_ids(
+        user, frozenset({Role.HEADTEACHER})
+    ) and not school_has_dpo(breach.school_id)
 
 
 def breach_handlers_for(school_id: int) -> QuerySet[User]:
@@ -96,8 +108,8 @@ def access_breach_register(actor: Actor) -> None:
 
 def access_breach(actor: Actor, pk: int, *, to: Access = "read") -> Breach:
     """Read: the school's DPO and headteacher, and the person who flagged it (their receipt).
-    Act: the DPO only; the other readers get 403. Everyone else the same audited 404 as for a
-    breach that does not exist."""
+    Act: the DPO, or the headteacher of a school with no DPO; the other readers get 403.
+    Everyone else the same audited 404 as for a breach that does not exist."""
     from dpo.selectors import breach_for_page  # the selectors read through this module
 
     breach = breach_for_page(pk)

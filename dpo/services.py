@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from core.actor import Actor
@@ -18,7 +19,9 @@ from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from dpo.models import (
+    ICO_DEADLINE,
     MILESTONE_HOURS,
+    OVERDUE_EVERY,
     TEXT_LIMIT,
     Breach,
     BreachDecision,
@@ -27,6 +30,7 @@ from dpo.models import (
     BreachStep,
     NotificationKind,
     StepKind,
+    overdue_milestone,
 )
 from dpo.permissions import breach_handlers_for, can_handle_breach, schools_to_report_for
 from schools.models import Membership, Role, School
@@ -96,7 +100,10 @@ def breach_flag(
 def _open_breach(by: object, breach: Breach) -> Breach:
     locked = Breach.objects.select_for_update().get(pk=breach.pk)
     if not can_handle_breach(by, locked):
-        raise ValidationError("Only the school's data protection officer can do this.")
+        raise ValidationError(
+            "Only the school's data protection officer (or, at a school with none, its "
+            "headteacher) can do this."
+        )
     if locked.is_closed:
         raise ValidationError("This breach is closed.")
     return locked
@@ -219,13 +226,24 @@ def breach_close(*, actor: Actor, breach: Breach, lessons: str) -> BreachStep:
 # --- Reminders and sending -------------------------------------------------------------------
 
 
+def breaches_to_remind() -> QuerySet[Breach]:
+    """Breaches whose clock still matters: open, not reported to the ICO, and not decided
+    not reportable (deciding that it must be reported does not stop the reminders)."""
+    return Breach.objects.filter(closed_at__isnull=True, reported_to_ico_on__isnull=True).exclude(
+        decision=BreachDecision.NOT_REPORTABLE
+    )
+
+
 @transaction.atomic
 def breach_reminders_due(*, now: datetime.datetime | None = None) -> int:
-    """The 72-hour clock's milestones (24 h, 48 h, 66 h after discovery) reached by breaches
-    with no reporting decision: one reminder row per (breach, milestone), ever, and an email
-    to each of the school's DPOs (or headteachers when it has none).
+    """The 72-hour clock's milestones (24 h, 48 h, 66 h after discovery), then one a day once
+    the 72 hours are up, for breaches neither reported to the ICO nor decided not reportable:
+    one reminder row per (breach, milestone), ever, and an email to each of the school's DPOs
+    (or headteachers when it has none). A job that missed days sends each named milestone it
+    missed but only the latest daily one.
 
-    Set-based: one query per milestone for the breaches, one for the people, two INSERTs;
+    Set-based: one query per named milestone, one for breaches past the deadline (and, when
+    there are any, one for their reminders already sent), one for the people, two INSERTs;
     running it again creates nothing (the unique constraints keep it so).
     """
     now = now or timezone.now()
@@ -234,14 +252,28 @@ def breach_reminders_due(*, now: datetime.datetime | None = None) -> int:
         already = BreachReminder.objects.filter(milestone=milestone).values("breach_id")
         due += [
             (pk, school_id, milestone)
-            for pk, school_id in Breach.objects.filter(
-                decision="",
-                closed_at__isnull=True,
-                discovered_at__lte=now - datetime.timedelta(hours=hours),
-            )
+            for pk, school_id in breaches_to_remind()
+            .filter(discovered_at__lte=now - datetime.timedelta(hours=hours))
             .exclude(pk__in=already)
             .values_list("pk", "school_id")
         ]
+    overdue = []
+    for pk, school_id, discovered_at in (
+        breaches_to_remind()
+        .filter(discovered_at__lte=now - ICO_DEADLINE)
+        .values_list("pk", "school_id", "discovered_at")
+    ):
+        days_late = (now - discovered_at - ICO_DEADLINE) // OVERDUE_EVERY
+        hours = (ICO_DEADLINE + days_late * OVERDUE_EVERY) // datetime.timedelta(hours=1)
+        overdue.append((pk, school_id, overdue_milestone(hours)))
+    if overdue:
+        sent = set(
+            BreachReminder.objects.filter(
+                breach_id__in=[pk for pk, _, _ in overdue],
+                milestone__in={milestone for _, _, milestone in overdue},
+            ).values_list("breach_id", "milestone")
+        )
+        due += [row for row in overdue if (row[0], row[2]) not in sent]
     if not due:
         return 0
     school_ids = {school_id for _, school_id, _ in due}

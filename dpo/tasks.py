@@ -10,7 +10,8 @@ from dpo.services import breach_reminders_due
 @shared_task
 def check_breach_clocks() -> int:
     """Every 15 minutes: remind the DPO at 24 h, 48 h and 66 h after discovery, once each,
-    while no reporting decision is recorded."""
+    then once a day after the 72 hours, until the breach is reported to the ICO or a decision
+    not to report it is recorded."""
     return breach_reminders_due()
 
 

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import ModelChoiceField
 from governance.models import Coping, MonitoringKind, ReviewReason, Workload
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -73,7 +74,7 @@ class CorrectionForm(forms.Form):
 
 class FollowUpForm(forms.Form):
     action = forms.CharField(max_length=500, help_text="What will be done.")
-    owner = forms.ModelChoiceField(queryset=None, help_text="The member of staff who will do it.")
+    owner = ModelChoiceField(queryset=None, help_text="The member of staff who will do it.")
     due_on = forms.DateField(
         label="Due by", required=False, input_formats=DATE_FORMATS, widget=_date_input()
     )

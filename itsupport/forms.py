@@ -4,6 +4,7 @@ itsupport.services, which reports breaches at the same field names."""
 from django import forms
 from django.core.exceptions import ValidationError
 
+from core.forms import ModelChoiceField
 from itsupport.models import (
     AssistanceKind,
     DeviceLoan,
@@ -36,7 +37,7 @@ def _text(rows: int = 3) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows})
 
 
-class PupilChoiceField(forms.ModelChoiceField):
+class PupilChoiceField(ModelChoiceField):
     """Only the pupils the person may see are offered; any other id is refused at the field."""
 
     def __init__(self, **kwargs) -> None:
@@ -69,7 +70,7 @@ class NeedFilterForm(FilterForm):
 
 
 class RequestForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.none(), empty_label=None)
+    school = ModelChoiceField(queryset=School.objects.none(), empty_label=None)
     kind = forms.ChoiceField(
         label="What is this",
         choices=RequestKind.choices,
@@ -196,7 +197,7 @@ class NeedForm(forms.Form):
         self.fields["pupil"].queryset = pupils.select_related("school_class")
 
 
-class LoanChoiceField(forms.ModelChoiceField):
+class LoanChoiceField(ModelChoiceField):
     def label_from_instance(self, loan: DeviceLoan) -> str:
         return f"{loan.get_kind_display()} {loan.asset_tag}, lent {loan.lent_on:%d/%m/%Y}"
 

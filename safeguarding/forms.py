@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import ModelChoiceField
 from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, Urgency
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
@@ -25,7 +26,7 @@ class ConcernForm(forms.Form):
     pupil = forms.IntegerField(widget=forms.HiddenInput)
     contact = forms.IntegerField(widget=forms.HiddenInput, required=False)
     session = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    category = forms.ModelChoiceField(
+    category = ModelChoiceField(
         queryset=ConcernCategory.objects.none(), empty_label="Choose a category"
     )
     urgency = forms.ChoiceField(choices=Urgency.choices, widget=forms.RadioSelect)
@@ -53,7 +54,7 @@ class ConcernForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    owner = forms.ModelChoiceField(queryset=None, empty_label="Choose who owns it")
+    owner = ModelChoiceField(queryset=None, empty_label="Choose who owns it")
 
     def __init__(self, *args, owners=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -62,7 +63,7 @@ class AssignForm(forms.Form):
 
 class ActionForm(forms.Form):
     what = forms.CharField(label="What is to be done", max_length=500, strip=False)
-    who = forms.ModelChoiceField(label="Who", queryset=None, empty_label="Choose who")
+    who = ModelChoiceField(label="Who", queryset=None, empty_label="Choose who")
     due_on = forms.DateField(
         label="By when",
         required=False,

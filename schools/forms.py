@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import ModelChoiceField
 from schools.models import Pathway, SchoolClass, Site
 from schools.selectors import classes_visible_to, pathways_visible_to, sites_visible_to
 
@@ -16,13 +17,11 @@ class PupilFilterForm(forms.Form):
         max_length=NAME_SEARCH_MAX_LENGTH,
         help_text="Part of a first, last or preferred name.",
     )
-    site = forms.ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All")
-    school_class = forms.ModelChoiceField(
+    site = ModelChoiceField(queryset=Site.objects.none(), required=False, empty_label="All")
+    school_class = ModelChoiceField(
         label="Class", queryset=SchoolClass.objects.none(), required=False, empty_label="All"
     )
-    pathway = forms.ModelChoiceField(
-        queryset=Pathway.objects.none(), required=False, empty_label="All"
-    )
+    pathway = ModelChoiceField(queryset=Pathway.objects.none(), required=False, empty_label="All")
     page = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     is_filter = True  # every field is optional; the template need not say so

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from cases.models import CLOSURE_REASONS, InternetAccess, Reason, Wellbeing
 from core.dates import UkDateField
+from core.forms import ModelChoiceField
 from schools.models import SchoolClass, Site
 
 
@@ -189,7 +190,7 @@ class ProvisionForm(forms.Form):
 class AttendanceExportForm(forms.Form):
     date_from = UkDateField(label="From", help_text="DD/MM/YYYY")
     date_to = UkDateField(label="To", help_text="DD/MM/YYYY, included; less than a year on")
-    site = forms.ModelChoiceField(
+    site = ModelChoiceField(
         queryset=Site.objects.none(),
         required=False,
         empty_label="All the sites you lead",

@@ -5,15 +5,16 @@ from django.db.models import QuerySet
 
 from accounts.models import User
 from core.dates import UkDateField
+from core.forms import ModelChoiceField
 from schools.models import Pupil
 
 
-class PupilChoiceField(forms.ModelChoiceField):
+class PupilChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: Pupil) -> str:
         return obj.display_name
 
 
-class StaffChoiceField(forms.ModelChoiceField):
+class StaffChoiceField(ModelChoiceField):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj.full_name} ({obj.email})" if obj.full_name else obj.email
 

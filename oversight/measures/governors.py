@@ -1,7 +1,9 @@
 """The governors' summary.
 
-School and site level only, the last three terms, every count already passed through
-suppressed() or suppressed_share(): the template receives strings, never raw numbers, so no
+School and site level only, the last three terms. Each measure is a table of sites by term
+whose columns add up to the whole school, and goes through ``protect_table`` once: small
+counts are hidden, and so is a second site's count wherever the whole school less the sites
+shown would give a hidden one away. The template receives strings, never raw numbers, so no
 count below the threshold can reach a governor by accident.
 """
 
@@ -14,7 +16,7 @@ from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import User
 from cases.models import Case, Flag, FlagKind, Provision, Review, Status
-from core.suppression import suppressed, suppressed_share
+from core.suppression import ProtectedShares, ProtectedTable, protect_shares, protect_table
 from dataprotection.models import AccessEvent
 from dataprotection.selectors import local_midnight
 from oversight.measures.contacts import (
@@ -159,47 +161,48 @@ def governor_figures(school_id: int, today: datetime.date) -> GovernorFigures:
                     due[(class_site.get(class_id), i, "checks_due")] += count_due
                     due[(class_site.get(class_id), i, "checks_made")] += count_made
 
-    def count(source: dict[int, dict], site_ids: list[int], key: str) -> int:
-        return sum(source.get(site_id, {}).get(key, 0) for site_id in site_ids)
+    indexes = range(len(terms))
 
-    def contacts(site_ids: list[int], i: int, measure: str) -> int:
-        return sum(due[(site_id, i, measure)] for site_id in site_ids)
+    def by_site(value) -> list[list[int]]:
+        """A sites-by-terms body, ``value(site id, term index)`` in each cell."""
+        return [[value(site.pk, i) for i in indexes] for site in sites]
 
-    def block(title: str, site_ids: list[int]) -> GovernorBlock:
-        indexes = range(len(terms))
-
-        def counts(label: str, source: dict, key: str) -> GovernorRow:
-            return GovernorRow(
-                label, [suppressed(count(source, site_ids, f"{key}{i}")) for i in indexes]
-            )
-
-        def share(label: str, made: str, of: str) -> GovernorRow:
-            return GovernorRow(
-                label,
-                [
-                    suppressed_share(contacts(site_ids, i, made), contacts(site_ids, i, of))
-                    for i in indexes
-                ],
-            )
-
-        return GovernorBlock(
-            title,
-            [
-                counts("Remote-education cases opened", cases, "opened"),
-                counts("Cases running at some time in the term", cases, "running"),
-                counts("Case reviews held", reviews, "held"),
-                share("Daily contacts made, of those due", "daily_made", "daily_due"),
-                share("Weekly wellbeing checks made, of those due", "checks_made", "checks_due"),
-                counts("Days of provision recorded", provided, "provision"),
-                counts("Families not responding (flags raised)", flags, "silent"),
-                counts("Home visits made", visits, "visited"),
-                counts("Safeguarding concerns raised", raised, "concerns"),
-            ],
+    def counted(source: dict[int, dict], key: str) -> ProtectedTable:
+        return protect_table(
+            by_site(lambda site_id, i: source.get(site_id, {}).get(f"{key}{i}", 0)),
+            column_totals=True,
+            columns=len(terms),
         )
 
-    all_sites = [site.pk for site in sites]
-    blocks = [block("Whole school", all_sites)]
-    blocks += [block(f"Site: {site.name}", [site.pk]) for site in sites]
+    def shares(made: str, of: str) -> ProtectedShares:
+        return protect_shares(
+            by_site(lambda site_id, i: due[(site_id, i, made)]),
+            by_site(lambda site_id, i: due[(site_id, i, of)]),
+            column_totals=True,
+            columns=len(terms),
+        )
+
+    daily = shares("daily_made", "daily_due")
+    tables: list[tuple[str, ProtectedTable | ProtectedShares]] = [
+        ("Remote-education cases opened", counted(cases, "opened")),
+        ("Cases running at some time in the term", counted(cases, "running")),
+        ("Case reviews held", counted(reviews, "held")),
+        ("Daily contacts made, of those due", daily),
+        ("Weekly wellbeing checks made, of those due", shares("checks_made", "checks_due")),
+        ("Days of provision recorded", counted(provided, "provision")),
+        ("Families not responding (flags raised)", counted(flags, "silent")),
+        ("Home visits made", counted(visits, "visited")),
+        ("Safeguarding concerns raised", counted(raised, "concerns")),
+    ]
+
+    def block(title: str, row: int) -> GovernorBlock:
+        rows = [
+            GovernorRow(label, [table.text(row, i) for i in indexes]) for label, table in tables
+        ]
+        return GovernorBlock(title, rows)
+
+    blocks = [block("Whole school", len(sites))]
+    blocks += [block(f"Site: {site.name}", row) for row, site in enumerate(sites)]
 
     sessions_row = None
     if terms:
@@ -209,22 +212,20 @@ def governor_figures(school_id: int, today: datetime.date) -> GovernorFigures:
                 for i, (begins, ends) in enumerate(moments)
             }
         )
+        sessions = protect_table([[held[f"sessions{i}"] for i in indexes]])
         sessions_row = GovernorRow(
-            "Virtual sessions held (whole school)",
-            [suppressed(held[f"sessions{i}"]) for i in range(len(terms))],
+            "Virtual sessions held (whole school)", [sessions.text(0, i) for i in indexes]
         )
 
     # A bar per site and term for the share of daily contacts made, drawn only where the
-    # share itself may be shown (suppressed_share would show it).
+    # share itself is shown.
     chart = []
-    for site in sites:
+    for row, site in enumerate(sites):
         bars = []
         for i, term in enumerate(terms):
-            made = contacts([site.pk], i, "daily_made")
-            of = contacts([site.pk], i, "daily_due")
-            text = suppressed_share(made, of)
-            shown = text.startswith("not shown") is False
-            bars.append((term.name, percent(made, of) if shown else None, text))
+            made, of = daily.parts.values[row][i], daily.wholes.values[row][i]
+            value = percent(made, of) if daily.shown(row, i) else None
+            bars.append((term.name, value, daily.text(row, i)))
         chart.append((site.name, bars))
     return GovernorFigures(
         terms=terms, blocks=blocks, sessions=sessions_row, compliance_chart=chart

@@ -24,7 +24,7 @@ from django.utils import timezone
 
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
-from core.suppression import share_of, suppressed
+from core.suppression import protect_table, share_of, suppressed
 from dataprotection.selectors import latest_seal
 from declarations.selectors import declaration_coverage
 from governance.selectors import monitoring_for_report, wellbeing_pulse_counts
@@ -281,12 +281,22 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
             )
         )
     seal = describe_seal(latest_seal())
-    declared, total = declaration_coverage(user_ids=security.staff_ids)
-    measures.append(("Staff with a current device declaration", share_of(declared, total)))
+    coverage = declaration_coverage(user_ids=security.staff_ids)
+    measures += [
+        (
+            "Staff with a current device declaration, every item confirmed",
+            share_of(coverage.compliant, coverage.staff),
+        ),
+        (
+            "Staff whose declaration is waiting for IT (an item not confirmed)",
+            f"{coverage.waiting_for_it:,}",
+        ),
+    ]
     pulse = None
     if current is not None:
         counted = wellbeing_pulse_counts(school_id=school.pk, start=current.first_day, end=today)
-        pulse = [(str(label), suppressed(int(n))) for label, n in counted.items()]
+        answers = protect_table([[int(n)] for n in counted.values()])
+        pulse = [(str(label), answers.text(r, 0)) for r, label in enumerate(counted)]
     chart = charts.bar_chart(
         [
             (site, [charts.Bar(term, value, text) for term, value, text in bars])

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from core.forms import ModelChoiceField, ModelMultipleChoiceField
 from safeguarding.models import ChecklistItem
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
@@ -22,12 +23,12 @@ class SessionPlanForm(forms.Form):
     end_time = forms.TimeField(
         label="Ends at", input_formats=TIME_FORMATS, widget=forms.TimeInput(attrs={"type": "time"})
     )
-    pupils = forms.ModelMultipleChoiceField(
+    pupils = ModelMultipleChoiceField(
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
         help_text="Invitations go to each pupil's school email address only.",
     )
-    staff = forms.ModelMultipleChoiceField(
+    staff = ModelMultipleChoiceField(
         label="Staff present",
         queryset=None,
         widget=forms.CheckboxSelectMultiple,
@@ -83,7 +84,7 @@ class AgreementForm(forms.Form):
 
 
 class ChecklistForm(forms.Form):
-    attended = forms.ModelMultipleChoiceField(
+    attended = ModelMultipleChoiceField(
         label="Who attended",
         queryset=None,
         required=False,
@@ -115,7 +116,7 @@ class ChecklistForm(forms.Form):
 
 
 class StopForm(forms.Form):
-    pupil = forms.ModelChoiceField(
+    pupil = ModelChoiceField(
         label="The pupil the concern is about", queryset=None, empty_label="Choose the pupil"
     )
 

@@ -4,6 +4,7 @@ the services check the policy's rules."""
 from django import forms
 
 from accounts.models import User
+from core.forms import ModelChoiceField, ModelMultipleChoiceField
 from safeguarding.models import InformedHow, InvolvementKind, Urgency
 from safeguarding.visits.services import Agreement
 from schools.models import Role
@@ -51,7 +52,7 @@ def staff_of_school(school_id: int):
 
 class VisitRecordForm(forms.Form):
     visited_on = forms.DateField(widget=DATE)
-    staff = forms.ModelMultipleChoiceField(
+    staff = ModelMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
         help_text="At least two members of staff attend every home visit.",
@@ -74,7 +75,7 @@ class SocialWorkerInformedForm(forms.Form):
 
 class InvolvementForm(forms.Form):
     kind = forms.ChoiceField(choices=InvolvementKind.choices)
-    worker = forms.ModelChoiceField(
+    worker = ModelChoiceField(
         queryset=User.objects.none(),
         required=False,
         help_text="The family support worker (for family support only).",

@@ -1,11 +1,12 @@
 from django import forms
 
+from core.forms import ModelChoiceField
 from schools.mis_import.reading import max_bytes, too_large_reason
 from schools.models import MisImportKind, School
 
 
 class MisImportForm(forms.Form):
-    school = forms.ModelChoiceField(queryset=School.objects.all(), empty_label=None)
+    school = ModelChoiceField(queryset=School.objects.all(), empty_label=None)
     kind = forms.ChoiceField(
         label="What the file holds",
         choices=MisImportKind.choices,

@@ -1,5 +1,6 @@
 from django import forms
 
+from core.forms import ModelChoiceField
 from schools.models import Pathway, Phase, School, Site
 
 NAME_HELP = "As staff know it; unique within the school, ignoring capitals."
@@ -60,7 +61,7 @@ class ClassForm(forms.Form):
         max_length=60, required=False, label="Class name", help_text="Unique within its site."
     )
     phase = forms.ChoiceField(choices=Phase.choices)
-    pathway = forms.ModelChoiceField(
+    pathway = ModelChoiceField(
         queryset=Pathway.objects.none(), required=False, empty_label="No pathway"
     )
 
@@ -75,9 +76,7 @@ class ClassForm(forms.Form):
 
 
 class ClassNewForm(ClassForm):
-    site = forms.ModelChoiceField(
-        queryset=Site.objects.none(), empty_label="Choose a site", label="Site"
-    )
+    site = ModelChoiceField(queryset=Site.objects.none(), empty_label="Choose a site", label="Site")
     field_order = ["site", "name", "phase", "pathway"]
 
     def __init__(self, *args: object, school: School, **kwargs):

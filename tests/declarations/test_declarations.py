@@ -20,8 +20,13 @@ from declarations.models import (
     DeviceDeclaration,
     IssueStatus,
 )
-from declarations.selectors import declaration_coverage
-from declarations.services import REASON_REQUIRED, Answer, declaration_submit
+from declarations.selectors import DeclarationCoverage, declaration_coverage
+from declarations.services import (
+    REASON_REQUIRED,
+    Answer,
+    declaration_issue_resolve,
+    declaration_submit,
+)
 from tests.accounts.test_sign_in import sign_in
 from tests.conftest import client_for
 
@@ -283,7 +288,44 @@ def test_coverage_counts_current_declarations_only(world):
     declare_yes(dsl, at(-400))
 
     ids = [teacher.pk, dsl.pk, head.pk, teacher.pk]
-    assert declaration_coverage(user_ids=ids, at=at(10)) == (1, 3)
-    assert declaration_coverage(user_ids=ids, at=at(-300)) == (1, 3)
-    assert declaration_coverage(user_ids=ids, at=at(-500)) == (0, 3)
-    assert declaration_coverage(user_ids=[]) == (0, 0)
+    assert declaration_coverage(user_ids=ids, at=at(10)) == DeclarationCoverage(1, 0, 3)
+    assert declaration_coverage(user_ids=ids, at=at(-300)) == DeclarationCoverage(1, 0, 3)
+    assert declaration_coverage(user_ids=ids, at=at(-500)) == DeclarationCoverage(0, 0, 3)
+    assert declaration_coverage(user_ids=[]) == DeclarationCoverage(0, 0, 0)
+
+
+def test_a_declaration_with_an_item_not_confirmed_waits_for_it_and_is_not_compliant(world):
+    teacher, dsl, it = (world.users[k] for k in ("teacher", "dsl", "it_staff"))
+    answers = {item: Answer(confirmed=True) for item in DeclarationItem.values}
+    answers["antivirus"] = Answer(confirmed=False, reason="No antivirus on my laptop")
+    with time_machine.travel(at(0), tick=False):
+        declaration_submit(
+            actor=Actor.for_user(teacher), device_description="own laptop", answers=answers
+        )
+    declare_yes(dsl, at(0))
+    ids = [teacher.pk, dsl.pk]
+
+    # The IT task is raised as before; the declaration is not counted as compliant.
+    issue = DeclarationIssue.objects.get(user=teacher, item="antivirus", status=IssueStatus.OPEN)
+    assert declaration_coverage(user_ids=ids, at=at(1)) == DeclarationCoverage(
+        compliant=1, waiting_for_it=1, staff=2
+    )
+
+    with time_machine.travel(at(2), tick=False):
+        declaration_issue_resolve(
+            actor=Actor.for_user(it), issue=issue, note="Installed the school's antivirus"
+        )
+    assert declaration_coverage(user_ids=ids, at=at(3)) == DeclarationCoverage(2, 0, 2)
+
+
+def test_an_older_open_task_does_not_hold_back_a_newer_declaration_confirmed_in_full(world):
+    teacher = world.users["teacher"]
+    answers = {item: Answer(confirmed=True) for item in DeclarationItem.values}
+    answers["updates"] = Answer(confirmed=False, reason="Updates are switched off")
+    with time_machine.travel(at(0), tick=False):
+        declaration_submit(
+            actor=Actor.for_user(teacher), device_description="own laptop", answers=answers
+        )
+    declare_yes(teacher, at(5))
+
+    assert declaration_coverage(user_ids=[teacher.pk], at=at(6)) == DeclarationCoverage(1, 0, 1)

@@ -319,6 +319,29 @@ def test_the_headteacher_reads_but_may_not_act(world):
     assert not breach.steps.exists()
 
 
+def test_in_a_school_without_a_dpo_the_headteacher_acts_on_a_breach(world):
+    world.users["dpo"].memberships.all().delete()
+    breach = breach_for(world)
+    client = client_for(world.users["headteacher"])
+
+    page = client.get(reverse("dpo:breach_detail", args=[breach.pk]))
+    response = client.post(
+        reverse("dpo:breach_decide", args=[breach.pk]),
+        {"decision-decision": "not_reportable", "decision-reason": "Recalled unread."},
+    )
+
+    assert "decision_form" in page.context
+    assert response.status_code == 302
+    step = breach.steps.get()
+    assert (step.kind, step.recorded_by) == (StepKind.DECISION, world.users["headteacher"])
+    # Other staff still may not act: the teacher cannot even see it.
+    other = client_for(world.users["teacher"]).post(
+        reverse("dpo:breach_decide", args=[breach.pk]),
+        {"decision-decision": "reportable", "decision-reason": "x"},
+    )
+    assert other.status_code == 404
+
+
 def test_the_list_costs_the_same_queries_for_one_or_many(world, django_assert_num_queries):
     client = client_for(world.users["dpo"])
     breach_for(world)

@@ -1,5 +1,6 @@
 """The 72-hour clock: computed in UTC, shown in Europe/London on every page a breach appears,
-and the DPO reminded once at 24 h, 48 h and 66 h while no reporting decision is recorded."""
+and the DPO reminded once at 24 h, 48 h and 66 h, then every day once the 72 hours are up,
+until the breach is reported to the ICO or a decision not to report it is recorded."""
 
 import datetime
 import zoneinfo
@@ -8,6 +9,7 @@ from unittest import mock
 import pytest
 import time_machine
 from django.urls import reverse
+from django.utils import timezone
 
 from core.actor import Actor
 from core.outbox import send_pending
@@ -15,7 +17,7 @@ from core.tasks import send_outbox
 from dpo.clock import clock_for
 from dpo.models import BreachDecision, BreachNotification, BreachReminder
 from dpo.selectors import open_breaches_for_home
-from dpo.services import breach_decide, breach_reminders_due
+from dpo.services import breach_decide, breach_reminders_due, breach_report_to_ico
 from dpo.tasks import check_breach_clocks
 from schools.models import Role
 from tests.conftest import client_for
@@ -116,7 +118,7 @@ def test_the_dpo_is_reminded_once_at_24_48_and_66_hours(world, mailoutbox):
         assert check_breach_clocks() == 0
         clock.shift(HOUR)  # 66 hours: 6 hours left
         assert check_breach_clocks() == 1
-        clock.shift(30 * HOUR)
+        clock.shift(5 * HOUR)
         assert check_breach_clocks() == 0
         assert breach_reminders_due() == 0
     assert list(BreachReminder.objects.values_list("milestone", flat=True)) == ["24h", "48h", "66h"]
@@ -128,8 +130,8 @@ def test_the_dpo_is_reminded_once_at_24_48_and_66_hours(world, mailoutbox):
     assert send_pending(BreachNotification) == 6
     subjects = sorted({message.subject for message in mailoutbox})
     assert subjects == [
-        "Reminder: a data breach has no reporting decision (24 hours)",
-        "Reminder: a data breach has no reporting decision (48 hours)",
+        "Reminder: a data breach is not yet reported to the ICO or decided (24 hours)",
+        "Reminder: a data breach is not yet reported to the ICO or decided (48 hours)",
         "Urgent: 6 hours left to report a data breach to the ICO",
     ]
     for message in mailoutbox:
@@ -163,15 +165,89 @@ def test_no_reminder_after_a_decision(world):
     assert list(BreachReminder.objects.values_list("milestone", flat=True)) == ["24h"]
 
 
+def test_reminders_go_on_every_day_after_the_deadline_until_it_is_reported(world, mailoutbox):
+    discovered = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
+    dpo = Actor.for_user(world.users["dpo"])
+    with time_machine.travel(discovered, tick=False) as clock:
+        breach = breach_for(world, discovered_at=discovered)
+        clock.shift(30 * HOUR)
+        assert check_breach_clocks() == 1  # 24 hours
+        # Deciding that it must be reported does not stop the reminders: reporting does.
+        breach_decide(
+            actor=dpo, breach=breach, decision=BreachDecision.REPORTABLE, reason="High risk."
+        )
+        clock.shift(18 * HOUR)
+        assert check_breach_clocks() == 1  # 48 hours
+        clock.shift(18 * HOUR)
+        assert check_breach_clocks() == 1  # 66 hours
+        for _day in range(3):  # 72 h, 96 h, 120 h: the deadline has passed
+            clock.shift(6 * HOUR)
+            assert check_breach_clocks() == 1
+            clock.shift(18 * HOUR)
+            assert check_breach_clocks() == 0
+        clock.shift(6 * HOUR)  # 144 hours, reported before the job runs
+        breach_report_to_ico(
+            actor=dpo, breach=breach, reported_on=timezone.localdate(), ico_reference="IC-1"
+        )
+        for _day in range(4):
+            clock.shift(24 * HOUR)
+            assert check_breach_clocks() == 0
+    assert list(BreachReminder.objects.values_list("milestone", flat=True)) == [
+        "24h",
+        "48h",
+        "66h",
+        "72h",
+        "96h",
+        "120h",
+    ]
+    send_pending(BreachNotification)
+    assert mailoutbox[-1].subject == (
+        "Overdue: report the data breach to the ICO, or record why it is not reportable"
+    )
+
+
+def test_reminders_go_on_after_the_deadline_until_a_decision_not_to_report(world):
+    discovered = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
+    with time_machine.travel(discovered, tick=False) as clock:
+        breach = breach_for(world, discovered_at=discovered)
+        clock.shift(100 * HOUR)
+        # A job that missed days sends the milestones it missed and one overdue reminder.
+        assert check_breach_clocks() == 4
+        clock.shift(24 * HOUR)
+        assert check_breach_clocks() == 1
+        breach_decide(
+            actor=Actor.for_user(world.users["dpo"]),
+            breach=breach,
+            decision=BreachDecision.NOT_REPORTABLE,
+            reason="Recalled unread; no risk to anyone.",
+        )
+        for _day in range(3):
+            clock.shift(24 * HOUR)
+            assert check_breach_clocks() == 0
+    assert list(BreachReminder.objects.values_list("milestone", flat=True)) == [
+        "24h",
+        "48h",
+        "66h",
+        "96h",
+        "120h",
+    ]
+
+
 def test_reminders_are_set_based(world, django_assert_num_queries):
     discovered = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=LONDON)
     with time_machine.travel(discovered + 70 * HOUR, tick=False):
         for _ in range(15):
             breach_for(world, discovered_at=discovered)
-        # Three SELECTs (one per milestone), one for the people, two INSERTs, plus the
-        # savepoint pair of the transaction.
-        with django_assert_num_queries(8):
+        # Three SELECTs (one per milestone) and one for breaches past the deadline, one for
+        # the people, two INSERTs, plus the savepoint pair of the transaction.
+        with django_assert_num_queries(9):
             assert breach_reminders_due() == 45
+    # Past the deadline: one more SELECT for the overdue reminders already sent.
+    with (
+        time_machine.travel(discovered + 100 * HOUR, tick=False),
+        django_assert_num_queries(10),
+    ):
+        assert breach_reminders_due() == 15
 
 
 def test_a_breach_discovered_before_the_clocks_go_forward_shows_its_deadline_in_bst(world):

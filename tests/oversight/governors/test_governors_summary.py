@@ -8,12 +8,20 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from core.suppression import HIDDEN
 from dataprotection.models import AccessAction, AccessEvent
 from governance.models import Coping, PulseResponse
 from schools.models import Role
 from tests.conftest import client_for
-from tests.factories import MembershipFactory, SiteFactory, UserFactory
-from tests.oversight.factories import AFTER_MARCH, month_of_data, report_for
+from tests.factories import MembershipFactory, PupilFactory, SiteFactory, UserFactory
+from tests.oversight.factories import (
+    AFTER_MARCH,
+    log_contact,
+    make_case,
+    month_of_data,
+    report_for,
+    school_days_of,
+)
 from tests.pdf import pdf_text
 
 PAGE = reverse("oversight:governors_summary")
@@ -58,9 +66,9 @@ def test_the_summary_shows_school_and_site_figures_with_no_pupil_or_class(world,
     # Spring 2026: three cases opened at the school, two at North, one at South.
     opened = [block.rows[0].values for block in (school, north, south)]
     assert opened == [
-        ["fewer than 3", "3", "fewer than 3"],
-        ["fewer than 3", "fewer than 3", "fewer than 3"],
-        ["fewer than 3", "fewer than 3", "fewer than 3"],
+        [HIDDEN, "3", HIDDEN],
+        [HIDDEN, HIDDEN, HIDDEN],
+        [HIDDEN, HIDDEN, HIDDEN],
     ]
     # Daily contacts in spring: 15 of 45 at the school; suppressed_share shows it.
     contacts = school.rows[3]
@@ -72,7 +80,7 @@ def test_the_summary_shows_school_and_site_figures_with_no_pupil_or_class(world,
     ]
     assert drawn == [("North", "Spring 2026"), ("South", "Spring 2026")]
     assert "<svg" in html
-    assert "fewer than 3" in html
+    assert HIDDEN in html
 
 
 def test_the_pdf_has_the_same_figures_and_no_pupil_and_is_audited(world, march):
@@ -86,9 +94,7 @@ def test_the_pdf_has_the_same_figures_and_no_pupil_and_is_audited(world, march):
     assert_no_pupil_or_class(text)
     assert "Remote education: governors' summary" in text
     assert "School Heathergate School" in text
-    assert "Daily contacts made, of those due fewer than 3 15 of 45 (33%)" in text.replace(
-        "not shown (fewer than 3 in all)", "fewer than 3"
-    )
+    assert f"Daily contacts made, of those due {HIDDEN} 15 of 45 (33%)" in text
     assert "CONFIDENTIAL" in text and "Page 1 of" in text
     event = AccessEvent.objects.get(action=AccessAction.EXPORT)
     assert (event.user_id, event.subject_id, event.pupil_id) == (
@@ -96,6 +102,61 @@ def test_the_pdf_has_the_same_figures_and_no_pupil_and_is_audited(world, march):
         str(world.school.pk),
         None,
     )
+
+
+def single_gaps(figures) -> list[tuple[str, str]]:
+    """(measure, term) where exactly one of the whole school and its sites is hidden: the
+    hidden one would be the whole school less the sites shown (or their sum)."""
+    gaps = []
+    for index, row in enumerate(figures.blocks[0].rows):
+        for term, _ in enumerate(figures.terms):
+            cells = [block.rows[index].values[term] for block in figures.blocks]
+            if sum(cell.startswith(HIDDEN) for cell in cells) == 1:
+                gaps.append((row.label, figures.terms[term].name))
+    return gaps
+
+
+def test_a_small_site_figure_cannot_be_worked_out_from_the_whole_school(world, march):
+    # Three more cases opened at North in the spring: North 5, South 1, the school 6.
+    for name in ("Ash", "Birch", "Cedar"):
+        pupil = PupilFactory(school_class=world.class_a, first_name=f"Kit{name}")
+        make_case(
+            pupil,
+            world.users["teacher"],
+            start=datetime.date(2026, 3, 3),
+            end=datetime.date(2026, 3, 25),
+        )
+    client = client_for(world.users["governor"])
+
+    figures = client.get(PAGE).context["figures"]
+    text = flat(pdf_text(client.get(PDF).content))
+
+    school, north, south = (block.rows[0].values[1] for block in figures.blocks)
+    # South's "fewer than 3" would be 6 - 5: North's 5 is hidden with it.
+    assert (school, north, south) == ("6", HIDDEN, HIDDEN)
+    assert single_gaps(figures) == []
+    assert f"Remote-education cases opened {HIDDEN} 6 {HIDDEN}" in text
+    assert f"Remote-education cases opened {HIDDEN} {HIDDEN} {HIDDEN}" in text
+    assert "Remote-education cases opened fewer than 3 5" not in text
+
+
+def test_a_small_share_at_one_site_hides_the_other_sites_share_too(world, march):
+    # South's daily contacts in spring become 19 of 20: its one missed contact is too few to
+    # show, and 27 of 45 at the school less North's 8 of 25 would give it away.
+    days = [11, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26]
+    for day in school_days_of(days):
+        log_contact(march["rowan"], world.users["teacher"], day)
+    client = client_for(world.users["governor"])
+
+    figures = client.get(PAGE).context["figures"]
+    text = flat(pdf_text(client.get(PDF).content))
+
+    school, north, south = (block.rows[3].values[1] for block in figures.blocks)
+    assert (school, north, south) == ("27 of 45 (60%)", f"{HIDDEN} of 25", f"{HIDDEN} of 20")
+    assert single_gaps(figures) == []
+    assert not [term for _, bars in figures.compliance_chart for term, value, _ in bars if value]
+    assert f"Daily contacts made, of those due {HIDDEN} 27 of 45 (60%)" in text
+    assert "8 of 25" not in text
 
 
 def test_security_measures_show_mfa_coverage_and_the_audit(world, march):
@@ -129,7 +190,7 @@ def test_the_staff_wellbeing_pulse_shows_suppressed_counts_for_this_term(world, 
 
     pulse = dict(response.context["pulse"])
     assert pulse["Coping well"] == "4"
-    assert pulse["Struggling"] == "fewer than 3"
+    assert pulse["Struggling"] == HIDDEN
     assert "Staff wellbeing pulse (Summer 2026)" in response.content.decode()
 
 
@@ -203,7 +264,7 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
     import datetime as dt
 
     from dataprotection.seals.services import audit_seal
-    from declarations.models import DeviceDeclaration
+    from declarations.models import DeclarationIssue, DeclarationItem, DeviceDeclaration
 
     declared = ["teacher", "class_staff", "other_teacher", "slt_class", "slt_other_site"]
     declared += ["headteacher", "dsl", "deputy_dsl_other_site", "it_staff", "dpo"]
@@ -215,13 +276,22 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
         )
         for key in declared
     )
+    # One of them could not confirm an item: IT has a task, and it is not yet compliant.
+    DeclarationIssue.objects.create(
+        declaration=DeviceDeclaration.objects.get(user=world.users["dpo"]),
+        user=world.users["dpo"],
+        item=DeclarationItem.ENCRYPTED,
+        reason="Not sure how to check",
+        raised_at=AFTER_MARCH - dt.timedelta(days=1),
+    )
     client = client_for(world.users["governor"])
 
     first = client.get(PAGE)
-    assert (
-        dict(first.context["security"])["Staff with a current device declaration"]
-        == "10 of 15 (67%)"
+    security = dict(first.context["security"])
+    assert security["Staff with a current device declaration, every item confirmed"] == (
+        "9 of 15 (60%)"
     )
+    assert security["Staff whose declaration is waiting for IT (an item not confirmed)"] == "1"
     assert first.context["seal"] == "Not sealed yet"
 
     client.get(PDF)  # an access event to seal
