@@ -15,6 +15,7 @@ from contacts.services import (
     MORE_CALLS_NEED_A_REASON,
     NOT_STAFF_FOR_THE_CHECK,
 )
+from core.forms import ModelChoiceField
 
 NOTES_MAX = 2000
 
@@ -139,7 +140,7 @@ class ContactPlanForm(forms.Form):
         error_messages={"max_length": "Keep the reason to 2000 characters (%(show_value)d now)."},
     )
 
-    wellbeing_check_by = forms.ModelChoiceField(
+    wellbeing_check_by = ModelChoiceField(
         label="Weekly wellbeing check by",
         queryset=None,
         required=False,
