@@ -15,10 +15,9 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import F, Q, QuerySet
 
-from cases.models import Case, Status
+from cases.models import STARTED_STATUSES, Case
 from schools.models import Pupil, Site
 
-AGREED_STATUSES = (Status.ACTIVE, Status.REINTEGRATING, Status.CLOSED)
 SESSIONS = ("AM", "PM")
 CSV_HEADER = ("Pupil name", "UPN", "Date", "Session", "Attendance code")
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
@@ -39,7 +38,7 @@ def remote_days(
     A single SQL statement: cases joined to their school's days on the date range each case
     covers.
     """
-    cases = Case.objects.filter(status__in=AGREED_STATUSES, pupil__in=pupils)
+    cases = Case.objects.filter(status__in=STARTED_STATUSES, pupil__in=pupils)
     if site is not None:
         cases = cases.filter(pupil__school_class__site=site)
     # One filter() call, so every condition applies to the same joined SchoolDay row.

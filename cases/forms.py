@@ -121,6 +121,16 @@ class ActivateForm(forms.Form):
     """No fields: starting a case is one button. Errors from the service show on it."""
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the proposal is withdrawn",
+        max_length=300,
+        widget=_text(2),
+        help_text="For example 'The operation was moved to the summer holidays'.",
+        error_messages={"required": "Say why the proposal is withdrawn."},
+    )
+
+
 class ProvisionForm(forms.Form):
     date = date_field(label="School day", help_text="The day the work was for.")
     sent_by_email = forms.BooleanField(
@@ -185,7 +195,22 @@ class ReviewForm(forms.Form):
     next_review_date = date_field(
         label="Next review",
         required=False,
-        help_text="Leave empty for the school's usual interval. Not needed when closing.",
+        help_text=(
+            "Needed when remote education continues or is extended. When beginning "
+            "reintegration, leave empty for the school's usual interval. Not needed when closing."
+        ),
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        max_length=2000,
+        widget=_text(2),
+        help_text="Only when closing: how the case ended.",
+    )
+    actual_return_date = date_field(
+        label="Date the pupil returned to school",
+        required=False,
+        help_text="Only when closing.",
     )
 
 

@@ -36,9 +36,14 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     REINTEGRATING = "reintegrating", "Reintegrating"
     CLOSED = "closed", "Closed"
+    # A proposal that never started: the pupil is free for a new one.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.REINTEGRATING)
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+# Cases that were agreed and ran: the pupil learned at home from the start date.
+STARTED_STATUSES = (Status.ACTIVE, Status.REINTEGRATING, Status.CLOSED)
 
 
 class AttendanceCode(models.TextChoices):
@@ -175,7 +180,7 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["pupil"],
-                condition=~Q(status="closed"),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="cases_case_one_open_case_per_pupil",
                 violation_error_message="This pupil already has an open remote-education case.",
             ),
@@ -204,7 +209,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.CLOSED
+        return self.status in OPEN_STATUSES
 
 
 class Party(models.TextChoices):

@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import (
+    ENDED_STATUSES,
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
@@ -122,7 +123,7 @@ def case_list_for(
         cases = cases.filter(status__in=OPEN_STATUSES, next_review_date__lte=today)
     if time_limit_near:
         cases = cases.filter(status__in=OPEN_STATUSES, school_days_left__lte=F("warning_days"))
-    closed_last = SqlCase(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
+    closed_last = SqlCase(When(status__in=ENDED_STATUSES, then=Value(1)), default=Value(0))
     return cases.annotate(
         open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True))
     ).order_by(closed_last, "end_date", "pupil__last_name", "pk")
@@ -282,6 +283,14 @@ class CasePage:
     @property
     def takes_provision(self) -> bool:
         return self.case.status in (Status.ACTIVE, Status.REINTEGRATING)
+
+    @property
+    def withdrawal(self) -> StatusChange | None:
+        """Who withdrew the proposal, when and why."""
+        for change in self.status_changes:
+            if change.to_status == Status.WITHDRAWN:
+                return change
+        return None
 
     @property
     def steps_to_do(self) -> list[ReintegrationStep]:

@@ -172,7 +172,10 @@ def case_propose(
 
 def _require_open(case: Case) -> None:
     if not case.is_open:
-        raise ValidationError("This case is closed. Open a new case if the pupil needs one.")
+        raise ValidationError(
+            f"This case is {case.get_status_display().lower()}. Open a new case if the pupil "
+            "needs one."
+        )
 
 
 def _not_in_future(value: datetime.date, field: str) -> None:
@@ -245,6 +248,36 @@ def case_activate(*, actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
+def case_withdraw(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Withdraw a proposal before remote education starts; the pupil is free for a new one.
+
+    The reason is kept on the status change, with who withdrew it and when.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Status.PROPOSED:
+        raise ValidationError(
+            "Remote education has started, so the proposal can no longer be withdrawn. Hold a "
+            "review to end it, or close the case."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the proposal is withdrawn."})
+    _move(case, Status.WITHDRAWN, actor.user, note=reason)
+    case.next_review_date = None
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "next_review_date", "closed_at"])
+    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Proposal withdrawn.")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=case,
+        pupil_id=case.pupil_id,
+        detail="withdrawn",
+    )
+    return case
+
+
+@transaction.atomic
 def provision_record(
     *,
     actor: Actor,
@@ -296,6 +329,41 @@ def provision_record(
     return provision
 
 
+def _return_errors(
+    case: Case, outcome: str, actual_return_date: datetime.date | None
+) -> dict[str, str]:
+    """What is missing or wrong to close ``case``, by field."""
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say how the case ended."
+    if actual_return_date is None:
+        errors["actual_return_date"] = "Give the date the pupil returned to school."
+    elif actual_return_date < case.start_date:
+        errors["actual_return_date"] = "The return cannot be before the case started."
+    elif actual_return_date > today():
+        errors["actual_return_date"] = (
+            "The return date is in the future. Close the case once the pupil is back."
+        )
+    return errors
+
+
+def _close(
+    case: Case, *, actor: Actor, outcome: str, actual_return_date: datetime.date, note: str = ""
+) -> None:
+    _move(case, Status.CLOSED, actor.user, note=note)
+    case.outcome = outcome.strip()
+    case.actual_return_date = actual_return_date
+    case.closed_at = timezone.now()
+    case.next_review_date = None
+    case.full_clean()
+    case.save()
+    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
+
+
+# Decisions after which remote education goes on, so the next review must be set.
+GOES_ON = (Decision.CONTINUE, Decision.EXTEND)
+
+
 @transaction.atomic
 def review_record(
     *,
@@ -307,8 +375,15 @@ def review_record(
     decision: str,
     new_end_date: datetime.date | None = None,
     next_review_date: datetime.date | None = None,
+    outcome: str = "",
+    actual_return_date: datetime.date | None = None,
 ) -> Review:
-    """Hold a review. Extending the time limit happens here and nowhere else."""
+    """Hold a review. Extending the time limit happens here and nowhere else.
+
+    Every decision leaves the case consistent: going on (continue, extend) needs the next
+    review's date; ending moves the case on, to reintegration (reviewed at the school's usual
+    interval unless a date is given) or closed with its outcome and return date.
+    """
     case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
     if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
         raise ValidationError("Only an active case can be reviewed.")
@@ -326,8 +401,15 @@ def review_record(
     elif new_end_date is not None:
         raise ValidationError({"new_end_date": "Only give a new time limit when extending it."})
     if decision == Decision.CLOSE:
+        errors = _return_errors(case, outcome, actual_return_date)
+        if errors:
+            raise ValidationError(errors)
         next_review_date = None
     else:
+        if next_review_date is None and decision in GOES_ON:
+            raise ValidationError(
+                {"next_review_date": "Give the date of the next review: the case goes on."}
+            )
         if next_review_date is None:
             next_review_date = _first_review(case.pupil.school, held_on)
         else:
@@ -353,8 +435,24 @@ def review_record(
         resolved.append(FlagKind.TIME_LIMIT_PASSED)
     if decision == Decision.REINTEGRATE and case.status == Status.ACTIVE:
         _move(case, Status.REINTEGRATING, actor.user, note="Decided at review")
-    case.save(update_fields=["next_review_date", "end_date", "status"])
-    flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
+    if decision == Decision.CLOSE:
+        _close(
+            case,
+            actor=actor,
+            outcome=outcome,
+            actual_return_date=actual_return_date,
+            note="Decided at review",
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            subject=case,
+            pupil_id=case.pupil_id,
+            detail="closed",
+        )
+    else:
+        case.save(update_fields=["next_review_date", "end_date", "status"])
+        flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
     access_record(
         actor=actor,
         action=AccessAction.CREATE,
@@ -450,27 +548,15 @@ def case_close(
 ) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
-    errors = {}
-    if not outcome.strip():
-        errors["outcome"] = "Say how the case ended."
-    if actual_return_date is None:
-        errors["actual_return_date"] = "Give the date the pupil returned to school."
-    elif actual_return_date < case.start_date:
-        errors["actual_return_date"] = "The return cannot be before the case started."
-    elif actual_return_date > today():
-        errors["actual_return_date"] = (
-            "The return date is in the future. Close the case once the pupil is back."
+    if case.status == Status.PROPOSED:
+        # A closed case counts as remote education given; a proposal never was.
+        raise ValidationError(
+            "Remote education has not started on this proposal: withdraw it instead."
         )
+    errors = _return_errors(case, outcome, actual_return_date)
     if errors:
         raise ValidationError(errors)
-    _move(case, Status.CLOSED, actor.user)
-    case.outcome = outcome.strip()
-    case.actual_return_date = actual_return_date
-    case.closed_at = timezone.now()
-    case.next_review_date = None
-    case.full_clean()
-    case.save()
-    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
+    _close(case, actor=actor, outcome=outcome, actual_return_date=actual_return_date)
     access_record(
         actor=actor,
         action=AccessAction.CHANGE,
