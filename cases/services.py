@@ -20,6 +20,7 @@ from cases.models import (
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
+    AttendanceCode,
     AttendanceCodeChoice,
     Basis,
     Case,
@@ -32,6 +33,7 @@ from cases.models import (
     PaperDelivery,
     Party,
     Provision,
+    Reason,
     ReintegrationPlan,
     ReintegrationStep,
     Review,
@@ -65,6 +67,15 @@ def case_settings_for(school: School) -> CaseSettings:
 def attendance_code_for(school: School, reason: str) -> str:
     chosen = AttendanceCodeChoice.objects.filter(school=school, reason=reason).first()
     return chosen.code if chosen is not None else DEFAULT_ATTENDANCE_CODES[reason]
+
+
+def closure_attendance_code(school: School, reason: str, whole_site: bool) -> str:
+    """A closure for safety is 'part of the premises closed' (Y3) for a class and 'whole site
+    unexpectedly closed' (Y4) for a site, as the 2024 regulations set them; a closure under
+    government guidance uses the school's code for that reason."""
+    if reason == Reason.NOT_SAFE_TO_OPEN:
+        return AttendanceCode.Y4 if whole_site else AttendanceCode.Y3
+    return attendance_code_for(school, reason)
 
 
 def required_parties(case: Case) -> list[str]:
@@ -622,7 +633,7 @@ def closure_open(
             "Close or review their cases first."
         )
     closure.save()
-    code = attendance_code_for(school, reason)
+    code = closure_attendance_code(school, reason, whole_site=site is not None)
     review = _first_review(school, start_date)
     cases = Case.objects.bulk_create(
         [

@@ -407,7 +407,11 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     site = form.cleaned_data["site"]
     rows = remote_days(
-        pupils=attendance_pupils_for(user), date_from=date_from, date_to=date_to, site=site
+        pupils=attendance_pupils_for(user),
+        date_from=date_from,
+        date_to=date_to,
+        today=today(),
+        site=site,
     )
     content, count = attendance_csv(rows)
     access_record(

@@ -71,7 +71,8 @@ def test_the_headteacher_closes_a_class_and_every_pupil_on_roll_gets_a_case(cale
         assert case.status == Status.ACTIVE
         assert case.start_date == datetime.date(2026, 12, 1)
         assert case.end_date == datetime.date(2026, 12, 11)
-        assert case.attendance_code == AttendanceCode.Y4
+        # A class closed for safety: part of the school premises closed.
+        assert case.attendance_code == AttendanceCode.Y3
     assert ClosureCheck.objects.filter(case__closure=closure).count() == 3
     assert StatusChange.objects.filter(case__closure=closure, to_status=Status.ACTIVE).count() == 3
     assert closure.created_by == world.users["headteacher"]
