@@ -123,6 +123,11 @@ class Closure(models.Model):
     end_date = models.DateField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Pupils already on their own case when the closure began: their case goes on, and notes
+    # the closure, rather than a second case being opened.
+    joined_cases = models.ManyToManyField(
+        "Case", blank=True, related_name="joined_closures", verbose_name="cases that joined"
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]

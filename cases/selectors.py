@@ -26,6 +26,7 @@ from cases.models import (
     Agreement,
     Case,
     CaseSettings,
+    Closure,
     Flag,
     Party,
     Provision,
@@ -241,6 +242,8 @@ class CasePage:
     flags: list[Flag]
     school_days_left: int
     days_without_provision: list[datetime.date]
+    # Closures the pupil's own case joined (the case went on through them).
+    joined_closures: list[Closure] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
 
     @property
@@ -528,6 +531,9 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
         flags=flags,
         school_days_left=school_days_left,
         days_without_provision=missing_days,
+        joined_closures=list(
+            case.joined_closures.select_related("school_class", "site").order_by("start_date")
+        ),
     )
     page.chronology = _chronology(page, _step_events(case, steps))
     return page

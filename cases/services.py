@@ -599,7 +599,9 @@ def closure_open(
     """Open a case for every pupil of a site or class in one step (policy section 3.2).
 
     The closure is the school's decision under government guidance or for safety, so its cases
-    start active; agreements can still be recorded on each case.
+    start active; agreements can still be recorded on each case. Its time limit is within the
+    school's maximum, like any case. A pupil already on their own case keeps it: the case joins
+    the closure (and notes it) instead of a second one being opened.
     """
     if reason not in CLOSURE_REASONS:
         raise ValidationError({"reason": "Choose a reason for closing a site or class."})
@@ -620,19 +622,15 @@ def closure_open(
         created_by=actor.user,
     )
     closure.full_clean()
+    _check_time_limit(school, start_date, end_date, "end_date")
     pupils = list(pupils_in(site, school_class).select_for_update())
     if not pupils:
         raise ValidationError("There are no pupils on roll there.")
-    already = Case.objects.filter(pupil__in=pupils, status__in=OPEN_STATUSES).select_related(
-        "pupil"
-    )
-    if already:
-        names = ", ".join(sorted(case.pupil.display_name for case in already))
-        raise ValidationError(
-            f"These pupils already have an open case, so nothing was opened: {names}. "
-            "Close or review their cases first."
-        )
+    joined = list(Case.objects.filter(pupil__in=pupils, status__in=OPEN_STATUSES))
+    on_own_case = {case.pupil_id for case in joined}
+    pupils = [pupil for pupil in pupils if pupil.pk not in on_own_case]
     closure.save()
+    closure.joined_cases.set(joined)
     code = closure_attendance_code(school, reason, whole_site=site is not None)
     review = _first_review(school, start_date)
     cases = Case.objects.bulk_create(
@@ -661,7 +659,7 @@ def closure_open(
         action=AccessAction.CREATE,
         actor=actor,
         subject=closure,
-        detail=f"closure: {len(cases)} cases opened",
+        detail=f"closure: {len(cases)} cases opened, {len(joined)} joined",
     )
     # One row per pupil too, so each pupil's access log shows their case being opened.
     access_record_many(
@@ -670,6 +668,13 @@ def closure_open(
         subjects=[(case, case.pupil_id) for case in cases],
         detail=f"opened by closure {closure.pk}",
     )
+    if joined:
+        access_record_many(
+            action=AccessAction.CHANGE,
+            actor=actor,
+            subjects=[(case, case.pupil_id) for case in joined],
+            detail=f"joined closure {closure.pk}",
+        )
     return closure
 
 
