@@ -83,6 +83,19 @@ class CaseProposeForm(forms.Form):
         ),
     )
 
+    health_professional_should_agree = forms.TypedChoiceField(
+        label="Should a health professional agree?",
+        required=False,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Needed for SEND or a mental health issue: whether a health professional, for "
+            "example CAMHS, should agree too. If yes, remote education starts once they have."
+        ),
+    )
+
     def __init__(self, *args, pupils, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils

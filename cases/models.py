@@ -29,6 +29,8 @@ class Reason(models.TextChoices):
 CLOSURE_REASONS = frozenset({Reason.GOVERNMENT_GUIDANCE, Reason.NOT_SAFE_TO_OPEN})
 INDIVIDUAL_REASONS = frozenset(set(Reason) - CLOSURE_REASONS)
 MEDICAL_REASONS = frozenset({Reason.INFECTIOUS_ILLNESS, Reason.OPERATION, Reason.INJURY})
+# Reasons where staff decide, and record, whether a health professional (CAMHS, say) agrees.
+HEALTH_QUESTION_REASONS = frozenset({Reason.SEND_OR_MENTAL_HEALTH})
 
 
 class Status(models.TextChoices):
@@ -169,6 +171,12 @@ class Case(models.Model):
         max_length=500,
         blank=True,
         help_text="Why a medical professional's agreement is not appropriate, if it is not.",
+    )
+    health_professional_should_agree = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="For SEND or mental health: whether a health professional (for example "
+        "CAMHS) should agree. Empty for other reasons.",
     )
     outcome = models.TextField(blank=True, max_length=2000)
     actual_return_date = models.DateField(null=True, blank=True)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import (
     CLOSURE_REASONS,
     DEFAULT_ATTENDANCE_CODES,
+    HEALTH_QUESTION_REASONS,
     INDIVIDUAL_REASONS,
     MEDICAL_REASONS,
     OPEN_STATUSES,
@@ -81,7 +82,10 @@ def closure_attendance_code(school: School, reason: str, whole_site: bool) -> st
 def required_parties(case: Case) -> list[str]:
     """Whose agreement a case needs before it can start (policy section 2)."""
     parties = [Party.SCHOOL, Party.CARERS, Party.PUPIL]
-    if case.reason in MEDICAL_REASONS and not case.medical_agreement_not_needed.strip():
+    medical = case.reason in MEDICAL_REASONS and not case.medical_agreement_not_needed.strip()
+    # For SEND or mental health, staff said at the proposal whether (say) CAMHS should agree.
+    health = case.reason in HEALTH_QUESTION_REASONS and bool(case.health_professional_should_agree)
+    if medical or health:
         parties.append(Party.MEDICAL)
     # Every pupil with an EHC plan or a social worker brings the local authority in.
     if case.pupil.has_ehc_plan or case.pupil.has_social_worker:
@@ -142,10 +146,21 @@ def case_propose(
     end_date: datetime.date,
     summary: str = "",
     medical_agreement_not_needed: str = "",
+    health_professional_should_agree: bool | None = None,
 ) -> Case:
     """Propose remote education for one pupil who cannot attend for a limited time."""
     if reason not in INDIVIDUAL_REASONS:
         raise ValidationError({"reason": "Choose one of the reasons an individual pupil can have."})
+    if reason not in HEALTH_QUESTION_REASONS:
+        health_professional_should_agree = None
+    elif health_professional_should_agree is None:
+        raise ValidationError(
+            {
+                "health_professional_should_agree": (
+                    "Say whether a health professional, for example CAMHS, should agree."
+                )
+            }
+        )
     if end_date < start_date:
         raise ValidationError({"end_date": "The time limit cannot be before the start date."})
     _check_time_limit(pupil.school, start_date, end_date, "end_date")
@@ -171,6 +186,7 @@ def case_propose(
         next_review_date=_first_review(pupil.school, start_date),
         attendance_code=attendance_code_for(pupil.school, reason),
         medical_agreement_not_needed=medical_agreement_not_needed.strip(),
+        health_professional_should_agree=health_professional_should_agree,
         proposed_on=today(),
         created_by=actor.user,
     )

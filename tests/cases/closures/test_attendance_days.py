@@ -57,16 +57,10 @@ def _individual_case(world, pupil, start: str, limit: str) -> Case:
         reason=Reason.SEND_OR_MENTAL_HEALTH,
         start_date=d(start),
         end_date=d(limit),
-        **({"health_professional_should_agree": False} if _asks_health() else {}),
+        health_professional_should_agree=False,
     )
     Case.objects.filter(pk=case.pk).update(status=Status.ACTIVE)
     return Case.objects.get(pk=case.pk)
-
-
-def _asks_health() -> bool:
-    import inspect
-
-    return "health_professional_should_agree" in inspect.signature(case_propose).parameters
 
 
 def _export(world, date_from: str, date_to: str) -> list[list[str]]:
