@@ -241,6 +241,12 @@ class ReintegrationPlanForm(forms.Form):
         widget=_text(2),
         help_text="For example a part-time timetable at first, or a quiet space.",
     )
+    why = forms.CharField(
+        label="Why the plan changes",
+        required=False,
+        max_length=300,
+        help_text="Needed when changing a plan already written. The earlier version is kept.",
+    )
 
 
 class ReintegrationStepForm(forms.Form):

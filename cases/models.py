@@ -1,6 +1,8 @@
 """Remote-education cases (policy section 2): agreed by everyone, time-limited, reviewed, and
 always aimed at bringing the pupil back into school."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -326,6 +328,47 @@ class ReintegrationStep(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ReintegrationPlanVersion(models.Model):
+    """The plan as it stood after one change (its support, flexibilities and steps), with who
+    changed it, when and why. The plan itself is the latest version; no version is edited."""
+
+    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    support = models.TextField(max_length=4000)
+    flexibilities = models.TextField(blank=True, max_length=4000)
+    # Each step as {"description", "target_date", "done_on"}, dates in ISO form.
+    steps = models.JSONField(default=list, blank=True)
+    why = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="cases_reintegration_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reintegration plan version {self.number}"
+
+    @property
+    def steps_shown(self) -> list[dict[str, object]]:
+        """The steps with real dates, for showing in UK format."""
+        day = datetime.date.fromisoformat
+        return [
+            {
+                "description": step["description"],
+                "target_date": day(step["target_date"]),
+                "done_on": day(step["done_on"]) if step["done_on"] else None,
+            }
+            for step in self.steps
+        ]
 
 
 class WorkSentBy(models.TextChoices):

@@ -31,6 +31,7 @@ from cases.models import (
     Party,
     Provision,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     Status,
@@ -242,6 +243,8 @@ class CasePage:
     flags: list[Flag]
     school_days_left: int
     days_without_provision: list[datetime.date]
+    # Every version of the reintegration plan, newest first.
+    plan_versions: list[ReintegrationPlanVersion] = field(default_factory=list)
     # Closures the pupil's own case joined (the case went on through them).
     joined_closures: list[Closure] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
@@ -531,6 +534,11 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
         flags=flags,
         school_days_left=school_days_left,
         days_without_provision=missing_days,
+        plan_versions=(
+            list(plan.versions.select_related("changed_by").order_by("-number"))
+            if plan is not None
+            else []
+        ),
         joined_closures=list(
             case.joined_closures.select_related("school_class", "site").order_by("start_date")
         ),

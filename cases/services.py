@@ -36,6 +36,7 @@ from cases.models import (
     Provision,
     Reason,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     Status,
@@ -490,6 +491,28 @@ def review_record(
     return review
 
 
+def _plan_version_write(plan: ReintegrationPlan, *, actor: Actor, why: str) -> None:
+    """Keep the plan as it now stands, with who changed it, when and why."""
+    steps = [
+        {
+            "description": step.description,
+            "target_date": step.target_date.isoformat(),
+            "done_on": step.done_on.isoformat() if step.done_on else None,
+        }
+        for step in plan.steps.order_by("target_date", "pk")
+    ]
+    latest = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ReintegrationPlanVersion.objects.create(
+        plan=plan,
+        number=latest + 1,
+        support=plan.support,
+        flexibilities=plan.flexibilities,
+        steps=steps,
+        why=why[:300],
+        changed_by=actor.user,
+    )
+
+
 @transaction.atomic
 def reintegration_plan_save(
     *,
@@ -497,18 +520,25 @@ def reintegration_plan_save(
     case: Case,
     support: str,
     flexibilities: str = "",
+    why: str = "",
 ) -> ReintegrationPlan:
+    """Write the plan, or change it: each change is a new version that keeps the old one."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
     if not support.strip():
         raise ValidationError({"support": "Say what support is in place for the return."})
-    plan, created = ReintegrationPlan.objects.update_or_create(
-        case=case,
-        defaults={
-            "support": support.strip(),
-            "flexibilities": flexibilities.strip(),
-            "updated_by": actor.user,
-        },
-    )
+    plan = ReintegrationPlan.objects.filter(case=case).first()
+    if plan is not None and not why.strip():
+        raise ValidationError({"why": "Say why the plan changes."})
+    created = plan is None
+    if created:
+        plan = ReintegrationPlan(case=case)
+    plan.support = support.strip()
+    plan.flexibilities = flexibilities.strip()
+    plan.updated_by = actor.user
+    plan.full_clean()
+    plan.save()
+    _plan_version_write(plan, actor=actor, why=why.strip() or "Plan written.")
     action = AccessAction.CREATE if created else AccessAction.CHANGE
     access_record(
         actor=actor,
@@ -528,6 +558,7 @@ def reintegration_step_add(
     description: str,
     target_date: datetime.date,
 ) -> ReintegrationStep:
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
     plan = ReintegrationPlan.objects.filter(case=case).first()
     if plan is None:
@@ -537,6 +568,7 @@ def reintegration_step_add(
     step = ReintegrationStep(plan=plan, description=description.strip(), target_date=target_date)
     step.full_clean()
     step.save()
+    _plan_version_write(plan, actor=actor, why=f"Step added: {step.description}")
     access_record(
         actor=actor,
         action=AccessAction.CREATE,
@@ -551,15 +583,17 @@ def reintegration_step_add(
 def reintegration_step_done(
     *, actor: Actor, step: ReintegrationStep, done_on: datetime.date
 ) -> ReintegrationStep:
-    _require_open(step.plan.case)
+    case = Case.objects.select_for_update().get(pk=step.plan.case_id)
+    _require_open(case)
     _not_in_future(done_on, "done_on")
     step.done_on = done_on
     step.save(update_fields=["done_on"])
+    _plan_version_write(step.plan, actor=actor, why=f"Step done: {step.description}")
     access_record(
         actor=actor,
         action=AccessAction.CHANGE,
         subject=step,
-        pupil_id=step.plan.case.pupil_id,
+        pupil_id=case.pupil_id,
         detail="step done",
     )
     return step

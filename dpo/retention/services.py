@@ -27,6 +27,7 @@ from cases.models import (
     PaperDelivery,
     Provision,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     StatusChange,
@@ -255,6 +256,9 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
             support=ANONYMISED, flexibilities=""
         ),
         "steps": ReintegrationStep.objects.filter(plan__case=case).update(description=ANONYMISED),
+        "plan versions": ReintegrationPlanVersion.objects.filter(plan__case=case).update(
+            support=ANONYMISED, flexibilities="", steps=[], why=ANONYMISED
+        ),
         "provision": Provision.objects.filter(case=case).update(feedback=""),
         "deliveries": PaperDelivery.objects.filter(case=case).update(notes=""),
         "status changes": StatusChange.objects.filter(case=case).update(note=""),

@@ -103,7 +103,10 @@ ROWS: dict[str, Rule] = {
     "cases:provision_add": _case_action(),
     "cases:review_add": _case_action(),
     "cases:reintegration_save": _case_action(
-        data=lambda world: {"plan-support": "A quiet room and a part-time timetable."},
+        data=lambda world: {
+            "plan-support": "A quiet room and a part-time timetable.",
+            "plan-why": "Agreed with the family.",
+        },
         allowed_status=302,
     ),
     "cases:reintegration_step_add": _case_action(
