@@ -2,10 +2,12 @@
 each case carries, for every session of every school day the pupil learned remotely.
 
 A pupil was on remote education on a school day when their case was agreed (active,
-reintegrating or closed; a proposed case is not yet agreed) and the day falls from the case's
-start date to its time limit, stopping the day before the pupil actually returned when the
-case is closed. The rows come from one SQL join of cases with the school's SchoolDay rows;
-nothing loops over dates in Python.
+reintegrating or closed; a proposed or withdrawn case never was) and the day falls from the
+case's start date to the day before the pupil actually returned. The time limit does not cut
+the days: a pupil still at home after it is still absent, and the time-limit flag is what asks
+for a review. A case still open runs to its time limit, or to today when that is later. The
+rows come from one SQL join of cases with the school's SchoolDay rows; nothing loops over dates
+in Python.
 """
 
 import csv
@@ -15,10 +17,9 @@ from collections.abc import Iterable, Iterator
 
 from django.db.models import F, Q, QuerySet
 
-from cases.models import Case, Status
+from cases.models import STARTED_STATUSES, Case
 from schools.models import Pupil, Site
 
-AGREED_STATUSES = (Status.ACTIVE, Status.REINTEGRATING, Status.CLOSED)
 SESSIONS = ("AM", "PM")
 CSV_HEADER = ("Pupil name", "UPN", "Date", "Session", "Attendance code")
 # Spreadsheets run a cell starting with one of these as a formula (CSV injection).
@@ -32,6 +33,7 @@ def remote_days(
     pupils: QuerySet[Pupil],
     date_from: datetime.date,
     date_to: datetime.date,
+    today: datetime.date,
     site: Site | None = None,
 ) -> QuerySet:
     """One row per pupil and school day on remote education between the dates (included).
@@ -39,7 +41,7 @@ def remote_days(
     A single SQL statement: cases joined to their school's days on the date range each case
     covers.
     """
-    cases = Case.objects.filter(status__in=AGREED_STATUSES, pupil__in=pupils)
+    cases = Case.objects.filter(status__in=STARTED_STATUSES, pupil__in=pupils)
     if site is not None:
         cases = cases.filter(pupil__school_class__site=site)
     # One filter() call, so every condition applies to the same joined SchoolDay row.
@@ -47,8 +49,9 @@ def remote_days(
         cases.filter(
             Q(**{f"{_DAY}__range": (date_from, date_to)}),
             Q(**{f"{_DAY}__gte": F("start_date")}),
-            Q(**{f"{_DAY}__lte": F("end_date")}),
-            Q(actual_return_date__isnull=True) | Q(**{f"{_DAY}__lt": F("actual_return_date")}),
+            Q(actual_return_date__isnull=False, **{f"{_DAY}__lt": F("actual_return_date")})
+            | Q(actual_return_date__isnull=True)
+            & (Q(**{f"{_DAY}__lte": F("end_date")}) | Q(**{f"{_DAY}__lte": today})),
         )
         .annotate(day=F(_DAY))
         .order_by("pupil__last_name", "pupil__first_name", "pupil_id", "day", "pk")

@@ -88,6 +88,8 @@ def _open(pupil: Pupil, reason: str, start: datetime.date, school_days_long: int
         start_date=start,
         end_date=end,
         summary=summary,
+        # The demo's SEND case is for anxiety the school is managing with the family.
+        health_professional_should_agree=False if reason == Reason.SEND_OR_MENTAL_HEALTH else None,
     )
 
 

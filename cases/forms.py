@@ -84,6 +84,19 @@ class CaseProposeForm(forms.Form):
         ),
     )
 
+    health_professional_should_agree = forms.TypedChoiceField(
+        label="Should a health professional agree?",
+        required=False,
+        choices=[("yes", "Yes"), ("no", "No")],
+        coerce=lambda answer: answer == "yes",
+        empty_value=None,
+        widget=forms.RadioSelect,
+        help_text=(
+            "Needed for SEND or a mental health issue: whether a health professional, for "
+            "example CAMHS, should agree too. If yes, remote education starts once they have."
+        ),
+    )
+
     def __init__(self, *args, pupils, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["pupil"].queryset = pupils
@@ -120,6 +133,16 @@ class AgreementForm(forms.Form):
 
 class ActivateForm(forms.Form):
     """No fields: starting a case is one button. Errors from the service show on it."""
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="Why the proposal is withdrawn",
+        max_length=300,
+        widget=_text(2),
+        help_text="For example 'The operation was moved to the summer holidays'.",
+        error_messages={"required": "Say why the proposal is withdrawn."},
+    )
 
 
 class ProvisionForm(forms.Form):
@@ -186,7 +209,22 @@ class ReviewForm(forms.Form):
     next_review_date = date_field(
         label="Next review",
         required=False,
-        help_text="Leave empty for the school's usual interval. Not needed when closing.",
+        help_text=(
+            "Needed when remote education continues or is extended. When beginning "
+            "reintegration, leave empty for the school's usual interval. Not needed when closing."
+        ),
+    )
+    outcome = forms.CharField(
+        label="Outcome",
+        required=False,
+        max_length=2000,
+        widget=_text(2),
+        help_text="Only when closing: how the case ended.",
+    )
+    actual_return_date = date_field(
+        label="Date the pupil returned to school",
+        required=False,
+        help_text="Only when closing.",
     )
 
 
@@ -203,6 +241,12 @@ class ReintegrationPlanForm(forms.Form):
         max_length=4000,
         widget=_text(2),
         help_text="For example a part-time timetable at first, or a quiet space.",
+    )
+    why = forms.CharField(
+        label="Why the plan changes",
+        required=False,
+        max_length=300,
+        help_text="Needed when changing a plan already written. The earlier version is kept.",
     )
 
 

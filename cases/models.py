@@ -1,6 +1,8 @@
 """Remote-education cases (policy section 2): agreed by everyone, time-limited, reviewed, and
 always aimed at bringing the pupil back into school."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -29,6 +31,8 @@ class Reason(models.TextChoices):
 CLOSURE_REASONS = frozenset({Reason.GOVERNMENT_GUIDANCE, Reason.NOT_SAFE_TO_OPEN})
 INDIVIDUAL_REASONS = frozenset(set(Reason) - CLOSURE_REASONS)
 MEDICAL_REASONS = frozenset({Reason.INFECTIOUS_ILLNESS, Reason.OPERATION, Reason.INJURY})
+# Reasons where staff decide, and record, whether a health professional (CAMHS, say) agrees.
+HEALTH_QUESTION_REASONS = frozenset({Reason.SEND_OR_MENTAL_HEALTH})
 
 
 class Status(models.TextChoices):
@@ -36,9 +40,14 @@ class Status(models.TextChoices):
     ACTIVE = "active", "Active"
     REINTEGRATING = "reintegrating", "Reintegrating"
     CLOSED = "closed", "Closed"
+    # A proposal that never started: the pupil is free for a new one.
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 OPEN_STATUSES = (Status.PROPOSED, Status.ACTIVE, Status.REINTEGRATING)
+ENDED_STATUSES = (Status.CLOSED, Status.WITHDRAWN)
+# Cases that were agreed and ran: the pupil learned at home from the start date.
+STARTED_STATUSES = (Status.ACTIVE, Status.REINTEGRATING, Status.CLOSED)
 
 
 class AttendanceCode(models.TextChoices):
@@ -118,6 +127,11 @@ class Closure(models.Model):
     end_date = models.DateField()
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Pupils already on their own case when the closure began: their case goes on, and notes
+    # the closure, rather than a second case being opened.
+    joined_cases = models.ManyToManyField(
+        "Case", blank=True, related_name="joined_closures", verbose_name="cases that joined"
+    )
 
     class Meta:
         ordering = ["-start_date", "-id"]
@@ -160,6 +174,12 @@ class Case(models.Model):
         blank=True,
         help_text="Why a medical professional's agreement is not appropriate, if it is not.",
     )
+    health_professional_should_agree = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text="For SEND or mental health: whether a health professional (for example "
+        "CAMHS) should agree. Empty for other reasons.",
+    )
     outcome = models.TextField(blank=True, max_length=2000)
     actual_return_date = models.DateField(null=True, blank=True)
     proposed_on = models.DateField(help_text="The school date the case was proposed.")
@@ -175,7 +195,7 @@ class Case(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["pupil"],
-                condition=~Q(status="closed"),
+                condition=Q(status__in=OPEN_STATUSES),
                 name="cases_case_one_open_case_per_pupil",
                 violation_error_message="This pupil already has an open remote-education case.",
             ),
@@ -204,7 +224,7 @@ class Case(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status != Status.CLOSED
+        return self.status in OPEN_STATUSES
 
 
 class Party(models.TextChoices):
@@ -308,6 +328,47 @@ class ReintegrationStep(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class ReintegrationPlanVersion(models.Model):
+    """The plan as it stood after one change (its support, flexibilities and steps), with who
+    changed it, when and why. The plan itself is the latest version; no version is edited."""
+
+    plan = models.ForeignKey(ReintegrationPlan, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveSmallIntegerField()
+    support = models.TextField(max_length=4000)
+    flexibilities = models.TextField(blank=True, max_length=4000)
+    # Each step as {"description", "target_date", "done_on"}, dates in ISO form.
+    steps = models.JSONField(default=list, blank=True)
+    why = models.CharField(max_length=300)
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["plan", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"], name="cases_reintegration_version_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Reintegration plan version {self.number}"
+
+    @property
+    def steps_shown(self) -> list[dict[str, object]]:
+        """The steps with real dates, for showing in UK format."""
+        day = datetime.date.fromisoformat
+        return [
+            {
+                "description": step["description"],
+                "target_date": day(step["target_date"]),
+                "done_on": day(step["done_on"]) if step["done_on"] else None,
+            }
+            for step in self.steps
+        ]
 
 
 class WorkSentBy(models.TextChoices):

@@ -20,15 +20,18 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from cases.models import (
+    ENDED_STATUSES,
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
     Case,
     CaseSettings,
+    Closure,
     Flag,
     Party,
     Provision,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     Status,
@@ -122,7 +125,7 @@ def case_list_for(
         cases = cases.filter(status__in=OPEN_STATUSES, next_review_date__lte=today)
     if time_limit_near:
         cases = cases.filter(status__in=OPEN_STATUSES, school_days_left__lte=F("warning_days"))
-    closed_last = SqlCase(When(status=Status.CLOSED, then=Value(1)), default=Value(0))
+    closed_last = SqlCase(When(status__in=ENDED_STATUSES, then=Value(1)), default=Value(0))
     return cases.annotate(
         open_flag_count=Count("flags", filter=Q(flags__resolved_at__isnull=True))
     ).order_by(closed_last, "end_date", "pupil__last_name", "pk")
@@ -240,6 +243,10 @@ class CasePage:
     flags: list[Flag]
     school_days_left: int
     days_without_provision: list[datetime.date]
+    # Every version of the reintegration plan, newest first.
+    plan_versions: list[ReintegrationPlanVersion] = field(default_factory=list)
+    # Closures the pupil's own case joined (the case went on through them).
+    joined_closures: list[Closure] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
 
     @property
@@ -282,6 +289,14 @@ class CasePage:
     @property
     def takes_provision(self) -> bool:
         return self.case.status in (Status.ACTIVE, Status.REINTEGRATING)
+
+    @property
+    def withdrawal(self) -> StatusChange | None:
+        """Who withdrew the proposal, when and why."""
+        for change in self.status_changes:
+            if change.to_status == Status.WITHDRAWN:
+                return change
+        return None
 
     @property
     def steps_to_do(self) -> list[ReintegrationStep]:
@@ -519,6 +534,14 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
         flags=flags,
         school_days_left=school_days_left,
         days_without_provision=missing_days,
+        plan_versions=(
+            list(plan.versions.select_related("changed_by").order_by("-number"))
+            if plan is not None
+            else []
+        ),
+        joined_closures=list(
+            case.joined_closures.select_related("school_class", "site").order_by("start_date")
+        ),
     )
     page.chronology = _chronology(page, _step_events(case, steps))
     return page

@@ -16,10 +16,12 @@ from django.utils import timezone
 from cases.models import (
     CLOSURE_REASONS,
     DEFAULT_ATTENDANCE_CODES,
+    HEALTH_QUESTION_REASONS,
     INDIVIDUAL_REASONS,
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
+    AttendanceCode,
     AttendanceCodeChoice,
     Basis,
     Case,
@@ -32,7 +34,9 @@ from cases.models import (
     PaperDelivery,
     Party,
     Provision,
+    Reason,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     Status,
@@ -67,10 +71,22 @@ def attendance_code_for(school: School, reason: str) -> str:
     return chosen.code if chosen is not None else DEFAULT_ATTENDANCE_CODES[reason]
 
 
+def closure_attendance_code(school: School, reason: str, whole_site: bool) -> str:
+    """A closure for safety is 'part of the premises closed' (Y3) for a class and 'whole site
+    unexpectedly closed' (Y4) for a site, as the 2024 regulations set them; a closure under
+    government guidance uses the school's code for that reason."""
+    if reason == Reason.NOT_SAFE_TO_OPEN:
+        return AttendanceCode.Y4 if whole_site else AttendanceCode.Y3
+    return attendance_code_for(school, reason)
+
+
 def required_parties(case: Case) -> list[str]:
     """Whose agreement a case needs before it can start (policy section 2)."""
     parties = [Party.SCHOOL, Party.CARERS, Party.PUPIL]
-    if case.reason in MEDICAL_REASONS and not case.medical_agreement_not_needed.strip():
+    medical = case.reason in MEDICAL_REASONS and not case.medical_agreement_not_needed.strip()
+    # For SEND or mental health, staff said at the proposal whether (say) CAMHS should agree.
+    health = case.reason in HEALTH_QUESTION_REASONS and bool(case.health_professional_should_agree)
+    if medical or health:
         parties.append(Party.MEDICAL)
     # Every pupil with an EHC plan or a social worker brings the local authority in.
     if case.pupil.has_ehc_plan or case.pupil.has_social_worker:
@@ -131,10 +147,21 @@ def case_propose(
     end_date: datetime.date,
     summary: str = "",
     medical_agreement_not_needed: str = "",
+    health_professional_should_agree: bool | None = None,
 ) -> Case:
     """Propose remote education for one pupil who cannot attend for a limited time."""
     if reason not in INDIVIDUAL_REASONS:
         raise ValidationError({"reason": "Choose one of the reasons an individual pupil can have."})
+    if reason not in HEALTH_QUESTION_REASONS:
+        health_professional_should_agree = None
+    elif health_professional_should_agree is None:
+        raise ValidationError(
+            {
+                "health_professional_should_agree": (
+                    "Say whether a health professional, for example CAMHS, should agree."
+                )
+            }
+        )
     if end_date < start_date:
         raise ValidationError({"end_date": "The time limit cannot be before the start date."})
     _check_time_limit(pupil.school, start_date, end_date, "end_date")
@@ -160,6 +187,7 @@ def case_propose(
         next_review_date=_first_review(pupil.school, start_date),
         attendance_code=attendance_code_for(pupil.school, reason),
         medical_agreement_not_needed=medical_agreement_not_needed.strip(),
+        health_professional_should_agree=health_professional_should_agree,
         proposed_on=today(),
         created_by=actor.user,
     )
@@ -172,7 +200,10 @@ def case_propose(
 
 def _require_open(case: Case) -> None:
     if not case.is_open:
-        raise ValidationError("This case is closed. Open a new case if the pupil needs one.")
+        raise ValidationError(
+            f"This case is {case.get_status_display().lower()}. Open a new case if the pupil "
+            "needs one."
+        )
 
 
 def _not_in_future(value: datetime.date, field: str) -> None:
@@ -245,6 +276,36 @@ def case_activate(*, actor: Actor, case: Case) -> Case:
 
 
 @transaction.atomic
+def case_withdraw(*, actor: Actor, case: Case, reason: str) -> Case:
+    """Withdraw a proposal before remote education starts; the pupil is free for a new one.
+
+    The reason is kept on the status change, with who withdrew it and when.
+    """
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.status != Status.PROPOSED:
+        raise ValidationError(
+            "Remote education has started, so the proposal can no longer be withdrawn. Hold a "
+            "review to end it, or close the case."
+        )
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why the proposal is withdrawn."})
+    _move(case, Status.WITHDRAWN, actor.user, note=reason)
+    case.next_review_date = None
+    case.closed_at = timezone.now()
+    case.save(update_fields=["status", "next_review_date", "closed_at"])
+    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Proposal withdrawn.")
+    access_record(
+        actor=actor,
+        action=AccessAction.CHANGE,
+        subject=case,
+        pupil_id=case.pupil_id,
+        detail="withdrawn",
+    )
+    return case
+
+
+@transaction.atomic
 def provision_record(
     *,
     actor: Actor,
@@ -296,6 +357,41 @@ def provision_record(
     return provision
 
 
+def _return_errors(
+    case: Case, outcome: str, actual_return_date: datetime.date | None
+) -> dict[str, str]:
+    """What is missing or wrong to close ``case``, by field."""
+    errors = {}
+    if not outcome.strip():
+        errors["outcome"] = "Say how the case ended."
+    if actual_return_date is None:
+        errors["actual_return_date"] = "Give the date the pupil returned to school."
+    elif actual_return_date < case.start_date:
+        errors["actual_return_date"] = "The return cannot be before the case started."
+    elif actual_return_date > today():
+        errors["actual_return_date"] = (
+            "The return date is in the future. Close the case once the pupil is back."
+        )
+    return errors
+
+
+def _close(
+    case: Case, *, actor: Actor, outcome: str, actual_return_date: datetime.date, note: str = ""
+) -> None:
+    _move(case, Status.CLOSED, actor.user, note=note)
+    case.outcome = outcome.strip()
+    case.actual_return_date = actual_return_date
+    case.closed_at = timezone.now()
+    case.next_review_date = None
+    case.full_clean()
+    case.save()
+    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
+
+
+# Decisions after which remote education goes on, so the next review must be set.
+GOES_ON = (Decision.CONTINUE, Decision.EXTEND)
+
+
 @transaction.atomic
 def review_record(
     *,
@@ -307,8 +403,15 @@ def review_record(
     decision: str,
     new_end_date: datetime.date | None = None,
     next_review_date: datetime.date | None = None,
+    outcome: str = "",
+    actual_return_date: datetime.date | None = None,
 ) -> Review:
-    """Hold a review. Extending the time limit happens here and nowhere else."""
+    """Hold a review. Extending the time limit happens here and nowhere else.
+
+    Every decision leaves the case consistent: going on (continue, extend) needs the next
+    review's date; ending moves the case on, to reintegration (reviewed at the school's usual
+    interval unless a date is given) or closed with its outcome and return date.
+    """
     case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
     if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
         raise ValidationError("Only an active case can be reviewed.")
@@ -326,8 +429,15 @@ def review_record(
     elif new_end_date is not None:
         raise ValidationError({"new_end_date": "Only give a new time limit when extending it."})
     if decision == Decision.CLOSE:
+        errors = _return_errors(case, outcome, actual_return_date)
+        if errors:
+            raise ValidationError(errors)
         next_review_date = None
     else:
+        if next_review_date is None and decision in GOES_ON:
+            raise ValidationError(
+                {"next_review_date": "Give the date of the next review: the case goes on."}
+            )
         if next_review_date is None:
             next_review_date = _first_review(case.pupil.school, held_on)
         else:
@@ -353,8 +463,24 @@ def review_record(
         resolved.append(FlagKind.TIME_LIMIT_PASSED)
     if decision == Decision.REINTEGRATE and case.status == Status.ACTIVE:
         _move(case, Status.REINTEGRATING, actor.user, note="Decided at review")
-    case.save(update_fields=["next_review_date", "end_date", "status"])
-    flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
+    if decision == Decision.CLOSE:
+        _close(
+            case,
+            actor=actor,
+            outcome=outcome,
+            actual_return_date=actual_return_date,
+            note="Decided at review",
+        )
+        access_record(
+            actor=actor,
+            action=AccessAction.CHANGE,
+            subject=case,
+            pupil_id=case.pupil_id,
+            detail="closed",
+        )
+    else:
+        case.save(update_fields=["next_review_date", "end_date", "status"])
+        flags_resolve(case=case, kinds=resolved, actor=actor, resolution="Review held.")
     access_record(
         actor=actor,
         action=AccessAction.CREATE,
@@ -365,6 +491,28 @@ def review_record(
     return review
 
 
+def _plan_version_write(plan: ReintegrationPlan, *, actor: Actor, why: str) -> None:
+    """Keep the plan as it now stands, with who changed it, when and why."""
+    steps = [
+        {
+            "description": step.description,
+            "target_date": step.target_date.isoformat(),
+            "done_on": step.done_on.isoformat() if step.done_on else None,
+        }
+        for step in plan.steps.order_by("target_date", "pk")
+    ]
+    latest = plan.versions.order_by("-number").values_list("number", flat=True).first() or 0
+    ReintegrationPlanVersion.objects.create(
+        plan=plan,
+        number=latest + 1,
+        support=plan.support,
+        flexibilities=plan.flexibilities,
+        steps=steps,
+        why=why[:300],
+        changed_by=actor.user,
+    )
+
+
 @transaction.atomic
 def reintegration_plan_save(
     *,
@@ -372,18 +520,25 @@ def reintegration_plan_save(
     case: Case,
     support: str,
     flexibilities: str = "",
+    why: str = "",
 ) -> ReintegrationPlan:
+    """Write the plan, or change it: each change is a new version that keeps the old one."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
     if not support.strip():
         raise ValidationError({"support": "Say what support is in place for the return."})
-    plan, created = ReintegrationPlan.objects.update_or_create(
-        case=case,
-        defaults={
-            "support": support.strip(),
-            "flexibilities": flexibilities.strip(),
-            "updated_by": actor.user,
-        },
-    )
+    plan = ReintegrationPlan.objects.filter(case=case).first()
+    if plan is not None and not why.strip():
+        raise ValidationError({"why": "Say why the plan changes."})
+    created = plan is None
+    if created:
+        plan = ReintegrationPlan(case=case)
+    plan.support = support.strip()
+    plan.flexibilities = flexibilities.strip()
+    plan.updated_by = actor.user
+    plan.full_clean()
+    plan.save()
+    _plan_version_write(plan, actor=actor, why=why.strip() or "Plan written.")
     action = AccessAction.CREATE if created else AccessAction.CHANGE
     access_record(
         actor=actor,
@@ -403,6 +558,7 @@ def reintegration_step_add(
     description: str,
     target_date: datetime.date,
 ) -> ReintegrationStep:
+    case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
     plan = ReintegrationPlan.objects.filter(case=case).first()
     if plan is None:
@@ -412,6 +568,7 @@ def reintegration_step_add(
     step = ReintegrationStep(plan=plan, description=description.strip(), target_date=target_date)
     step.full_clean()
     step.save()
+    _plan_version_write(plan, actor=actor, why=f"Step added: {step.description}")
     access_record(
         actor=actor,
         action=AccessAction.CREATE,
@@ -426,15 +583,17 @@ def reintegration_step_add(
 def reintegration_step_done(
     *, actor: Actor, step: ReintegrationStep, done_on: datetime.date
 ) -> ReintegrationStep:
-    _require_open(step.plan.case)
+    case = Case.objects.select_for_update().get(pk=step.plan.case_id)
+    _require_open(case)
     _not_in_future(done_on, "done_on")
     step.done_on = done_on
     step.save(update_fields=["done_on"])
+    _plan_version_write(step.plan, actor=actor, why=f"Step done: {step.description}")
     access_record(
         actor=actor,
         action=AccessAction.CHANGE,
         subject=step,
-        pupil_id=step.plan.case.pupil_id,
+        pupil_id=case.pupil_id,
         detail="step done",
     )
     return step
@@ -450,27 +609,15 @@ def case_close(
 ) -> Case:
     case = Case.objects.select_for_update().get(pk=case.pk)
     _require_open(case)
-    errors = {}
-    if not outcome.strip():
-        errors["outcome"] = "Say how the case ended."
-    if actual_return_date is None:
-        errors["actual_return_date"] = "Give the date the pupil returned to school."
-    elif actual_return_date < case.start_date:
-        errors["actual_return_date"] = "The return cannot be before the case started."
-    elif actual_return_date > today():
-        errors["actual_return_date"] = (
-            "The return date is in the future. Close the case once the pupil is back."
+    if case.status == Status.PROPOSED:
+        # A closed case counts as remote education given; a proposal never was.
+        raise ValidationError(
+            "Remote education has not started on this proposal: withdraw it instead."
         )
+    errors = _return_errors(case, outcome, actual_return_date)
     if errors:
         raise ValidationError(errors)
-    _move(case, Status.CLOSED, actor.user)
-    case.outcome = outcome.strip()
-    case.actual_return_date = actual_return_date
-    case.closed_at = timezone.now()
-    case.next_review_date = None
-    case.full_clean()
-    case.save()
-    flags_resolve(case=case, kinds=list(FlagKind), actor=actor, resolution="Case closed.")
+    _close(case, actor=actor, outcome=outcome, actual_return_date=actual_return_date)
     access_record(
         actor=actor,
         action=AccessAction.CHANGE,
@@ -502,7 +649,9 @@ def closure_open(
     """Open a case for every pupil of a site or class in one step (policy section 3.2).
 
     The closure is the school's decision under government guidance or for safety, so its cases
-    start active; agreements can still be recorded on each case.
+    start active; agreements can still be recorded on each case. Its time limit is within the
+    school's maximum, like any case. A pupil already on their own case keeps it: the case joins
+    the closure (and notes it) instead of a second one being opened.
     """
     if reason not in CLOSURE_REASONS:
         raise ValidationError({"reason": "Choose a reason for closing a site or class."})
@@ -523,20 +672,16 @@ def closure_open(
         created_by=actor.user,
     )
     closure.full_clean()
+    _check_time_limit(school, start_date, end_date, "end_date")
     pupils = list(pupils_in(site, school_class).select_for_update())
     if not pupils:
         raise ValidationError("There are no pupils on roll there.")
-    already = Case.objects.filter(pupil__in=pupils, status__in=OPEN_STATUSES).select_related(
-        "pupil"
-    )
-    if already:
-        names = ", ".join(sorted(case.pupil.display_name for case in already))
-        raise ValidationError(
-            f"These pupils already have an open case, so nothing was opened: {names}. "
-            "Close or review their cases first."
-        )
+    joined = list(Case.objects.filter(pupil__in=pupils, status__in=OPEN_STATUSES))
+    on_own_case = {case.pupil_id for case in joined}
+    pupils = [pupil for pupil in pupils if pupil.pk not in on_own_case]
     closure.save()
-    code = attendance_code_for(school, reason)
+    closure.joined_cases.set(joined)
+    code = closure_attendance_code(school, reason, whole_site=site is not None)
     review = _first_review(school, start_date)
     cases = Case.objects.bulk_create(
         [
@@ -564,7 +709,7 @@ def closure_open(
         action=AccessAction.CREATE,
         actor=actor,
         subject=closure,
-        detail=f"closure: {len(cases)} cases opened",
+        detail=f"closure: {len(cases)} cases opened, {len(joined)} joined",
     )
     # One row per pupil too, so each pupil's access log shows their case being opened.
     access_record_many(
@@ -573,6 +718,13 @@ def closure_open(
         subjects=[(case, case.pupil_id) for case in cases],
         detail=f"opened by closure {closure.pk}",
     )
+    if joined:
+        access_record_many(
+            action=AccessAction.CHANGE,
+            actor=actor,
+            subjects=[(case, case.pupil_id) for case in joined],
+            detail=f"joined closure {closure.pk}",
+        )
     return closure
 
 

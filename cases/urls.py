@@ -14,6 +14,7 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/agreements/", views.agreement_add, name="agreement_add"),
     path("<int:pk>/start/", views.case_activate, name="case_activate"),
+    path("<int:pk>/withdraw/", views.case_withdraw, name="case_withdraw"),
     path("<int:pk>/provision/", views.provision_add, name="provision_add"),
     path("<int:pk>/reviews/", views.review_add, name="review_add"),
     path("<int:pk>/reintegration/", views.reintegration_save, name="reintegration_save"),

@@ -26,8 +26,9 @@ from cases.forms import (
     ReintegrationStepForm,
     ReviewForm,
     StepDoneForm,
+    WithdrawForm,
 )
-from cases.models import Case, Party, Status
+from cases.models import Case, Decision, Party, Status
 from cases.permissions import (
     CASE_SUBJECT,
     access_case,
@@ -76,9 +77,10 @@ def _page_forms(page, can_work: bool) -> dict[str, object]:
         return {}
     day = page.today
     plan = page.plan
-    return {
+    forms = {
         "agreement_form": AgreementForm(prefix="agreement", initial={"agreed_on": day}),
         "activate_form": ActivateForm(prefix="activate"),
+        "withdraw_form": WithdrawForm(prefix="withdraw"),
         "provision_form": ProvisionForm(prefix="provision", initial={"date": day}),
         "review_form": ReviewForm(prefix="review", initial={"held_on": day}),
         "plan_form": ReintegrationPlanForm(
@@ -86,13 +88,16 @@ def _page_forms(page, can_work: bool) -> dict[str, object]:
             initial={"support": plan.support, "flexibilities": plan.flexibilities} if plan else {},
         ),
         "step_form": ReintegrationStepForm(prefix="step"),
-        "close_form": CloseForm(prefix="close", initial={"actual_return_date": day}),
     }
+    if page.case.status != Status.PROPOSED:  # a proposal is withdrawn, not closed
+        forms["close_form"] = CloseForm(prefix="close", initial={"actual_return_date": day})
+    return forms
 
 
 FORM_SECTIONS = {
     "agreement_form": "agreements",
     "activate_form": "next",
+    "withdraw_form": "next",
     "provision_form": "provision",
     "review_form": "reviews",
     "plan_form": "reintegration",
@@ -281,6 +286,20 @@ def case_activate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def case_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access_case(Actor.of(request), pk, to="act")
+    form = WithdrawForm(request.POST, prefix="withdraw")
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.case_withdraw(actor=Actor.of(request), case=case, **form.cleaned_data),
+    ):
+        messages.success(request, "Proposal withdrawn. The pupil can have a new proposal.")
+        return _back_to(case, "next")
+    return _render_case(request, case, withdraw_form=form)
+
+
+@login_required
+@require_POST
 def provision_add(request: HttpRequest, pk: int) -> HttpResponse:
     case = access_case(Actor.of(request), pk, to="act")
     form = ProvisionForm(request.POST, prefix="provision")
@@ -303,8 +322,8 @@ def review_add(request: HttpRequest, pk: int) -> HttpResponse:
         lambda: services.review_record(actor=Actor.of(request), case=case, **form.cleaned_data),
     ):
         message = "Review recorded."
-        if form.cleaned_data["decision"] == "close":
-            message += " Now record the outcome and the return date to close the case."
+        if form.cleaned_data["decision"] == Decision.CLOSE:
+            message += " The case is closed."
         messages.success(request, message)
         return _back_to(case, "reviews")
     return _render_case(request, case, review_form=form)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from cases.models import ReintegrationPlanVersion
 from contacts.models import ContactPlanVersion
 from core.outbox import OutboxStatus
 from safeguarding.models import (
@@ -62,8 +63,8 @@ class ChronologyEntry:
 
 def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
-    involvements, notifications and contact-plan decisions around them, oldest first: ten
-    queries."""
+    involvements, notifications, contact-plan decisions and reintegration-plan versions around
+    them, oldest first: a fixed number of queries.    queries."""
     concerns = list(
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "acknowledged_by", "closed_by")
@@ -173,7 +174,8 @@ def _at_start_of(day: datetime.date) -> datetime.datetime:
 
 
 def _case_entries(pupil: Pupil) -> list[ChronologyEntry]:
-    """Home visits, social-worker notices and involvements on the pupil's cases: 3 queries."""
+    """Home visits, social-worker notices, involvements and reintegration-plan versions on the
+    pupil's cases: 4 queries."""
     entries: list[ChronologyEntry] = []
     visits = HomeVisit.objects.filter(case__pupil=pupil).select_related(
         "requested_by", "outcome_recorded_by"
@@ -232,6 +234,21 @@ def _case_entries(pupil: Pupil) -> list[ChronologyEntry]:
                 involvement.notes,
                 ended,
                 involvement.recorded_by,
+            )
+        )
+    for version in ReintegrationPlanVersion.objects.filter(plan__case__pupil=pupil).select_related(
+        "changed_by"
+    ):
+        flexibilities = f"Flexibilities: {version.flexibilities}" if version.flexibilities else ""
+        entries.append(
+            ChronologyEntry(
+                version.changed_at,
+                "reintegration_plan",
+                None,
+                f"Reintegration plan, version {version.number}",
+                version.why,
+                "\n".join(part for part in (f"Support: {version.support}", flexibilities) if part),
+                version.changed_by,
             )
         )
     return entries

@@ -8,6 +8,7 @@ from django.db.models import Count, Max, Prefetch, Q, QuerySet
 
 from cases.closures.permissions import closure_cases_visible_to, provision_pupils_for
 from cases.models import (
+    OPEN_STATUSES,
     Case,
     Closure,
     ClosureCheck,
@@ -64,7 +65,7 @@ def closures_for_list(user: object) -> list[ClosureEntry]:
             "pupil__school_class__name",
             "pupil__school_class__site__name",
         )
-        .annotate(pupils=Count("id"), still_open=Count("id", filter=~Q(status=Status.CLOSED)))
+        .annotate(pupils=Count("id"), still_open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
         .order_by("pupil__school_class__site__name", "pupil__school_class__name")
     )
     for row in counts:

@@ -147,11 +147,17 @@ def closure_new(request: HttpRequest) -> HttpResponse:
 
 def _closure_opened(request: HttpRequest, closure: Closure) -> HttpResponse:
     opened = closure.cases.count()
+    joined = closure.joined_cases.count()
     place = closure.school_class or closure.site
+    also = (
+        f" {joined} pupil{'s' if joined != 1 else ''} already on their own case joined it."
+        if joined
+        else ""
+    )
     messages.success(
         request,
         f"{place} is closed from {closure.start_date:%d/%m/%Y} to {closure.end_date:%d/%m/%Y}: "
-        f"{opened} remote-education case{'s' if opened != 1 else ''} opened. Complete the "
+        f"{opened} remote-education case{'s' if opened != 1 else ''} opened.{also} Complete the "
         "class overview after the first contact with each family.",
     )
     if closure.school_class_id is not None:
@@ -407,7 +413,11 @@ def attendance_export(request: HttpRequest) -> HttpResponse:
     date_from, date_to = form.cleaned_data["date_from"], form.cleaned_data["date_to"]
     site = form.cleaned_data["site"]
     rows = remote_days(
-        pupils=attendance_pupils_for(user), date_from=date_from, date_to=date_to, site=site
+        pupils=attendance_pupils_for(user),
+        date_from=date_from,
+        date_to=date_to,
+        today=today(),
+        site=site,
     )
     content, count = attendance_csv(rows)
     access_record(

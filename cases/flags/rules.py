@@ -11,10 +11,19 @@ that did not resolve the flag, lets the tidy-up resolve it.
 import datetime
 
 from cases.flags.engine import all_of, period_rule, rule_run, rules_run, running, sql
-from cases.models import MEDICAL_REASONS, Agreement, CaseSettings, FlagKind, Party, Status
+from cases.models import (
+    HEALTH_QUESTION_REASONS,
+    MEDICAL_REASONS,
+    Agreement,
+    CaseSettings,
+    FlagKind,
+    Party,
+    Status,
+)
 from schools.sql import date_param
 
 _MEDICAL = sorted(MEDICAL_REASONS)
+_HEALTH_QUESTION = sorted(HEALTH_QUESTION_REASONS)
 
 
 def flag_overdue_reviews(today: datetime.date) -> int:
@@ -49,13 +58,16 @@ def flag_time_limits_passed(today: datetime.date) -> int:
 
 # A proposal lacking a required agreement. The parties are those of
 # cases.services.required_parties, and a test keeps the two in step: school, carers and pupil
-# always; a medical professional for a medical reason unless the case says why not; the local
+# always; a medical professional for a medical reason unless the case says why not, and for
+# SEND or mental health when staff said a health professional should agree; the local
 # authority for a pupil with an EHC plan or a social worker.
 _LACKS = "NOT EXISTS (SELECT 1 FROM {agreement} a WHERE a.case_id = c.id AND a.party = %s)"
 _AGREEMENTS_MISSING = f"""c.status = %s AND (
     {_LACKS} OR {_LACKS} OR {_LACKS}
     OR (c.reason IN ({", ".join(["%s"] * len(_MEDICAL))})
         AND TRIM(c.medical_agreement_not_needed) = '' AND {_LACKS})
+    OR (c.reason IN ({", ".join(["%s"] * len(_HEALTH_QUESTION))})
+        AND c.health_professional_should_agree = %s AND {_LACKS})
     OR ((p.has_ehc_plan = %s OR p.social_worker_name <> '') AND {_LACKS})
 )"""
 # ...once the school's grace, in its own school days after the proposal, has run out.
@@ -86,6 +98,9 @@ def flag_missing_agreements(today: datetime.date) -> int:
             Party.CARERS,
             Party.PUPIL,
             *_MEDICAL,
+            Party.MEDICAL,
+            *_HEALTH_QUESTION,
+            True,
             Party.MEDICAL,
             True,
             Party.LOCAL_AUTHORITY,

@@ -20,15 +20,16 @@ from django.db.models import Q
 from django.utils import timezone
 
 from cases.models import (
+    ENDED_STATUSES,
     Agreement,
     Case,
     Flag,
     PaperDelivery,
     Provision,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
-    Status,
     StatusChange,
 )
 from contacts.models import ContactLog
@@ -114,7 +115,7 @@ def retention_reviews_due(*, today: datetime.date | None = None) -> int:
 
     for years, due in _per_period(RetentionKind.CASE, "pupil__school_id", "closed_at__date", today):
         for pk, pupil_id, school_id, closed_at in (
-            Case.objects.filter(due, status=Status.CLOSED)
+            Case.objects.filter(due, status__in=ENDED_STATUSES)
             .exclude(pk__in=_already_queued(RetentionKind.CASE))
             .values_list("pk", "pupil_id", "pupil__school_id", "closed_at")
         ):
@@ -241,7 +242,7 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
             "The data protection officer must approve this item for anonymisation first."
         )
     case = Case.objects.select_for_update().get(pk=item.record_id)
-    if case.status != Status.CLOSED:
+    if case.status not in ENDED_STATUSES:
         raise ValidationError("This case has been reopened: it cannot be anonymised.")
     Case.objects.filter(pk=case.pk).update(
         summary="", medical_agreement_not_needed="", outcome=ANONYMISED
@@ -255,6 +256,9 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
             support=ANONYMISED, flexibilities=""
         ),
         "steps": ReintegrationStep.objects.filter(plan__case=case).update(description=ANONYMISED),
+        "plan versions": ReintegrationPlanVersion.objects.filter(plan__case=case).update(
+            support=ANONYMISED, flexibilities="", steps=[], why=ANONYMISED
+        ),
         "provision": Provision.objects.filter(case=case).update(feedback=""),
         "deliveries": PaperDelivery.objects.filter(case=case).update(notes=""),
         "status changes": StatusChange.objects.filter(case=case).update(note=""),

@@ -7,6 +7,8 @@ from django.db.models import Count, Exists, OuterRef, Q
 
 from cases.models import (
     MEDICAL_REASONS,
+    OPEN_STATUSES,
+    STARTED_STATUSES,
     Agreement,
     Case,
     CaseSettings,
@@ -41,7 +43,7 @@ def cases_by_reason(scope: Scope, start: datetime.date, end: datetime.date) -> l
         .values("reason")
         .annotate(
             opened=Count(
-                "pk", filter=Q(start_date__range=(start, end)) & ~Q(status=Status.PROPOSED)
+                "pk", filter=Q(start_date__range=(start, end), status__in=STARTED_STATUSES)
             ),
             running=Count("pk", filter=ran_during(start, end)),
             closed=Count(
@@ -123,7 +125,7 @@ def now_figures(scope: Scope, today: datetime.date) -> NowFigures:
     warning, near_until = time_limit_warning(scope.school_id, today)
     running = Q(status__in=RUNNING)
     figures = Case.objects.filter(scope.pupils("pupil")).aggregate(
-        open_cases=Count("pk", filter=~Q(status=Status.CLOSED)),
+        open_cases=Count("pk", filter=Q(status__in=OPEN_STATUSES)),
         proposed=Count("pk", filter=Q(status=Status.PROPOSED)),
         reintegrating=Count("pk", filter=Q(status=Status.REINTEGRATING)),
         agreements_missing=Count("pk", filter=agreements_missing_q()),

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
-from cases.models import Case, Flag, FlagKind, PaperDelivery, Provision, Status
+from cases.models import STARTED_STATUSES, Case, Flag, FlagKind, PaperDelivery, Provision, Status
 from contacts.models import ContactLog, wellbeing_check_done_sql
 from oversight.measures.scope import Scope, percent, period_moments
 from safeguarding.models import (
@@ -38,7 +38,7 @@ JOIN {pupil} p ON p.id = c.pupil_id
 JOIN {school_class} k ON k.id = p.school_class_id
 JOIN {school_day} d ON d.school_id = p.school_id
 WHERE p.school_id = %s{scope} AND d.date >= %s AND d.date <= %s
-    AND c.status <> %s AND d.date >= c.start_date
+    AND c.status IN (%s, %s, %s) AND d.date >= c.start_date
     AND (c.status <> %s OR d.date < c.actual_return_date)
 GROUP BY p.school_class_id, d.date
 """
@@ -54,7 +54,7 @@ JOIN {pupil} p ON p.id = c.pupil_id
 JOIN {school_class} k ON k.id = p.school_class_id
 JOIN {school_day} d ON d.school_id = p.school_id
 WHERE p.school_id = %s{scope} AND d.date IN ({anchors})
-    AND c.status <> %s AND d.date >= c.start_date
+    AND c.status IN (%s, %s, %s) AND d.date >= c.start_date
     AND (c.status <> %s OR d.date < c.actual_return_date)
 GROUP BY p.school_class_id, d.date
 """
@@ -133,7 +133,7 @@ def daily_contacts_by_class_and_day(
         *scope_params,
         _date(start),
         _date(end),
-        Status.PROPOSED,
+        *STARTED_STATUSES,
         Status.CLOSED,
     ]
     return [
@@ -174,7 +174,7 @@ def wellbeing_checks_by_class_and_week(
         scope.school_id,
         *scope_params,
         *[_date(day) for day in anchors],
-        Status.PROPOSED,
+        *STARTED_STATUSES,
         Status.CLOSED,
     ]
     return [

@@ -15,7 +15,7 @@ from allauth.mfa.models import Authenticator
 from django.db.models import Count, F, Q, QuerySet
 
 from accounts.models import User
-from cases.models import Case, Flag, FlagKind, Provision, Review, Status
+from cases.models import STARTED_STATUSES, Case, Flag, FlagKind, Provision, Review
 from core.suppression import ProtectedShares, ProtectedTable, protect_shares, protect_table
 from dataprotection.models import AccessEvent
 from dataprotection.selectors import local_midnight
@@ -97,8 +97,8 @@ def governor_figures(school_id: int, today: datetime.date) -> GovernorFigures:
             **_per_term(
                 "opened",
                 terms,
-                lambda t: (
-                    Q(start_date__range=(t.first_day, t.last_day)) & ~Q(status=Status.PROPOSED)
+                lambda t: Q(
+                    start_date__range=(t.first_day, t.last_day), status__in=STARTED_STATUSES
                 ),
             ),
             **_per_term("running", terms, lambda t: ran_during(t.first_day, t.last_day)),

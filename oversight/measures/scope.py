@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from cases.models import Status
+from cases.models import STARTED_STATUSES, Status
 from dataprotection.selectors import local_midnight
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -38,7 +38,7 @@ def period_moments(start: datetime.date, end: datetime.date) -> tuple[datetime.d
 def ran_during(start: datetime.date, end: datetime.date, prefix: str = "") -> Q:
     """Cases that ran on at least one day of the period."""
     return (
-        ~Q(**{f"{prefix}status": Status.PROPOSED})
+        Q(**{f"{prefix}status__in": STARTED_STATUSES})
         & Q(**{f"{prefix}start_date__lte": end})
         & (
             ~Q(**{f"{prefix}status": Status.CLOSED})

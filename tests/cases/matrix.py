@@ -8,6 +8,7 @@ everyone else is told it does not exist.
 import datetime
 
 from cases.models import (
+    OPEN_STATUSES,
     AttendanceCode,
     Basis,
     Case,
@@ -41,7 +42,7 @@ READS_CASES_ONLY = frozenset({"dsl", "deputy_dsl_other_site"})
 def open_case_for(world: World, pupil=None) -> Case:
     """The pupil's open case, or a new active one (a closed case makes way for a new one)."""
     pupil = pupil or world.pupil
-    case = Case.objects.filter(pupil=pupil).exclude(status=Status.CLOSED).first()
+    case = Case.objects.filter(pupil=pupil, status__in=OPEN_STATUSES).first()
     if case is None:
         start = today() - datetime.timedelta(days=7)
         case = Case.objects.create(
@@ -97,10 +98,15 @@ ROWS: dict[str, Rule] = {
     "cases:agreement_add": _case_action(),
     # The helper's case is already active, so starting it is refused at the form.
     "cases:case_activate": _case_action(),
+    # Likewise withdrawing: the helper's case has started, so it is refused at the form.
+    "cases:case_withdraw": _case_action(),
     "cases:provision_add": _case_action(),
     "cases:review_add": _case_action(),
     "cases:reintegration_save": _case_action(
-        data=lambda world: {"plan-support": "A quiet room and a part-time timetable."},
+        data=lambda world: {
+            "plan-support": "A quiet room and a part-time timetable.",
+            "plan-why": "Agreed with the family.",
+        },
         allowed_status=302,
     ),
     "cases:reintegration_step_add": _case_action(

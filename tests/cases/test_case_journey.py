@@ -489,7 +489,9 @@ def test_a_case_cannot_start_without_every_required_agreement(world, clock):
 
 def test_the_local_authority_must_agree_for_a_pupil_with_an_ehc_plan(world, clock):
     assert world.pupil.has_ehc_plan
-    case = proposed_case(world, reason=Reason.SEND_OR_MENTAL_HEALTH)
+    case = proposed_case(
+        world, reason=Reason.SEND_OR_MENTAL_HEALTH, health_professional_should_agree="no"
+    )
     client = client_for(world.users["teacher"])
     for party in (Party.SCHOOL, Party.CARERS, Party.PUPIL):
         agree(client, case, party)

@@ -45,7 +45,8 @@ READS_CLASS_A = frozenset({"dsl"})
 
 
 def world_closure(world: World):
-    """Class A closed from today, which is made a school day, once per world."""
+    """Class A closed for today, which is made a school day, once per world (a closure's time
+    limit is checked against the calendar, which holds only that day)."""
     closure = getattr(world, "class_a_closure", None)
     if closure is None:
         SchoolDay.objects.get_or_create(school=world.school, date=today())
@@ -54,7 +55,7 @@ def world_closure(world: World):
             school=world.school,
             reason=Reason.NOT_SAFE_TO_OPEN,
             start_date=today(),
-            end_date=today() + datetime.timedelta(days=14),
+            end_date=today(),
             school_class=world.class_a,
         )
         world.class_a_closure = closure

@@ -22,6 +22,8 @@ from tests.conftest import client_for
 from tests.factories import PupilFactory, SchoolClassFactory
 
 URL = reverse("cases:attendance_export")
+# When the class B closure below has just ended; its cases are not closed yet.
+CLASS_B_BACK = datetime.date(2027, 1, 22)
 HEADER = ["Pupil name", "UPN", "Date", "Session", "Attendance code"]
 
 
@@ -34,7 +36,7 @@ def school_year(world):
     """A calendar, and pupils whose remote education crosses the holidays:
 
     - Ellis Marsh (class A): class closure 21/12/2026 to 06/01/2027, over Christmas, Boxing
-      Day (observed 28/12), New Year's Day and the INSET day on 04/01/2027;
+      Day (observed 28/12), New Year's Day and the INSET day on 04/01/2027, back on 07/01;
     - Rowan Tate (South): individual case 27/08/2026 to 03/09/2026, over the summer bank
       holiday (31/08/2026), closed when they came back on 04/09/2026;
     - Jude Penrose (class B): 22/03/2027 to 09/04/2027 over Easter, but back in school on
@@ -68,6 +70,13 @@ def school_year(world):
             start_date=d("21/12/2026"),
             end_date=d("06/01/2027"),
             school_class=world.class_a,
+        )
+    with time_machine.travel(london(2027, 1, 7, 15, 0), tick=False):
+        case_close(
+            actor=Actor.for_user(head),
+            case=Case.objects.get(pupil=world.pupil),
+            outcome="Class reopened.",
+            actual_return_date=d("07/01/2027"),
         )
     with time_machine.travel(london(2027, 3, 19, 9, 0), tick=False):
         easter = case_propose(
@@ -163,7 +172,7 @@ def test_the_export_has_exactly_the_school_days_each_pupil_learned_remotely(scho
     assert not [row for row in rows if row[1] == proposed.upn]
     assert len(rows) == 2 * (9 + 5 + 6)
     marsh = next(row for row in rows if row[1] == world.pupil.upn)
-    assert marsh == ["Marsh, Ellis", world.pupil.upn, "21/12/2026", "AM", "Y4"]
+    assert marsh == ["Marsh, Ellis", world.pupil.upn, "21/12/2026", "AM", "Y3"]
     tate = next(row for row in rows if row[1] == world.south_pupil.upn)
     assert tate[4] == "I"
     # Sorted by surname, then date.
@@ -268,7 +277,14 @@ def test_the_rows_are_one_sql_statement_whatever_the_number_of_cases(school_year
     world = school_year
     pupils = Pupil.objects.filter(school=world.school)
     with CaptureQueriesContext(connection) as few:
-        list(remote_days(pupils=pupils, date_from=d("01/08/2026"), date_to=d("31/07/2027")))
+        list(
+            remote_days(
+                pupils=pupils,
+                date_from=d("01/08/2026"),
+                date_to=d("31/07/2027"),
+                today=CLASS_B_BACK,
+            )
+        )
     PupilFactory.create_batch(30, school_class=world.class_b)
     with time_machine.travel(london(2027, 1, 8, 9, 0), tick=False):
         closure_open(
@@ -280,7 +296,14 @@ def test_the_rows_are_one_sql_statement_whatever_the_number_of_cases(school_year
             school_class=world.class_b,
         )
     with CaptureQueriesContext(connection) as many:
-        rows = list(remote_days(pupils=pupils, date_from=d("01/08/2026"), date_to=d("31/07/2027")))
+        rows = list(
+            remote_days(
+                pupils=pupils,
+                date_from=d("01/08/2026"),
+                date_to=d("31/07/2027"),
+                today=CLASS_B_BACK,
+            )
+        )
     assert len(few) == len(many) == 1
     assert len(rows) == 9 + 5 + 6 + 31 * 10
 
@@ -307,9 +330,17 @@ def test_the_export_costs_the_same_queries_for_few_or_many_cases(school_year):
     assert len(few) == len(many)
 
 
-def test_a_case_closed_after_its_time_limit_stops_at_the_time_limit(school_year):
+def test_a_case_closed_after_its_time_limit_runs_to_the_day_before_the_return(school_year):
     world = school_year
-    # Jude's Easter case, had it run to 24/03 and the return been recorded late on 01/04.
+    # Jude's Easter case, had its time limit been 24/03 and the return only on 01/04: the
+    # pupil was still at home, so still absent.
     Case.objects.filter(pupil=world.other_pupil).update(end_date=d("24/03/2027"))
     rows = _rows(_export(world.users["headteacher"], "01/03/2027", "30/04/2027"))
-    assert _days(rows, world.other_pupil.upn) == ["22/03/2027", "23/03/2027", "24/03/2027"]
+    assert _days(rows, world.other_pupil.upn) == [
+        "22/03/2027",
+        "23/03/2027",
+        "24/03/2027",
+        "25/03/2027",
+        "30/03/2027",
+        "31/03/2027",
+    ]

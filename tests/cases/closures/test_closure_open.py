@@ -71,7 +71,8 @@ def test_the_headteacher_closes_a_class_and_every_pupil_on_roll_gets_a_case(cale
         assert case.status == Status.ACTIVE
         assert case.start_date == datetime.date(2026, 12, 1)
         assert case.end_date == datetime.date(2026, 12, 11)
-        assert case.attendance_code == AttendanceCode.Y4
+        # A class closed for safety: part of the school premises closed.
+        assert case.attendance_code == AttendanceCode.Y3
     assert ClosureCheck.objects.filter(case__closure=closure).count() == 3
     assert StatusChange.objects.filter(case__closure=closure, to_status=Status.ACTIVE).count() == 3
     assert closure.created_by == world.users["headteacher"]
@@ -104,11 +105,9 @@ def test_slt_for_a_site_closes_the_whole_site_and_only_that_site(calendar, now):
     assert set(closure.cases.values_list("attendance_code", flat=True)) == {AttendanceCode.Y6}
 
 
-def test_a_pupil_already_on_another_case_refuses_the_whole_closure_and_writes_nothing(
-    calendar, now
-):
+def test_a_pupil_already_on_their_own_case_joins_the_closure_and_keeps_their_case(calendar, now):
     world = calendar
-    PupilFactory.create_batch(3, school_class=world.class_a)
+    others = PupilFactory.create_batch(3, school_class=world.class_a)
     existing = case_propose(
         actor=Actor.for_user(world.users["teacher"]),
         pupil=world.pupil,
@@ -116,18 +115,39 @@ def test_a_pupil_already_on_another_case_refuses_the_whole_closure_and_writes_no
         start_date=datetime.date(2026, 11, 30),
         end_date=datetime.date(2026, 12, 4),
     )
-    events_before = AccessEvent.objects.filter(action=AccessAction.CREATE).count()
+    client = client_for(world.users["headteacher"])
 
-    response = _post(world.users["headteacher"], closing=f"class-{world.class_a.pk}")
+    response = _post(world.users["headteacher"], client, closing=f"class-{world.class_a.pk}")
 
+    assert response.status_code == 302
+    closure = Closure.objects.get()
+    assert {case.pupil_id for case in closure.cases.all()} == {p.pk for p in others}
+    assert list(closure.joined_cases.all()) == [existing]
+    existing.refresh_from_db()
+    assert existing.basis == Basis.INDIVIDUAL and existing.closure is None
+    assert existing.status == Status.PROPOSED
+    assert Case.objects.filter(pupil=world.pupil).count() == 1
+    assert AccessEvent.objects.filter(
+        action=AccessAction.CHANGE,
+        subject_type="cases.case",
+        subject_id=str(existing.pk),
+        detail=f"joined closure {closure.pk}",
+    ).exists()
+    followed = client.get(response["Location"])
+    assert "1 pupil already on their own case joined it" in followed.content.decode()
+    # The pupil's own case notes the closure.
+    page = client.get(existing.get_absolute_url()).content.decode()
+    assert "Also covered by the closure of Ash from 01/12/2026 to 11/12/2026" in page
+
+
+def test_a_closure_time_limit_beyond_the_schools_maximum_is_refused_at_the_field(calendar, now):
+    world = calendar
+    response = _post(
+        world.users["headteacher"], closing=f"class-{world.class_a.pk}", end_date="29/01/2027"
+    )
     assert response.status_code == 200
-    page = response.content.decode()
-    assert "already have an open case, so nothing was opened" in page
-    assert "Ellis Marsh" in page
-    assert list(Case.objects.all()) == [existing]
-    assert not Closure.objects.exists()
-    assert not ClosureCheck.objects.exists()
-    assert AccessEvent.objects.filter(action=AccessAction.CREATE).count() == events_before
+    assert "at most 30 school days" in response.context["form"].errors["end_date"][0]
+    assert not Closure.objects.exists() and not Case.objects.exists()
 
 
 def test_a_class_with_no_pupils_on_roll_is_refused_with_a_message(calendar, now):

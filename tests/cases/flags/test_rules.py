@@ -72,6 +72,7 @@ def propose(world, pupil, *, on_day: dt.date, start: dt.date, end: dt.date, **ex
             actor=Actor.for_user(world.users["teacher"]),
             pupil=pupil,
             reason=extra.pop("reason", Reason.SEND_OR_MENTAL_HEALTH),
+            health_professional_should_agree=extra.pop("health", False),
             start_date=start,
             end_date=end,
             **extra,
@@ -408,9 +409,14 @@ def test_the_parties_the_rule_needs_are_those_the_services_need(calendar):
         (ehc_plan, Reason.OPERATION, "The consultant is on leave", ALL_PARTIES),
         (ehc_plan, Reason.INFECTIOUS_ILLNESS, "", (Party.SCHOOL, Party.MEDICAL)),
         (ehc_plan, Reason.INFECTIOUS_ILLNESS, "", ()),
+        # SEND or mental health, where staff said a health professional (CAMHS) should agree.
+        (ehc_plan, Reason.SEND_OR_MENTAL_HEALTH, "health", ALL_PARTIES),
+        (ehc_plan, Reason.SEND_OR_MENTAL_HEALTH, "health", (*ALL_PARTIES, Party.MEDICAL)),
     ]
     cases = []
     for pupil_fields, reason, not_needed, parties in scenarios:
+        health = not_needed == "health"
+        not_needed = "" if health else not_needed
         case = propose(
             calendar,
             PupilFactory(school_class=calendar.class_a, **pupil_fields),
@@ -419,6 +425,7 @@ def test_the_parties_the_rule_needs_are_those_the_services_need(calendar):
             end=dt.date(2026, 5, 29),
             reason=reason,
             medical_agreement_not_needed=not_needed,
+            health=health,
         )
         agree(calendar, case, *parties, on_day=PROPOSED_ON)
         cases.append(case)
@@ -426,6 +433,6 @@ def test_the_parties_the_rule_needs_are_those_the_services_need(calendar):
     flag_missing_agreements(dt.date(2026, 5, 6))
 
     expected = [bool(services.missing_parties(case)) for case in cases]
-    assert expected == [True, False, False, True, False, False, True, True]
+    assert expected == [True, False, False, True, False, False, True, True, True, False]
     flagged = set(flags(FlagKind.AGREEMENTS_MISSING).values_list("case_id", flat=True))
     assert [case.pk in flagged for case in cases] == expected

@@ -28,6 +28,7 @@ def propose(world, *, end: dt.date) -> Case:
             actor=Actor.for_user(world.users["teacher"]),
             pupil=world.pupil,
             reason=Reason.SEND_OR_MENTAL_HEALTH,
+            health_professional_should_agree=False,
             start_date=SUMMER_FIRST_DAY,
             end_date=end,
         )
