@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import PurePosixPath, PureWindowsPath
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import FileSystemStorage, Storage, storages
@@ -269,6 +270,23 @@ def document_response(document: "StoredDocument") -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"
     return response
+
+
+class DocumentForm(forms.Form):
+    """What each app's attach form asks; the app adds what the document belongs to. The file
+    itself is checked by the app's service (``document_check``), so a refusal comes back at
+    this form's ``file`` field through ``attempt``."""
+
+    kind = forms.ChoiceField(label="What it is", choices=DocumentKind.choices)
+    file = forms.FileField(
+        label="File",
+        allow_empty_file=True,
+        error_messages={"required": "Choose the file to attach."},
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = max_upload_help()
 
 
 # --- The record's fields, shared by each app's documents ------------------------------------
