@@ -39,7 +39,10 @@ def stored_files() -> list[Path]:
 
 def referral_for(world, concern) -> Referral:
     return Referral.objects.create(
-        concern=concern, agency=Agency.SOCIAL_CARE, reference="MASH-2211", made_by=world.users["dsl"]
+        concern=concern,
+        agency=Agency.SOCIAL_CARE,
+        reference="MASH-2211",
+        made_by=world.users["dsl"],
     )
 
 
