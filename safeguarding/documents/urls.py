@@ -8,7 +8,5 @@ urlpatterns = [
         views.concern_document_attach_view,
         name="concern_document_attach",
     ),
-    path(
-        "documents/<int:pk>/", views.concern_document_download, name="concern_document_download"
-    ),
+    path("documents/<int:pk>/", views.concern_document_download, name="concern_document_download"),
 ]
