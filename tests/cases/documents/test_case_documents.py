@@ -250,3 +250,46 @@ def test_documents_are_never_deleted_otherwise(world):
     with pytest.raises(ProtectedError):
         case.delete()
     assert CaseDocument.objects.filter(pk=document.pk).exists() and stored_files()
+
+
+def _queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first page of a session also records the session itself
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_case_page_costs_the_same_queries_for_one_document_or_several(world):
+    case = open_case_for(world)
+    post(world, "teacher", case)
+    client = client_for(world.users["teacher"])
+    one = _queries_for(client, case.get_absolute_url())
+
+    for number in range(3):
+        post(world, "teacher", case, file=pdf(f"Letter {number}.pdf"))
+
+    assert _queries_for(client, case.get_absolute_url()) == one
+
+
+def test_no_file_chosen_is_refused_at_the_field(world):
+    case = open_case_for(world)
+    response = client_for(world.users["teacher"]).post(
+        attach_url(case), {"document-kind": DocumentKind.OTHER}
+    )
+
+    assert response.context["form"].errors["file"] == ["Choose the file to attach."]
+
+
+def test_a_record_refused_after_the_file_was_saved_leaves_no_file_behind(world):
+    from django.core.exceptions import ValidationError
+
+    from cases.documents.services import case_document_attach
+
+    case = open_case_for(world)
+    with pytest.raises(ValidationError):
+        case_document_attach(actor=actor(world, "teacher"), case=case, file=pdf(), kind="nonsense")
+
+    assert not CaseDocument.objects.exists() and not stored_files()

@@ -182,3 +182,29 @@ def test_a_case_document_appears_in_the_pupils_chronology_too(world):
     chronology = client_for(world.users["dsl"]).get(url).content.decode()
 
     assert "Consent letter.pdf" in chronology
+
+
+def _queries_for(client, url: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get(url)  # the first page of a session also records the session itself
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+def test_the_concern_page_and_chronology_cost_the_same_for_one_document_or_several(world):
+    document = _attached(world)
+    concern = document.concern
+    dsl = client_for(world.users["dsl"])
+    chronology = reverse("safeguarding:pupil_chronology", args=[world.pupil.pk])
+    page_once = _queries_for(dsl, concern.get_absolute_url())
+    chronology_once = _queries_for(dsl, chronology)
+
+    referral = referral_for(world, concern)
+    for _ in range(3):
+        post(world, "dsl", concern, referral=referral.pk)
+
+    assert _queries_for(dsl, concern.get_absolute_url()) == page_once
+    assert _queries_for(dsl, chronology) == chronology_once
