@@ -31,7 +31,8 @@ RUN DJANGO_DEBUG=false \
     DJANGO_ALLOWED_HOSTS=build.invalid \
     DJANGO_STATIC_ROOT=/app/staticfiles \
     python manage.py collectstatic --noinput \
-    && mkdir -p /var/lib/remote-learning \
+    && mkdir -p /var/lib/remote-learning/documents \
+    && chmod 700 /var/lib/remote-learning/documents \
     && chown -R remote-learning:remote-learning /app/staticfiles /var/lib/remote-learning
 
 USER remote-learning

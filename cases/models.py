@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.documents import StoredDocument
 from schools.models import Pupil, School, SchoolClass, Site
 
 
@@ -269,6 +270,25 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} agreed"
+
+
+class CaseDocument(StoredDocument):
+    """A document on a case, or on one of its agreements (a consent letter, medical advice).
+    Read by whoever reads the case; its file is deleted only when retention anonymises the
+    case."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="documents")
+    agreement = models.ForeignKey(
+        Agreement,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The agreement it belongs to, if any (for example the signed consent).",
+    )
+
+    class Meta(StoredDocument.Meta):
+        indexes = [models.Index(fields=["case", "attached_at"], name="cases_document_by_case")]
 
 
 class Decision(models.TextChoices):

@@ -25,6 +25,7 @@ from cases.models import (
     OPEN_STATUSES,
     Agreement,
     Case,
+    CaseDocument,
     CaseSettings,
     Closure,
     Flag,
@@ -224,7 +225,7 @@ class ChronologyEntry:
 
 
 KIND_ORDER = {"status": 0, "agreement": 1, "provision": 2, "review": 3, "plan": 4, "step": 5}
-KIND_ORDER |= {"flag": 6, "flag_resolved": 7}
+KIND_ORDER |= {"flag": 6, "flag_resolved": 7, "document": 8}
 
 
 @dataclass
@@ -248,6 +249,8 @@ class CasePage:
     # Closures the pupil's own case joined (the case went on through them).
     joined_closures: list[Closure] = field(default_factory=list)
     chronology: list[ChronologyEntry] = field(default_factory=list)
+    # Documents on the case and its agreements, oldest first (those retention deleted too).
+    documents: list[CaseDocument] = field(default_factory=list)
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -386,6 +389,18 @@ def _chronology(page: CasePage, step_events: dict) -> list[ChronologyEntry]:
                 title="Review held",
                 detail=detail,
                 who=_name(review.recorded_by),
+            )
+        )
+    for document in page.documents:
+        attached_to = f" ({document.agreement})" if document.agreement_id else ""
+        entries.append(
+            ChronologyEntry(
+                on=_local_date(document.attached_at),
+                at=document.attached_at,
+                kind="document",
+                title=f"Document attached: {document.get_kind_display().lower()}{attached_to}",
+                detail=document.original_name,
+                who=_name(document.attached_by),
             )
         )
     for provision in page.provisions:
@@ -541,6 +556,9 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
         ),
         joined_closures=list(
             case.joined_closures.select_related("school_class", "site").order_by("start_date")
+        ),
+        documents=list(
+            case.documents.select_related("attached_by", "agreement").order_by("attached_at", "pk")
         ),
     )
     page.chronology = _chronology(page, _step_events(case, steps))

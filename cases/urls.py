@@ -5,6 +5,7 @@ from django.urls import path
 
 from cases import views
 from cases.closures.urls import urlpatterns as closure_urls
+from cases.documents.urls import urlpatterns as document_urls
 
 app_name = "cases"
 
@@ -31,4 +32,5 @@ urlpatterns = [
     path("<int:pk>/close/", views.case_close, name="case_close"),
     path("pupil/<int:pupil_pk>/", views.pupil_cases, name="pupil_cases"),
     *closure_urls,
+    *document_urls,
 ]

@@ -431,7 +431,34 @@ STORAGES = {
             else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
         )
     },
+    # Documents attached to cases and concerns: outside the web root, with no address (no
+    # MEDIA_URL serves them); only their record's gated, audited view hands them back. A
+    # trust may keep them in S3-compatible storage instead (django-storages, see README).
+    "documents": {
+        "BACKEND": "core.documents.PrivateFileSystemStorage",
+        "OPTIONS": {
+            "location": VAR_DIR / "documents",
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
 }
+DOCUMENTS_S3_BUCKET = env_str("DOCUMENTS_S3_BUCKET")
+if DOCUMENTS_S3_BUCKET:
+    STORAGES["documents"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": DOCUMENTS_S3_BUCKET,
+            "endpoint_url": env_str("DOCUMENTS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("DOCUMENTS_S3_REGION") or None,
+            "location": env_str("DOCUMENTS_S3_PREFIX", "documents"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+# The largest document that may be attached, in megabytes.
+DOCUMENT_MAX_MB = env_int("DOCUMENT_MAX_MB", 10)
 
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "remote-learning@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from cases.models import Case
 from contacts.models import ContactLog
+from core.documents import StoredDocument
 from core.links import site_url
 from core.outbox import OutboxMessage
 from schools.models import Pupil, School
@@ -249,6 +250,25 @@ class Referral(models.Model):
 
     def __str__(self) -> str:
         return f"Referral to {self.get_agency_display()}"
+
+
+class ConcernDocument(StoredDocument):
+    """A document on a concern or one of its referrals (a referral form, visit notes): part of
+    the child-protection file, read by the DSL team and the headteacher only, and kept with it
+    (retention never deletes a child-protection file)."""
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="documents")
+    referral = models.ForeignKey(
+        Referral,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="documents",
+        help_text="The referral it belongs to, if any (for example the form that was sent).",
+    )
+
+    class Meta(StoredDocument.Meta):
+        indexes = [models.Index(fields=["concern", "attached_at"], name="sg_document_by_concern")]
 
 
 class NotificationKind(models.TextChoices):

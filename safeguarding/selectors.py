@@ -6,13 +6,14 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import ReintegrationPlanVersion
+from cases.models import CaseDocument, ReintegrationPlanVersion
 from contacts.models import ContactPlanVersion
 from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
     Addendum,
     Concern,
+    ConcernDocument,
     Decision,
     HomeVisit,
     Involvement,
@@ -39,6 +40,9 @@ def concern_for_page(pk: int) -> Concern | None:
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
             Prefetch("referrals", Referral.objects.select_related("made_by")),
+            Prefetch(
+                "documents", ConcernDocument.objects.select_related("attached_by", "referral")
+            ),
         )
         .filter(pk=pk)
         .first()
@@ -63,8 +67,8 @@ class ChronologyEntry:
 
 def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
-    involvements, notifications, contact-plan decisions and reintegration-plan versions around
-    them, oldest first: a fixed number of queries.    queries."""
+    involvements, notifications, contact-plan decisions, reintegration-plan versions and
+    documents around them, oldest first: a fixed number of queries."""
     concerns = list(
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "acknowledged_by", "closed_by")
@@ -165,6 +169,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     entries.extend(_case_entries(pupil))
     entries.extend(_notification_entries(pupil))
     entries.extend(_contact_plan_entries(pupil))
+    entries.extend(_document_entries(pupil))
     entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
     return entries
 
@@ -284,6 +289,43 @@ def _contact_plan_entries(pupil: Pupil) -> list[ChronologyEntry]:
                     if part
                 ),
                 version.decided_by,
+            )
+        )
+    return entries
+
+
+def _document_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Documents attached to the pupil's concerns and referrals and to their cases and
+    agreements, by name and who attached them (never their content): two queries."""
+    entries = []
+    for document in ConcernDocument.objects.filter(concern__pupil=pupil).select_related(
+        "attached_by", "referral"
+    ):
+        to = f"the {str(document.referral).lower()}" if document.referral_id else "the concern"
+        entries.append(
+            ChronologyEntry(
+                document.attached_at,
+                "document",
+                document.concern_id,
+                f"Document attached to {to}: {document.get_kind_display().lower()}",
+                document.original_name,
+                "",
+                document.attached_by,
+            )
+        )
+    for document in CaseDocument.objects.filter(case__pupil=pupil).select_related(
+        "attached_by", "agreement"
+    ):
+        to = f"an agreement ({document.agreement})" if document.agreement_id else "the case"
+        entries.append(
+            ChronologyEntry(
+                document.attached_at,
+                "document",
+                None,
+                f"Document attached to {to}: {document.get_kind_display().lower()}",
+                document.original_name,
+                "",
+                document.attached_by,
             )
         )
     return entries

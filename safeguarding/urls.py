@@ -2,6 +2,7 @@ from django.urls import path
 
 from safeguarding import views
 from safeguarding.dashboard.urls import urlpatterns as dashboard_urls
+from safeguarding.documents.urls import urlpatterns as document_urls
 from safeguarding.sessions.urls import urlpatterns as session_urls
 
 app_name = "safeguarding"
@@ -20,5 +21,6 @@ urlpatterns = [
     path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),
     path("pupils/<int:pupil_pk>/chronology/", views.pupil_chronology, name="pupil_chronology"),
     *dashboard_urls,
+    *document_urls,
     *session_urls,
 ]

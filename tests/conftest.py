@@ -152,3 +152,14 @@ def _empty_access_audit_before_flush(request: pytest.FixtureRequest):
         )
         AccessEvent.objects.all().delete()
         window.delete()
+
+
+@pytest.fixture(autouse=True)
+def _documents_in_a_temporary_folder(settings, tmp_path):
+    # Attached documents are written to disk: each test keeps its own, never under var/.
+    storages = dict(settings.STORAGES)
+    storages["documents"] = {
+        **storages["documents"],
+        "OPTIONS": {**storages["documents"].get("OPTIONS", {}), "location": tmp_path / "documents"},
+    }
+    settings.STORAGES = storages

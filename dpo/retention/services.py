@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cases.documents.services import case_documents_delete
 from cases.models import (
     ENDED_STATUSES,
     Agreement,
@@ -226,11 +227,14 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
       descriptions become "[anonymised]";
     - provision feedback, paper-delivery notes, status-change notes, flag resolutions emptied;
     - contact logs: wellbeing notes and what the family said emptied, EXCEPT a contact that a
-      safeguarding concern was raised from, which stays as it is, part of that concern.
+      safeguarding concern was raised from, which stays as it is, part of that concern;
+    - documents on the case and its agreements: their files are deleted once this commits,
+      their names become "[anonymised]" (the only deletion here: a file cannot be blanked).
+      Documents on safeguarding concerns are part of the child-protection file and stay.
 
     Dates, kinds, channels, outcomes and who recorded what are kept, so counts and the audit
     still add up. The pupil's own record (name, date of birth) is not touched: it belongs to
-    the school's roll and to any child-protection file. Nothing is deleted.
+    the school's roll and to any child-protection file. No row is deleted.
     """
     item = _locked(actor.user, item)
     if item.is_safeguarding:
@@ -266,6 +270,7 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
         "contacts": ContactLog.objects.filter(case=case)
         .exclude(pk__in=Concern.objects.filter(contact__isnull=False).values("contact_id"))
         .update(wellbeing_notes="", work_feedback=""),
+        "documents": case_documents_delete(case=case, name_left=ANONYMISED),
     }
     item.status = ItemStatus.ANONYMISED
     item.anonymised_by = actor.user
