@@ -626,3 +626,7 @@ class SessionAttendance(models.Model):
 
     def __str__(self) -> str:
         return f"Pupil {self.pupil_id} at session {self.session_id}"
+
+
+# Printed chronologies live beside their pages; imported here so Django registers the model.
+from safeguarding.chronology.models import ChronologyPrint, PrintStatus  # noqa: E402, F401
