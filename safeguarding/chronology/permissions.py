@@ -9,7 +9,7 @@ else is told the print does not exist (404).
 
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
-from safeguarding.chronology.models import ChronologyPrint
+from safeguarding.models import ChronologyPrint
 from schools.permissions import DSL_ROLES, SAFEGUARDING_ROLES, pupil_access
 
 PRINT_SUBJECT = ChronologyPrint._meta.label_lower

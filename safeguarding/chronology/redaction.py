@@ -89,12 +89,20 @@ class Redactor:
 
 
 def redactor_for(
-    pupil: Pupil, *, texts: Iterable[str], extra_words: Iterable[str] = ()
+    pupil: Pupil,
+    *,
+    texts: Iterable[str],
+    extra_words: Iterable[str] = (),
+    recorders: Iterable[str] = (),
 ) -> Redactor:
-    """A redactor holding the names from the school's records that appear in ``texts``, and
-    the extra words: five queries, whatever the size of the school."""
+    """A redactor holding the names from the school's records that appear in ``texts``, the
+    names of those who recorded the entries (staff, even once they have left), and the extra
+    words: five queries, whatever the size of the school."""
     texts = list(texts)
     candidates = _candidates(pupil)
+    for name in recorders:
+        if name.strip() and _key(name) not in _own_names(pupil):
+            candidates.setdefault(_key(name), (" ".join(name.split()), STAFF))
     for word in extra_words:
         if word.strip():
             candidates.setdefault(_key(word), (" ".join(word.split()), EXTRA))
@@ -143,7 +151,18 @@ def _candidates(pupil: Pupil) -> dict[str, tuple[str, str]]:
         Q(memberships__school_id=pupil.school_id, memberships__role__in=STAFF_ROLES)
     ).values_list("full_name", flat=True)
     by_priority += [(name, STAFF) for name in staff.distinct()]
-    own_names = {
+    own_names = _own_names(pupil)
+    names: dict[str, tuple[str, str]] = {}
+    for name, role in by_priority:
+        key = _key(name or "")
+        if key and key not in own_names:
+            names.setdefault(key, (" ".join(name.split()), role))
+    return names
+
+
+def _own_names(pupil: Pupil) -> set[str]:
+    """The pupil's own names, kept: the file is theirs."""
+    return {
         _key(name)
         for name in (
             f"{pupil.first_name} {pupil.last_name}",
@@ -153,9 +172,3 @@ def _candidates(pupil: Pupil) -> dict[str, tuple[str, str]]:
         )
         if name and name.strip()
     }
-    names: dict[str, tuple[str, str]] = {}
-    for name, role in by_priority:
-        key = _key(name or "")
-        if key and key not in own_names:
-            names.setdefault(key, (" ".join(name.split()), role))
-    return names

@@ -22,9 +22,10 @@ from django.utils import timezone
 from core.actor import Actor
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
-from safeguarding.chronology.models import ChronologyPrint, PrintStatus
+from dataprotection.models import AccessAction
+from dataprotection.services import access_record
 from safeguarding.chronology.redaction import Redactor, redactor_for
-from safeguarding.models import ConcernCategory
+from safeguarding.models import ChronologyPrint, ConcernCategory, PrintStatus
 from safeguarding.selectors import ChronologyEntry, chronology_for
 from schools.calendar import today as school_today
 from schools.models import Pupil
@@ -149,7 +150,9 @@ def _enqueue(print_id: int) -> None:
 
 
 @transaction.atomic
-def chronology_print_words(*, printed: ChronologyPrint, extra_words: list[str]) -> ChronologyPrint:
+def chronology_print_words(
+    *, actor: Actor, printed: ChronologyPrint, extra_words: list[str]
+) -> ChronologyPrint:
     """Add words to a sharing print's list and make its PDF again; a release given before
     is withdrawn, since it was for another list."""
     if not printed.for_sharing or not printed.is_finished:
@@ -167,6 +170,13 @@ def chronology_print_words(*, printed: ChronologyPrint, extra_words: list[str]) 
         ready_at=None,
         confirmed_by=None,
         confirmed_at=None,
+    )
+    access_record(
+        action=AccessAction.CHANGE,
+        actor=actor,
+        subject=printed,
+        pupil_id=printed.pupil_id,
+        detail=f"chronology print: {len(extra_words)} words added, revision={printed.revision + 1}",
     )
     _enqueue(printed.pk)
     printed.refresh_from_db()
@@ -190,6 +200,13 @@ def chronology_print_confirm(
     locked.confirmed_by = actor.user
     locked.confirmed_at = timezone.now()
     locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    access_record(
+        action=AccessAction.CHANGE,
+        actor=actor,
+        subject=locked,
+        pupil_id=locked.pupil_id,
+        detail=f"chronology print released for sharing, revision={locked.revision}",
+    )
     return locked
 
 
@@ -255,7 +272,13 @@ def chronology_print_context(printed: ChronologyPrint, *, now: datetime.datetime
     redactor = None
     if printed.for_sharing:
         texts = _texts(entries)
-        redactor = redactor_for(printed.pupil, texts=texts, extra_words=printed.extra_words)
+        redactor = redactor_for(
+            printed.pupil,
+            texts=texts,
+            extra_words=printed.extra_words,
+            # Who recorded an entry may have left the school's staff since: still staff.
+            recorders=[_by_name(e.by) for e in entries],
+        )
         redactions = [vars(r) for r in redactor.redactions(texts)]
     else:
         redactions = []

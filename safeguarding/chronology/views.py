@@ -15,8 +15,8 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.chronology import services
 from safeguarding.chronology.forms import ChronologyPrintForm, RedactionWordsForm, ReleaseForm
-from safeguarding.chronology.models import ChronologyPrint
 from safeguarding.chronology.permissions import access_chronology_print, can_release_print
+from safeguarding.models import ChronologyPrint
 from safeguarding.permissions import access_chronology
 from schools.calendar import today
 
@@ -140,7 +140,9 @@ def chronology_print_words(request: HttpRequest, pk: int) -> HttpResponse:
 
         def add() -> ChronologyPrint:
             return services.chronology_print_words(
-                printed=printed, extra_words=form.cleaned_data["extra_words"]
+                actor=Actor.of(request),
+                printed=printed,
+                extra_words=form.cleaned_data["extra_words"],
             )
 
         if attempt(form, add):

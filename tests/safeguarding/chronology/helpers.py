@@ -4,8 +4,7 @@ import datetime
 
 from django.utils import timezone
 
-from safeguarding.chronology.models import ChronologyPrint, PrintStatus
-from safeguarding.models import Concern, Urgency
+from safeguarding.models import ChronologyPrint, Concern, PrintStatus, Urgency
 from safeguarding.services import concern_categories_ensure
 from tests.world import World
 

@@ -12,9 +12,8 @@ from django.urls import reverse
 
 from dataprotection.models import AccessAction, AccessEvent
 from remote_learning.celery import app as celery_app
-from safeguarding.chronology.models import ChronologyPrint, PrintStatus
 from safeguarding.chronology.permissions import access_chronology_print
-from safeguarding.models import Addendum
+from safeguarding.models import Addendum, ChronologyPrint, PrintStatus
 from tests.conftest import client_for
 from tests.gate_checks import actor, refused
 from tests.pdf import pdf_text
