@@ -265,6 +265,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "dataprotection.tasks.verify_audit_chain",
         "schedule": crontab(hour=3, minute=30),
     },
+    # Printed safeguarding chronologies: delete expired ones, send again any whose task was lost.
+    "safeguarding-chronology-prints-sweep": {
+        "task": "safeguarding.sweep_chronology_prints",
+        "schedule": crontab(minute="*/10"),
+    },
     # Oversight reports: delete expired ones, send again any whose task was lost.
     "oversight-reports-sweep": {
         "task": "oversight.tasks.oversight_reports_sweep_task",
@@ -485,6 +490,8 @@ else:
 # SLT oversight reports (PDFs with pupil data) are deleted this many days after they are asked
 # for; the sweep in CELERY_BEAT_SCHEDULE deletes them.
 OVERSIGHT_REPORT_RETENTION_DAYS = env_int("OVERSIGHT_REPORT_RETENTION_DAYS", 30)
+# Printed safeguarding chronologies: kept long enough to print for a meeting, then deleted.
+CHRONOLOGY_PRINT_RETENTION_DAYS = env_int("CHRONOLOGY_PRINT_RETENTION_DAYS", 7)
 
 # --- Logging --------------------------------------------------------------------------------
 # Log lines carry the request id, never personal data: no emails, names or query strings.

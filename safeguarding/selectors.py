@@ -1,13 +1,13 @@
 """Reads shaped for the concern pages: a fixed number of queries whatever the number of rows."""
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import CaseDocument, ReintegrationPlanVersion
-from contacts.models import ContactPlanVersion
+from cases.models import Agreement, CaseDocument, ReintegrationPlanVersion, Review, StatusChange
+from contacts.models import ContactLog, ContactPlanVersion
 from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
@@ -63,12 +63,16 @@ class ChronologyEntry:
     detail: str
     by: object
     visit_id: int | None = None
+    # The concern's category, for choosing what a printed chronology covers; filled in by
+    # chronology_for for every entry that belongs to a concern.
+    category_id: int | None = None
 
 
 def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
-    involvements, notifications, contact-plan decisions, reintegration-plan versions and
-    documents around them, oldest first: a fixed number of queries."""
+    involvements, notifications, contacts, case events (status changes, agreements, reviews),
+    contact-plan decisions, reintegration-plan versions and documents around them, oldest
+    first: a fixed number of queries."""
     concerns = list(
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "acknowledged_by", "closed_by")
@@ -170,6 +174,15 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
     entries.extend(_notification_entries(pupil))
     entries.extend(_contact_plan_entries(pupil))
     entries.extend(_document_entries(pupil))
+    entries.extend(_contact_entries(pupil))
+    entries.extend(_case_event_entries(pupil))
+    categories = {concern.pk: concern.category_id for concern in concerns}
+    entries = [
+        replace(entry, category_id=categories.get(entry.concern_id))
+        if entry.concern_id and entry.category_id is None
+        else entry
+        for entry in entries
+    ]
     entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
     return entries
 
@@ -254,6 +267,86 @@ def _case_entries(pupil: Pupil) -> list[ChronologyEntry]:
                 version.why,
                 "\n".join(part for part in (f"Support: {version.support}", flexibilities) if part),
                 version.changed_by,
+            )
+        )
+    return entries
+
+
+def _contact_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Every contact logged on the pupil's cases, with why it was logged late: one query."""
+    contacts = ContactLog.objects.filter(case__pupil=pupil).select_related("staff")
+    entries = []
+    for contact in contacts:
+        well = {True: "Pupil well and able to work", False: "Pupil not well or not able to work"}
+        detail = [well.get(contact.pupil_well, "")]
+        if contact.late_reason:
+            detail.append(f"Logged late: {contact.late_reason}")
+        text = [contact.wellbeing_notes]
+        if contact.work_feedback:
+            text.append(f"About the work: {contact.work_feedback}")
+        entries.append(
+            ChronologyEntry(
+                contact.contacted_at,
+                "contact",
+                None,
+                f"{contact.get_kind_display()} by {contact.get_channel_display()}: "
+                f"{contact.get_outcome_display()}",
+                "\n".join(part for part in text if part),
+                "\n".join(part for part in detail if part),
+                contact.staff,
+            )
+        )
+    return entries
+
+
+def _case_event_entries(pupil: Pupil) -> list[ChronologyEntry]:
+    """Status changes, agreements and reviews of the pupil's cases: three queries."""
+    entries = []
+    for change in StatusChange.objects.filter(case__pupil=pupil).select_related("changed_by"):
+        before = f"{change.get_from_status_display()} → " if change.from_status else ""
+        entries.append(
+            ChronologyEntry(
+                change.changed_at,
+                "case_status",
+                None,
+                f"Case status: {before}{change.get_to_status_display()}",
+                change.note,
+                "",
+                change.changed_by,
+            )
+        )
+    for agreement in Agreement.objects.filter(case__pupil=pupil).select_related("recorded_by"):
+        entries.append(
+            ChronologyEntry(
+                _at_start_of(agreement.agreed_on),
+                "agreement",
+                None,
+                f"Agreement: {agreement.get_party_display()} ({agreement.get_method_display()})",
+                "\n".join(
+                    part for part in (f"Agreed by {agreement.agreed_by}", agreement.notes) if part
+                ),
+                "",
+                agreement.recorded_by,
+            )
+        )
+    for review in Review.objects.filter(case__pupil=pupil).select_related("recorded_by"):
+        next_review = (
+            f"Next review {review.next_review_date:%d/%m/%Y}" if review.next_review_date else ""
+        )
+        new_end = f"New time limit {review.new_end_date:%d/%m/%Y}" if review.new_end_date else ""
+        entries.append(
+            ChronologyEntry(
+                _at_start_of(review.held_on),
+                "review",
+                None,
+                f"Review: {review.get_decision_display()}",
+                review.progress,
+                "\n".join(
+                    part
+                    for part in (f"Attended by {review.attendees}", new_end, next_review)
+                    if part
+                ),
+                review.recorded_by,
             )
         )
     return entries

@@ -4,6 +4,7 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 from celery import shared_task
 
 from core.actor import Actor
+from safeguarding.chronology.services import chronology_print_render, chronology_prints_sweep
 from safeguarding.rules import flag_overdue_actions, flag_social_worker_not_informed
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
@@ -37,3 +38,15 @@ def check_overdue_actions() -> int:
     in Europe/London, and tell who is to do them and the site's DSL team. Safe to run again:
     one flag per action, one email per person and flag."""
     return flag_overdue_actions(today())
+
+
+@shared_task(name="safeguarding.render_chronology_print")
+def render_chronology_print(print_id: int) -> None:
+    """Draw one printed chronology. Safe to deliver twice: a print already taken is left alone."""
+    chronology_print_render(print_id=print_id)
+
+
+@shared_task(name="safeguarding.sweep_chronology_prints")
+def sweep_chronology_prints() -> dict[str, int]:
+    """Delete expired printed chronologies and catch up on prints whose task was lost."""
+    return chronology_prints_sweep()

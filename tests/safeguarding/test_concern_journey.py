@@ -194,7 +194,16 @@ def test_the_whole_journey_from_a_contact_to_a_closed_concern(
     chronology = dsl.get(chronology_url(world.pupil))
     assert chronology.status_code == 200
     kinds = [entry.kind for entry in chronology.context["entries"] if entry.kind != "notification"]
-    assert kinds == ["concern", "acknowledged", "action", "decision", "addendum", "closed"]
+    # The contact the concern came from is in the chronology too, before it.
+    assert kinds == [
+        "contact",
+        "concern",
+        "acknowledged",
+        "action",
+        "decision",
+        "addendum",
+        "closed",
+    ]
     notified = [e for e in chronology.context["entries"] if e.kind == "notification"]
     assert len(notified) == 2  # the site's DSL and deputy, told of the immediate concern
     body = chronology.content.decode()
