@@ -4,7 +4,11 @@ a service and are idempotent: running one twice sends or creates nothing new."""
 from celery import shared_task
 
 from core.actor import Actor
-from safeguarding.rules import flag_overdue_actions, flag_social_worker_not_informed
+from safeguarding.rules import (
+    flag_overdue_actions,
+    flag_overdue_referrals,
+    flag_social_worker_not_informed,
+)
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
 from schools.calendar import today
@@ -37,3 +41,11 @@ def check_overdue_actions() -> int:
     in Europe/London, and tell who is to do them and the site's DSL team. Safe to run again:
     one flag per action, one email per person and flag."""
     return flag_overdue_actions(today())
+
+
+@shared_task(name="safeguarding.check_overdue_referrals")
+def check_overdue_referrals() -> int:
+    """Before school: flag referrals with no response past the date one was awaited by, for
+    today in Europe/London, and tell the site's DSL team. Safe to run again: one flag per
+    referral and due date, one email per person and flag."""
+    return flag_overdue_referrals(today())
