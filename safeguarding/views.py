@@ -83,9 +83,9 @@ def _referral_rows(concern: Concern, bound: dict[str, Form]) -> list[dict[str, o
                 "chases": list(referral.chases.all()),
                 "response_form": bound.pop(response_prefix, None)
                 or ReferralResponseForm(prefix=response_prefix, responses=responses),
-                "chase_form": None
-                if responses
-                else bound.pop(chase_prefix, None) or ReferralChaseForm(prefix=chase_prefix),
+                # A refused chase is shown with its message even once a response is in.
+                "chase_form": bound.pop(chase_prefix, None)
+                or (None if responses else ReferralChaseForm(prefix=chase_prefix)),
             }
         )
     return rows

@@ -301,3 +301,21 @@ def test_the_gates_refuse_the_reporter_with_403_and_others_with_404_audited(worl
     refused(404, access_referral, actor(world, "deputy_dsl_other_site"), referral.pk)
     refused(404, access_referral, actor(world, "dsl"), referral.pk + 1000)
     assert access_referral(actor(world, "headteacher"), referral.pk) == referral
+
+
+def test_a_chase_posted_after_the_response_is_answered_on_the_page_and_not_written(world):
+    referral = refer(world)
+    respond(world, referral)
+    prefix = f"chase{referral.pk}"
+    page = client_for(world.users["dsl"]).post(
+        reverse("safeguarding:referral_chase_add", args=[referral.pk]),
+        {
+            f"{prefix}-chased_on": "2026-12-04",
+            f"{prefix}-how": "phone",
+            f"{prefix}-spoke_to": "Duty desk",
+            f"{prefix}-what_was_said": "Anything yet?",
+        },
+    )
+    assert page.status_code == 200
+    assert services.AWAITING_NONE in page.content.decode()
+    assert not ReferralChase.objects.exists()
