@@ -102,13 +102,16 @@ class Dashboard:
 
 def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
     """Ten statements (plus the person's memberships): counts, then capped lists."""
-    concerns = concerns_visible_to(user).exclude(status=ConcernStatus.CLOSED)
+    # Concerns in view, closed ones included (a closed concern's referral may still await a
+    # response); the open ones are the dashboard's concerns.
+    in_view = concerns_visible_to(user)
     cases = dashboard_cases(user)
     if site_id is not None:
-        concerns = concerns.filter(pupil__school_class__site_id=site_id)
+        in_view = in_view.filter(pupil__school_class__site_id=site_id)
         cases = cases.filter(pupil__school_class__site_id=site_id)
     if urgency:
-        concerns = concerns.filter(urgency=urgency)
+        in_view = in_view.filter(urgency=urgency)
+    concerns = in_view.exclude(status=ConcernStatus.CLOSED)
 
     counts = concerns.aggregate(
         total=Count("pk"),
@@ -164,11 +167,6 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
 
     # Referrals awaiting a response past their date (their flags, raised by the daily rule),
     # on any concern in view, closed ones too: closing a concern does not answer a referral.
-    in_view = concerns_visible_to(user)
-    if site_id is not None:
-        in_view = in_view.filter(pupil__school_class__site_id=site_id)
-    if urgency:
-        in_view = in_view.filter(urgency=urgency)
     awaiting = ReferralFlag.objects.filter(resolved_at__isnull=True, referral__concern__in=in_view)
     awaiting_count = awaiting.count()
     awaiting_list = list(

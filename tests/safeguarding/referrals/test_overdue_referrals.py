@@ -187,3 +187,17 @@ def test_the_check_runs_every_morning_for_today_in_london(world):
     assert entry["task"] == "safeguarding.check_overdue_referrals"
     with time_machine.travel(datetime.datetime(2026, 12, 8, 0, 30, tzinfo=datetime.UTC)):
         assert check_overdue_referrals() == 1
+
+
+def test_a_closed_concerns_referral_still_awaiting_a_response_stays_flagged_and_listed(world):
+    referral = refer(world)
+    services.concern_close(
+        actor=Actor.for_user(world.users["dsl"]),
+        concern=referral.concern,
+        outcome="Referred to children's social care",
+        reason="Their decision is awaited.",
+    )
+    assert flag_overdue_referrals(TUESDAY) == 1
+    with time_machine.travel(at_noon(TUESDAY), tick=False):
+        board = client_for(world.users["dsl"]).get(reverse("safeguarding:dashboard"))
+    assert [f.referral_id for f in board.context["board"].overdue_referrals] == [referral.pk]
