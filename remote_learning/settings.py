@@ -244,6 +244,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.check_overdue_actions",
         "schedule": crontab(hour=7, minute=35),
     },
+    # Referrals with no response from the agency past the date one was awaited by (working
+    # days): flagged to the site's DSL team, before school.
+    "safeguarding-check-overdue-referrals": {
+        "task": "safeguarding.check_overdue_referrals",
+        "schedule": crontab(hour=7, minute=37),
+    },
     # The school calendar (issue: honest limits): a notice for the headteacher and
     # administrators when fewer than six school weeks remain, before school, Europe/London.
     "schools-check-calendar": {

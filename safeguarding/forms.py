@@ -3,7 +3,7 @@
 from django import forms
 
 from core.forms import ModelChoiceField
-from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, Urgency
+from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, InformedHow, Urgency
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
@@ -81,10 +81,89 @@ class DecisionForm(forms.Form):
     reason = _text("The reason")
 
 
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
 class ReferralForm(forms.Form):
     agency = forms.ChoiceField(choices=[("", "Choose the agency"), *Agency.choices])
-    reference = forms.CharField(label="Their reference", required=False, max_length=100)
+    referred_on = _date(
+        "Date of the referral",
+        required=False,
+        help_text="Leave blank for today. The response expected from the agency is counted "
+        "in working days from this date, as set on the school's safeguarding settings.",
+    )
+    reference = forms.CharField(
+        label="Their reference",
+        required=False,
+        max_length=100,
+        help_text="The agency's reference for the referral, if they gave one.",
+    )
     notes = _text("Notes", required=False, rows=3)
+
+
+class ReferralResponseForm(forms.Form):
+    responded_on = _date("Date of the response")
+    responded_by = forms.CharField(
+        label="Who responded",
+        max_length=200,
+        strip=False,
+        help_text="Their name and role, for example: duty social worker, MASH.",
+    )
+    what_they_said = _text("What they said", rows=3)
+    outcome = forms.CharField(
+        label="Outcome",
+        max_length=300,
+        strip=False,
+        help_text="For example: assessment under section 17, section 47 enquiry, stepped "
+        "down to early help, no further action.",
+    )
+    corrects = forms.TypedChoiceField(
+        label="This corrects",
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text="Leave as it is for a new response. A correction is kept as a new entry; "
+        "the response it corrects stays on the record.",
+    )
+
+    def __init__(self, *args, responses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.responses = {response.pk: response for response in responses}
+        self.fields["corrects"].choices = [
+            ("", "Nothing: this is a new response"),
+            *(
+                (pk, f"The response of {response.responded_on:%d/%m/%Y}: {response.outcome}")
+                for pk, response in self.responses.items()
+            ),
+        ]
+        if not self.responses:
+            del self.fields["corrects"]
+
+    def clean_corrects(self):
+        pk = self.cleaned_data.get("corrects")
+        return self.responses.get(pk) if pk is not None else None
+
+
+class ReferralChaseForm(forms.Form):
+    chased_on = _date("Date of the chase")
+    how = forms.ChoiceField(label="How", choices=[("", "Choose how"), *InformedHow.choices])
+    spoke_to = forms.CharField(
+        label="Who was contacted",
+        max_length=200,
+        strip=False,
+        help_text="The person or team at the agency, for example: MASH duty desk.",
+    )
+    what_was_said = _text("What was said", rows=3)
 
 
 class AddendumForm(forms.Form):

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from cases.models import Case
 from contacts.models import ContactLog
@@ -226,20 +227,54 @@ class Decision(models.Model):
         return f"Decision on concern {self.concern_id}"
 
 
+class InformedHow(models.TextChoices):
+    PHONE = "phone", "Telephone"
+    EMAIL = "email", "Email"
+    MEETING = "meeting", "Meeting"
+    LETTER = "letter", "Letter"
+
+
 class Agency(models.TextChoices):
     SOCIAL_CARE = "social_care", "Children's social care"
     EARLY_HELP = "early_help", "Early help"
     POLICE = "police", "Police"
+    CAMHS = "camhs", "CAMHS (children's mental health services)"
+    LADO = "lado", "The LADO (allegations about adults)"
     HEALTH = "health", "Health"
     LOCAL_AUTHORITY = "la", "The local authority"
     OTHER = "other", "Other"
 
 
+# The SafeguardingSettings field holding each agency's expected response, in working days.
+RESPONSE_SETTING = {
+    Agency.SOCIAL_CARE: "referral_social_care_working_days",
+    Agency.EARLY_HELP: "referral_early_help_working_days",
+    Agency.POLICE: "referral_police_working_days",
+    Agency.CAMHS: "referral_camhs_working_days",
+    Agency.LADO: "referral_lado_working_days",
+    Agency.HEALTH: "referral_other_working_days",
+    Agency.LOCAL_AUTHORITY: "referral_other_working_days",
+    Agency.OTHER: "referral_other_working_days",
+}
+
+
 class Referral(models.Model):
+    """A referral to an agency and the response expected from it.
+
+    ``response_due_on`` is what was expected when the referral was made (its date plus the
+    school's working days for that agency, fixed then); ``due_on`` is when a response is next
+    awaited, moved on by each chase. Referrals recorded before response times were kept have
+    neither, and are never overdue.
+    """
+
     concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="referrals")
     agency = models.CharField(max_length=12, choices=Agency.choices)
+    referred_on = models.DateField("date of the referral", default=timezone.localdate)
     reference = models.CharField(max_length=100, blank=True)
     notes = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    expected_within_working_days = models.PositiveSmallIntegerField(null=True, blank=True)
+    response_due_on = models.DateField(null=True, blank=True)
+    due_on = models.DateField(null=True, blank=True)
     made_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -247,6 +282,7 @@ class Referral(models.Model):
 
     class Meta:
         ordering = ["concern", "made_at", "id"]
+        indexes = [models.Index(fields=["due_on"], name="sg_referral_due")]
 
     def __str__(self) -> str:
         return f"Referral to {self.get_agency_display()}"
@@ -269,6 +305,81 @@ class ConcernDocument(StoredDocument):
 
     class Meta(StoredDocument.Meta):
         indexes = [models.Index(fields=["concern", "attached_at"], name="sg_document_by_concern")]
+
+
+class ReferralResponse(models.Model):
+    """What the agency answered. Never edited: a correction is a new response naming the one
+    it corrects, and both are kept."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="responses")
+    responded_on = models.DateField("date of the response")
+    responded_by = models.CharField("who responded", max_length=200)
+    what_they_said = models.TextField(max_length=TEXT_LIMIT)
+    outcome = models.CharField(max_length=300)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Response to referral {self.referral_id}"
+
+
+class ReferralChase(models.Model):
+    """The agency was chased for its response: when, how, who was spoken to, what was said,
+    and the date the next response is then awaited by."""
+
+    referral = models.ForeignKey(Referral, on_delete=models.PROTECT, related_name="chases")
+    chased_on = models.DateField("date of the chase")
+    how = models.CharField(max_length=10, choices=InformedHow.choices)
+    spoke_to = models.CharField("who was contacted", max_length=200)
+    what_was_said = models.TextField(max_length=TEXT_LIMIT)
+    next_due_on = models.DateField()
+    chased_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["referral", "recorded_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Chase of referral {self.referral_id}"
+
+
+class ReferralFlag(models.Model):
+    """A referral with no response after the date one was awaited by: one per referral and due
+    date, raised by the daily rule, resolved by a response or a chase (a chase moves the date,
+    so a referral still unanswered after it is flagged again).
+
+    Like ActionFlag, it lives with the concern and goes to the DSL team alone; and, unlike it,
+    stands after the concern is closed: closing a concern does not answer a referral.
+    """
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="flags")
+    due_on = models.DateField()
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["referral", "due_on"], name="sg_referralflag_once")
+        ]
+        indexes = [models.Index(fields=["resolved_at"], name="sg_referralflag_open")]
+
+    def __str__(self) -> str:
+        return f"Referral {self.referral_id} awaiting a response"
 
 
 class NotificationKind(models.TextChoices):
@@ -324,40 +435,63 @@ class Notification(OutboxMessage):
         )
 
 
-class ActionOverdueNotice(OutboxMessage):
-    """An email telling one person that an action on a concern is past its due date. Like the
-    concern alerts it carries no detail, only a link, and is never given up."""
+class OverdueNotice(OutboxMessage):
+    """An email telling one person that something on a concern is past its date. Like the
+    concern alerts it carries no detail, only a link to the concern, and is never given up."""
 
     give_up_after = None
+    # What is late, in the subject and the first words of the body.
+    late = ""
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    flag = models.ForeignKey(ActionFlag, on_delete=models.CASCADE, related_name="notices")
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
 
     class Meta:
+        abstract = True
         ordering = ["-created_at", "-id"]
-        constraints = [
-            models.UniqueConstraint(fields=["recipient", "flag"], name="sg_action_notice_once")
-        ]
 
     def __str__(self) -> str:
-        return f"Overdue action notice for {self.recipient}"
+        return f"Overdue notice for {self.recipient}"
 
     def email_recipients(self) -> list[str]:
         return [self.recipient.email]
 
     def email_subject(self) -> str:
-        return "A safeguarding action is past its due date"
+        return f"{self.late} is past its due date"
 
     def email_body(self) -> str:
         link = site_url(reverse("safeguarding:concern_detail", args=[self.concern_id]))
         return (
-            "An action on a safeguarding concern has not been marked done by its due date. "
+            f"{self.late} is past its due date. "
             f"Please sign in and open the concern:\n\n{link}\n\n"
             "This message does not contain any details of the concern."
         )
+
+
+class ActionOverdueNotice(OverdueNotice):
+    late = "A safeguarding action"
+
+    flag = models.ForeignKey(ActionFlag, on_delete=models.CASCADE, related_name="notices")
+
+    class Meta(OverdueNotice.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "flag"], name="sg_action_notice_once")
+        ]
+
+
+class ReferralOverdueNotice(OverdueNotice):
+    """To each of the site's DSL team: a referral's response is awaited past its date."""
+
+    late = "The response to a safeguarding referral"
+
+    flag = models.ForeignKey(ReferralFlag, on_delete=models.CASCADE, related_name="notices")
+
+    class Meta(OverdueNotice.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "flag"], name="sg_referral_notice_once")
+        ]
 
 
 class HomeVisit(models.Model):
@@ -390,13 +524,6 @@ class HomeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"Home visit for case {self.case_id}"
-
-
-class InformedHow(models.TextChoices):
-    PHONE = "phone", "Telephone"
-    EMAIL = "email", "Email"
-    MEETING = "meeting", "Meeting"
-    LETTER = "letter", "Letter"
 
 
 class SocialWorkerInformed(models.Model):
@@ -498,6 +625,43 @@ class SafeguardingSettings(models.Model):
     )
     max_session_minutes = models.PositiveSmallIntegerField(
         default=60, help_text="The longest a virtual session may be planned for, in minutes."
+    )
+    # Responses expected to referrals, in working days (Monday to Friday other than bank
+    # holidays in England: agencies work through the school holidays). Each referral keeps
+    # the number it was made with, so a change here applies to referrals made after it.
+    referral_social_care_working_days = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Working days for children's social care to decide what response a referral "
+        "needs: one, as in Working Together to Safeguard Children 2023.",
+    )
+    referral_early_help_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Working days for early help to say whether it will work with the family; "
+        "ten (two weeks) is a common local allocation standard.",
+    )
+    referral_police_working_days = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Working days for the police to respond to a referral that is not an "
+        "emergency (an emergency is a 999 call, not a referral).",
+    )
+    referral_camhs_working_days = models.PositiveSmallIntegerField(
+        default=20,
+        help_text="Working days for CAMHS to triage a referral: twenty, about the four weeks "
+        "NHS England's waiting standard aims for.",
+    )
+    referral_lado_working_days = models.PositiveSmallIntegerField(
+        default=1,
+        help_text="Working days for the LADO to consider an allegation about an adult and say "
+        "what happens next: one, as Keeping Children Safe in Education expects.",
+    )
+    referral_other_working_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="Working days for any other agency (health, the local authority, others) "
+        "to respond to a referral.",
+    )
+    referral_chase_interval_working_days = models.PositiveSmallIntegerField(
+        default=2,
+        help_text="Working days after chasing an agency before the referral is due a chase again.",
     )
 
     class Meta:

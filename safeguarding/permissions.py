@@ -11,8 +11,8 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
-from safeguarding.models import Action, Concern, SessionChecklistEntry, VirtualSession
-from safeguarding.selectors import action_for_page, concern_for_page
+from safeguarding.models import Action, Concern, Referral, SessionChecklistEntry, VirtualSession
+from safeguarding.selectors import action_for_page, concern_for_page, referral_for_page
 from schools.models import Membership, Pupil, Role
 from schools.permissions import (
     CLASS_ROLES,
@@ -67,6 +67,29 @@ def dsl_team_for(pupil: Pupil) -> QuerySet[User]:
         Q(site_id=pupil.school_class.site_id) | Q(site__isnull=True, school_class__isnull=True)
     )
     return User.objects.filter(is_active=True, memberships__in=covering).distinct()
+
+
+def dsl_teams_of(school_ids: set[int]) -> list[tuple[int, int, int | None]]:
+    """The DSL teams of these schools as (user, school, site or None for the whole school):
+    one query, for scheduled jobs that tell the team covering each of many pupils' sites."""
+    return list(
+        Membership.objects.filter(
+            role__in=DSL_TEAM_ROLES, school_id__in=school_ids, user__is_active=True
+        )
+        .filter(Q(site__isnull=False) | Q(school_class__isnull=True))
+        .values_list("user_id", "school_id", "site_id")
+    )
+
+
+def covering(
+    team: list[tuple[int, int, int | None]], school_id: int, site_id: int | None
+) -> list[int]:
+    """Those of ``dsl_teams_of`` who cover this site (or the whole of its school)."""
+    return [
+        user_id
+        for user_id, member_school, member_site in team
+        if member_school == school_id and member_site in (None, site_id)
+    ]
 
 
 def headteachers_for(pupil: Pupil) -> QuerySet[User]:
@@ -124,6 +147,18 @@ def access_action(actor: Actor, pk: int) -> tuple[Action, Concern]:
     if action is None:
         refuse(actor, subject_type="safeguarding.action", subject_id=pk, detail="no such action")
     return action, access_concern(actor, action.concern_id, to="act")
+
+
+def access_referral(actor: Actor, pk: int) -> Referral:
+    """A referral, to record its response or a chase: for those who triage its concern (the
+    reporter gets 403, everyone else 404, as on the concern)."""
+    referral = referral_for_page(pk)
+    if referral is None:
+        refuse(
+            actor, subject_type=Referral._meta.label_lower, subject_id=pk, detail="no such referral"
+        )
+    access_concern(actor, referral.concern_id, to="act")
+    return referral
 
 
 def access_concern_raising(actor: Actor, pupil: Pupil | None) -> Pupil:

@@ -1,4 +1,5 @@
-"""Scheduled checks: longer absences (case flags) and overdue actions on concerns.
+"""Scheduled checks: longer absences (case flags), overdue actions on concerns and referrals
+awaiting a response past their date.
 
 Longer absences (policy section 3.2): a pupil with a social worker who
 has been on remote education for more than the school's number of school days must have had
@@ -18,7 +19,7 @@ not saved its settings).
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases.flags.engine import all_of, period_rule, rule_run, running, sql
@@ -29,11 +30,15 @@ from safeguarding.models import (
     ActionFlag,
     ActionOverdueNotice,
     ConcernStatus,
+    OverdueNotice,
+    Referral,
+    ReferralFlag,
+    ReferralOverdueNotice,
+    ReferralResponse,
     SafeguardingSettings,
     SocialWorkerInformed,
 )
-from safeguarding.permissions import DSL_TEAM_ROLES
-from schools.models import Membership
+from safeguarding.permissions import covering, dsl_teams_of
 from schools.sql import date_param
 
 # A running case of a pupil with a social worker, for whom nobody has recorded telling them...
@@ -67,6 +72,26 @@ def flag_social_worker_not_informed(today: datetime.date) -> int:
 
 
 NO_LONGER_DUE = "No longer applies: the action was done or its concern closed"
+
+# One flag to notify: the flag, its concern, the pupil's school and site, and whoever else is
+# told besides the site's DSL team (the person an action is for), or None.
+Flagged = tuple[int, int, int, int | None, int | None]
+
+
+def _tell_dsl_teams(notice: type[OverdueNotice], flagged: list[Flagged]) -> None:
+    """One email per person and flag, to the DSL team covering each flag's site (and the
+    extra person): one query for the teams, one INSERT (unique per person and flag, so a
+    second run tells nobody again), then a nudge to the outbox."""
+    team = dsl_teams_of({school_id for _, _, school_id, _, _ in flagged})
+    rows = set()
+    for flag_id, concern_id, school_id, site_id, also in flagged:
+        for user_id in covering(team, school_id, site_id) + ([also] if also else []):
+            rows.add((user_id, flag_id, concern_id))
+    notice.objects.bulk_create(
+        [notice(recipient_id=u, flag_id=f, concern_id=c) for u, f, c in sorted(rows)],
+        ignore_conflicts=True,
+    )
+    outbox_nudge(notice)
 
 
 @transaction.atomic
@@ -105,28 +130,67 @@ def flag_overdue_actions(today: datetime.date) -> int:
             "action_id", "pk"
         )
     )
-    team = list(
-        Membership.objects.filter(
-            role__in=DSL_TEAM_ROLES,
-            school_id__in={row[3] for row in due},
-            user__is_active=True,
-        )
-        .filter(Q(site__isnull=False) | Q(school_class__isnull=True))
-        .values_list("user_id", "school_id", "site_id")
-    )
-    notices = set()
-    for action_id, who_id, concern_id, school_id, site_id in due:
-        flag_id = flags[action_id]
-        notices.add((who_id, flag_id, concern_id))
-        for user_id, member_school, member_site in team:
-            if member_school == school_id and member_site in (None, site_id):
-                notices.add((user_id, flag_id, concern_id))
-    ActionOverdueNotice.objects.bulk_create(
+    _tell_dsl_teams(
+        ActionOverdueNotice,
         [
-            ActionOverdueNotice(recipient_id=u, flag_id=f, concern_id=c)
-            for u, f, c in sorted(notices)
+            (flags[pk], concern_id, school_id, site_id, who_id)
+            for pk, who_id, concern_id, school_id, site_id in due
         ],
+    )
+    return len(due)
+
+
+ANSWERED = "No longer applies: a response was recorded or the agency chased"
+
+
+@transaction.atomic
+def flag_overdue_referrals(today: datetime.date) -> int:
+    """Flag every referral with no response recorded after the date one was awaited by (the
+    referral's expected date, or the one its latest chase set), and tell the DSL team of the
+    pupil's site, once. A closed concern's referrals are flagged too: closing a concern does
+    not answer a referral.
+
+    Set-based, the same shape and statements as flag_overdue_actions whatever the number of
+    referrals: a tidy-up UPDATE of open flags answered by a route that did not resolve them (a
+    response, or a chase that moved the date); one SELECT of the referrals due a flag; one
+    INSERT of their flags (unique per referral and date, so a second run raises none); one
+    SELECT of those flags; one of the DSL teams; one INSERT of the notices.
+    """
+    answered = ReferralResponse.objects.filter(referral=OuterRef("referral_id"))
+    ReferralFlag.objects.filter(resolved_at__isnull=True).filter(
+        Q(Exists(answered)) | ~Q(due_on=F("referral__due_on"))
+    ).update(resolved_at=timezone.now(), resolution=ANSWERED)
+    due = list(
+        Referral.objects.filter(due_on__lt=today)
+        .exclude(Exists(ReferralResponse.objects.filter(referral=OuterRef("pk"))))
+        .exclude(
+            Exists(ReferralFlag.objects.filter(referral=OuterRef("pk"), due_on=OuterRef("due_on")))
+        )
+        .values_list(
+            "pk",
+            "due_on",
+            "concern_id",
+            "concern__pupil__school_id",
+            "concern__pupil__school_class__site_id",
+        )
+    )
+    if not due:
+        return 0
+    ReferralFlag.objects.bulk_create(
+        [ReferralFlag(referral_id=pk, due_on=due_on) for pk, due_on, *_ in due],
         ignore_conflicts=True,
     )
-    outbox_nudge(ActionOverdueNotice)
+    flags = {
+        (referral_id, due_on): pk
+        for referral_id, due_on, pk in ReferralFlag.objects.filter(
+            referral_id__in=[pk for pk, *_ in due]
+        ).values_list("referral_id", "due_on", "pk")
+    }
+    _tell_dsl_teams(
+        ReferralOverdueNotice,
+        [
+            (flags[pk, due_on], concern_id, school_id, site_id, None)
+            for pk, due_on, concern_id, school_id, site_id in due
+        ],
+    )
     return len(due)

@@ -19,9 +19,17 @@ from safeguarding.models import (
     Involvement,
     Notification,
     Referral,
+    ReferralChase,
+    ReferralResponse,
     SocialWorkerInformed,
 )
 from schools.models import Pupil
+
+# A concern's referrals with their responses and chases, for its page and the chronology.
+REFERRALS_WITH_ANSWERS = Referral.objects.select_related("made_by").prefetch_related(
+    Prefetch("responses", ReferralResponse.objects.select_related("recorded_by", "corrects")),
+    Prefetch("chases", ReferralChase.objects.select_related("chased_by")),
+)
 
 
 def concern_for_page(pk: int) -> Concern | None:
@@ -39,7 +47,7 @@ def concern_for_page(pk: int) -> Concern | None:
             Prefetch("addenda", Addendum.objects.select_related("added_by")),
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
-            Prefetch("referrals", Referral.objects.select_related("made_by")),
+            Prefetch("referrals", REFERRALS_WITH_ANSWERS),
             Prefetch(
                 "documents", ConcernDocument.objects.select_related("attached_by", "referral")
             ),
@@ -47,6 +55,10 @@ def concern_for_page(pk: int) -> Concern | None:
         .filter(pk=pk)
         .first()
     )
+
+
+def referral_for_page(pk: int) -> Referral | None:
+    return Referral.objects.select_related("concern__pupil__school_class").filter(pk=pk).first()
 
 
 def action_for_page(pk: int) -> Action | None:
@@ -80,7 +92,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
             Prefetch("addenda", Addendum.objects.select_related("added_by")),
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
-            Prefetch("referrals", Referral.objects.select_related("made_by")),
+            Prefetch("referrals", REFERRALS_WITH_ANSWERS),
         )
     )
     entries: list[ChronologyEntry] = []
@@ -135,17 +147,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
                 )
             )
         for referral in concern.referrals.all():
-            entries.append(
-                ChronologyEntry(
-                    referral.made_at,
-                    "referral",
-                    concern.pk,
-                    f"Referral to {referral.get_agency_display()}",
-                    referral.notes,
-                    referral.reference,
-                    referral.made_by,
-                )
-            )
+            entries.extend(_referral_entries(concern, referral))
         for addendum in concern.addenda.all():
             entries.append(
                 ChronologyEntry(
@@ -184,6 +186,55 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
         for entry in entries
     ]
     entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
+    return entries
+
+
+def _referral_entries(concern: Concern, referral: Referral) -> list[ChronologyEntry]:
+    """A referral, each chase and each response (corrections too), from the prefetch."""
+    agency = referral.get_agency_display()
+    expected = (
+        f"response expected by {referral.response_due_on:%d/%m/%Y}"
+        if referral.response_due_on
+        else ""
+    )
+    entries = [
+        ChronologyEntry(
+            referral.made_at,
+            "referral",
+            concern.pk,
+            f"Referral to {agency} made {referral.referred_on:%d/%m/%Y}",
+            referral.notes,
+            " · ".join(p for p in (referral.reference, expected) if p),
+            referral.made_by,
+        )
+    ]
+    for chase in referral.chases.all():
+        entries.append(
+            ChronologyEntry(
+                chase.recorded_at,
+                "referral_chase",
+                concern.pk,
+                f"{agency} chased {chase.chased_on:%d/%m/%Y} ({chase.get_how_display()}): "
+                f"{chase.spoke_to}",
+                chase.what_was_said,
+                f"response next expected by {chase.next_due_on:%d/%m/%Y}",
+                chase.chased_by,
+            )
+        )
+    for response in referral.responses.all():
+        correction = " (a correction)" if response.corrects_id else ""
+        entries.append(
+            ChronologyEntry(
+                response.recorded_at,
+                "referral_response",
+                concern.pk,
+                f"Response from {agency}{correction}, {response.responded_on:%d/%m/%Y}: "
+                f"{response.responded_by}",
+                response.what_they_said,
+                f"Outcome: {response.outcome}",
+                response.recorded_by,
+            )
+        )
     return entries
 
 

@@ -20,6 +20,7 @@ from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import (
+    RESPONSE_SETTING,
     TEXT_LIMIT,
     Action,
     ActionFlag,
@@ -32,16 +33,20 @@ from safeguarding.models import (
     Notification,
     NotificationKind,
     Referral,
+    ReferralChase,
+    ReferralFlag,
+    ReferralResponse,
     SafeguardingSettings,
     Urgency,
 )
 from safeguarding.permissions import (
-    DSL_TEAM_ROLES,
     can_raise_concern_for,
     can_see_receipt,
+    covering,
     dsl_team_for,
+    dsl_teams_of,
 )
-from schools.calendar import compute_school_days, school_time_back
+from schools.calendar import add_working_days, compute_school_days, school_time_back, today
 from schools.models import Membership, Pupil, Role, School, SchoolDay
 
 # Keeping Children Safe in Education's headings, then the categories schools already had.
@@ -277,6 +282,18 @@ def decision_add(
     return record
 
 
+def _school_settings(school_id: int) -> SafeguardingSettings:
+    """The school's safeguarding settings, or the defaults while it has saved none."""
+    return SafeguardingSettings.objects.filter(school_id=school_id).first() or (
+        SafeguardingSettings(school_id=school_id)
+    )
+
+
+def _not_in_future(field: str, day: datetime.date) -> None:
+    if day > today():
+        raise ValidationError({field: "This date is in the future."})
+
+
 @transaction.atomic
 def referral_add(
     *,
@@ -285,12 +302,28 @@ def referral_add(
     agency: str,
     reference: str = "",
     notes: str = "",
+    referred_on: datetime.date | None = None,
 ) -> Referral:
+    """Record a referral made on ``referred_on`` (today when not given), with the response
+    the school expects from that agency: its working days and the date, kept with it. Only an
+    open concern takes a new referral."""
     concern = _open_concern(concern)
     if not agency:
         raise ValidationError({"agency": "Choose the agency."})
+    referred_on = referred_on or today()
+    _not_in_future("referred_on", referred_on)
+    days = getattr(_school_settings(concern.pupil.school_id), RESPONSE_SETTING[agency])
+    due = add_working_days(referred_on, days)
     referral = Referral(
-        concern=concern, agency=agency, reference=reference, notes=notes, made_by=actor.user
+        concern=concern,
+        agency=agency,
+        referred_on=referred_on,
+        reference=reference,
+        notes=notes,
+        expected_within_working_days=days,
+        response_due_on=due,
+        due_on=due,
+        made_by=actor.user,
     )
     referral.full_clean()
     referral.save()
@@ -298,6 +331,123 @@ def referral_add(
         action=AccessAction.CREATE, subject=referral, pupil_id=concern.pupil_id, actor=actor
     )
     return referral
+
+
+def _locked_referral(referral: Referral) -> Referral:
+    """The referral, locked until the change commits. Its concern may be closed: an agency's
+    answer, or chasing for it, still belongs on the record after the school's part is done."""
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("concern__pupil")
+        .get(pk=referral.pk)
+    )
+
+
+def _after_referral(field: str, day: datetime.date, referral: Referral, what: str) -> None:
+    _not_in_future(field, day)
+    if day < referral.referred_on:
+        raise ValidationError(
+            {
+                field: f"A {what} cannot be dated before the referral "
+                f"({referral.referred_on:%d/%m/%Y})."
+            }
+        )
+
+
+def _resolve_referral_flags(referral: Referral, actor: Actor, resolution: str) -> None:
+    ReferralFlag.objects.filter(referral=referral, resolved_at__isnull=True).update(
+        resolved_at=timezone.now(), resolved_by=actor.user, resolution=resolution
+    )
+
+
+@transaction.atomic
+def referral_response_record(
+    *,
+    actor: Actor,
+    referral: Referral,
+    responded_on: datetime.date,
+    responded_by: str,
+    what_they_said: str,
+    outcome: str,
+    corrects: ReferralResponse | None = None,
+) -> ReferralResponse:
+    """The agency's response. A correction is a new response naming the one it corrects
+    (of the same referral); the earlier one stays as it was. Resolves the overdue flag."""
+    referral = _locked_referral(referral)
+    _after_referral("responded_on", responded_on, referral, "response")
+    _require_text("responded_by", responded_by, label="who responded", limit=200)
+    _require_text("what_they_said", what_they_said, label="what they said")
+    _require_text("outcome", outcome, label="the outcome", limit=300)
+    if corrects is not None and corrects.referral_id != referral.pk:
+        raise ValidationError({"corrects": "Choose a response to this referral."})
+    response = ReferralResponse(
+        referral=referral,
+        responded_on=responded_on,
+        responded_by=responded_by,
+        what_they_said=what_they_said,
+        outcome=outcome,
+        corrects=corrects,
+        recorded_by=actor.user,
+    )
+    response.full_clean()
+    response.save()
+    access_record(
+        action=AccessAction.CREATE,
+        subject=response,
+        pupil_id=referral.concern.pupil_id,
+        actor=actor,
+        detail="correction" if corrects else "",
+    )
+    _resolve_referral_flags(referral, actor, "Response recorded")
+    return response
+
+
+AWAITING_NONE = "The response is already recorded: there is nothing to chase."
+
+
+@transaction.atomic
+def referral_chase_record(
+    *,
+    actor: Actor,
+    referral: Referral,
+    chased_on: datetime.date,
+    how: str,
+    spoke_to: str,
+    what_was_said: str,
+) -> ReferralChase:
+    """The agency was chased: the overdue flag is answered, and the response is next awaited
+    the school's chase interval of working days after the chase."""
+    referral = _locked_referral(referral)
+    if referral.responses.exists():
+        raise ValidationError(AWAITING_NONE)
+    _after_referral("chased_on", chased_on, referral, "chase")
+    if not how:
+        raise ValidationError({"how": "Choose how the agency was chased."})
+    _require_text("spoke_to", spoke_to, label="who was contacted", limit=200)
+    _require_text("what_was_said", what_was_said, label="what was said")
+    interval = _school_settings(referral.concern.pupil.school_id)
+    next_due = add_working_days(chased_on, interval.referral_chase_interval_working_days)
+    chase = ReferralChase(
+        referral=referral,
+        chased_on=chased_on,
+        how=how,
+        spoke_to=spoke_to,
+        what_was_said=what_was_said,
+        next_due_on=next_due,
+        chased_by=actor.user,
+    )
+    chase.full_clean()
+    chase.save()
+    referral.due_on = next_due
+    referral.save(update_fields=["due_on"])
+    access_record(
+        action=AccessAction.CREATE,
+        subject=chase,
+        pupil_id=referral.concern.pupil_id,
+        actor=actor,
+    )
+    _resolve_referral_flags(referral, actor, "Chased")
+    return chase
 
 
 @transaction.atomic
@@ -458,20 +608,11 @@ def _reminders(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
     """A REMINDER for each member of the DSL team covering each concern's site: one query."""
     if not concerns:
         return set()
-    team = list(
-        Membership.objects.filter(
-            role__in=DSL_TEAM_ROLES,
-            school_id__in={school_id for _, school_id, _ in concerns},
-            user__is_active=True,
-        )
-        .filter(Q(site__isnull=False) | Q(school_class__isnull=True))
-        .values_list("user_id", "school_id", "site_id")
-    )
+    team = dsl_teams_of({school_id for _, school_id, _ in concerns})
     return {
         (user_id, concern_id, NotificationKind.REMINDER)
         for concern_id, school_id, site_id in concerns
-        for user_id, member_school, member_site in team
-        if member_school == school_id and member_site in (None, site_id)
+        for user_id in covering(team, school_id, site_id)
     }
 
 

@@ -5,7 +5,11 @@ from celery import shared_task
 
 from core.actor import Actor
 from safeguarding.chronology.services import chronology_print_render, chronology_prints_sweep
-from safeguarding.rules import flag_overdue_actions, flag_social_worker_not_informed
+from safeguarding.rules import (
+    flag_overdue_actions,
+    flag_overdue_referrals,
+    flag_social_worker_not_informed,
+)
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
 from schools.calendar import today
@@ -50,3 +54,11 @@ def render_chronology_print(print_id: int) -> None:
 def sweep_chronology_prints() -> dict[str, int]:
     """Delete expired printed chronologies and catch up on prints whose task was lost."""
     return chronology_prints_sweep()
+
+
+@shared_task(name="safeguarding.check_overdue_referrals")
+def check_overdue_referrals() -> int:
+    """Before school: flag referrals with no response past the date one was awaited by, for
+    today in Europe/London, and tell the site's DSL team. Safe to run again: one flag per
+    referral and due date, one email per person and flag."""
+    return flag_overdue_referrals(today())

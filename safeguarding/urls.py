@@ -18,6 +18,12 @@ urlpatterns = [
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("concerns/<int:pk>/decisions/", views.decision_add, name="decision_add"),
     path("concerns/<int:pk>/referrals/", views.referral_add, name="referral_add"),
+    path(
+        "referrals/<int:pk>/responses/",
+        views.referral_response_add,
+        name="referral_response_add",
+    ),
+    path("referrals/<int:pk>/chases/", views.referral_chase_add, name="referral_chase_add"),
     path("concerns/<int:pk>/addenda/", views.addendum_add, name="addendum_add"),
     path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),
     path("pupils/<int:pupil_pk>/chronology/", views.pupil_chronology, name="pupil_chronology"),

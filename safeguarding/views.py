@@ -28,7 +28,9 @@ from safeguarding.forms import (
     CloseForm,
     ConcernForm,
     DecisionForm,
+    ReferralChaseForm,
     ReferralForm,
+    ReferralResponseForm,
 )
 from safeguarding.models import Concern, ConcernStatus, Urgency, VirtualSession
 from safeguarding.permissions import (
@@ -37,6 +39,7 @@ from safeguarding.permissions import (
     access_concern,
     access_concern_raising,
     access_concern_receipt,
+    access_referral,
     can_run_session,
     can_triage_concern,
     owner_choices,
@@ -65,10 +68,34 @@ def _detail_forms(concern: Concern) -> dict[str, Form]:
     return forms
 
 
+def _referral_rows(concern: Concern, bound: dict[str, Form]) -> list[dict[str, object]]:
+    """Each referral with its responses and chases, and the forms to add to them: a response
+    (or a correction) always, even once the concern is closed, since an agency's answer can
+    come after; a chase while no response is recorded. Bound forms are keyed by prefix."""
+    rows = []
+    for referral in concern.referrals.all():
+        responses = list(referral.responses.all())
+        response_prefix, chase_prefix = f"response{referral.pk}", f"chase{referral.pk}"
+        rows.append(
+            {
+                "referral": referral,
+                "responses": responses,
+                "chases": list(referral.chases.all()),
+                "response_form": bound.pop(response_prefix, None)
+                or ReferralResponseForm(prefix=response_prefix, responses=responses),
+                # A refused chase is shown with its message even once a response is in.
+                "chase_form": bound.pop(chase_prefix, None)
+                or (None if responses else ReferralChaseForm(prefix=chase_prefix)),
+            }
+        )
+    return rows
+
+
 def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
     if bound:
         concern = concern_for_page(concern.pk)
     forms = _detail_forms(concern)
+    forms["referral_rows"] = _referral_rows(concern, bound)
     forms.update(bound)
     access_record(
         action=AccessAction.VIEW,
@@ -311,6 +338,40 @@ def referral_add(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _back(concern, "referrals")
     return _render_detail(request, concern, referral_form=form)
+
+
+def _referral_answer(
+    request: HttpRequest, pk: int, prefix: str, form_class, record
+) -> HttpResponse:
+    """Record a response or a chase on a referral; bad input goes back to the concern page
+    with the form at its referral."""
+    referral = access_referral(Actor.of(request), pk)
+    extra = {}
+    if form_class is ReferralResponseForm:
+        extra["responses"] = list(referral.responses.all())
+    form = form_class(request.POST, prefix=f"{prefix}{referral.pk}", **extra)
+    if form.is_valid() and attempt(
+        form,
+        lambda: record(actor=Actor.of(request), referral=referral, **form.cleaned_data),
+    ):
+        return HttpResponseRedirect(
+            referral.concern.get_absolute_url() + f"#referral-{referral.pk}"
+        )
+    return _render_detail(request, referral.concern, **{form.prefix: form})
+
+
+@login_required
+@require_POST
+def referral_response_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_answer(
+        request, pk, "response", ReferralResponseForm, services.referral_response_record
+    )
+
+
+@login_required
+@require_POST
+def referral_chase_add(request: HttpRequest, pk: int) -> HttpResponse:
+    return _referral_answer(request, pk, "chase", ReferralChaseForm, services.referral_chase_record)
 
 
 @login_required

@@ -7,6 +7,7 @@ work on them in SQL; the helpers here read that table.
 """
 
 import datetime
+import functools
 from collections.abc import Iterable
 
 import holidays
@@ -82,6 +83,40 @@ def add_school_days(school: School, start: datetime.date, count: int) -> datetim
     else:
         days = days.filter(date__lt=start).order_by("-date")
     return days.values_list("date", flat=True)[abs(count) - 1 : abs(count)].first()
+
+
+# --- Working days: how agencies count (Monday to Friday other than bank holidays in England,
+# school holidays and INSET days included), with no query.
+
+
+@functools.cache
+def _bank_holiday_dates(year: int) -> frozenset[datetime.date]:
+    return frozenset(bank_holidays([year]))
+
+
+def is_working_day(date: datetime.date) -> bool:
+    return date.weekday() < 5 and date not in _bank_holiday_dates(date.year)
+
+
+def add_working_days(start: datetime.date, count: int) -> datetime.date:
+    """The working day ``count`` working days after ``start`` (a referral made on a Friday and
+    expected within one working day is due on the Monday, or the Tuesday of a bank holiday)."""
+    day = start
+    while count > 0:
+        day += datetime.timedelta(days=1)
+        if is_working_day(day):
+            count -= 1
+    return day
+
+
+def working_days_between(first: datetime.date, last: datetime.date) -> int:
+    """Working days after ``first`` up to and including ``last`` (0 when ``last`` is not
+    later): how many working days past its due date something is."""
+    count, day = 0, first
+    while day < last:
+        day += datetime.timedelta(days=1)
+        count += is_working_day(day)
+    return count
 
 
 def last_school_day(school: School) -> datetime.date | None:

@@ -45,6 +45,8 @@ KIND_LABELS = {
     "action": "Actions",
     "decision": "Discussions and decisions, with reasons",
     "referral": "Referrals",
+    "referral_response": "Responses to referrals",
+    "referral_chase": "Referrals chased",
     "addendum": "Addenda",
     "closed": "Concerns closed",
     "notification": "Who was notified",

@@ -20,10 +20,12 @@ from safeguarding.models import (
     ConcernStatus,
     HomeVisit,
     Involvement,
+    ReferralFlag,
     SocialWorkerInformed,
     Urgency,
 )
 from safeguarding.permissions import SAFEGUARDING_ROLES, concerns_visible_to
+from schools.calendar import today, working_days_between
 from schools.models import Role, Site
 from schools.permissions import memberships_of, pupils_visible_to
 
@@ -92,19 +94,24 @@ class Dashboard:
     visits: list[HomeVisit]
     overdue_action_count: int = 0
     overdue_actions: list[ActionFlag] = field(default_factory=list)
+    overdue_referral_count: int = 0
+    overdue_referrals: list[ReferralFlag] = field(default_factory=list)
     limit: int = LIST_LIMIT
     urgency_rows: list[tuple[str, str, int]] = field(default_factory=list)
 
 
 def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
-    """Eight statements (plus the person's memberships): counts, then capped lists."""
-    concerns = concerns_visible_to(user).exclude(status=ConcernStatus.CLOSED)
+    """Ten statements (plus the person's memberships): counts, then capped lists."""
+    # Concerns in view, closed ones included (a closed concern's referral may still await a
+    # response); the open ones are the dashboard's concerns.
+    in_view = concerns_visible_to(user)
     cases = dashboard_cases(user)
     if site_id is not None:
-        concerns = concerns.filter(pupil__school_class__site_id=site_id)
+        in_view = in_view.filter(pupil__school_class__site_id=site_id)
         cases = cases.filter(pupil__school_class__site_id=site_id)
     if urgency:
-        concerns = concerns.filter(urgency=urgency)
+        in_view = in_view.filter(urgency=urgency)
+    concerns = in_view.exclude(status=ConcernStatus.CLOSED)
 
     counts = concerns.aggregate(
         total=Count("pk"),
@@ -158,7 +165,21 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
     for flag in overdue_list:
         flag.page_url = concern_path(flag.action.concern_id)
 
+    # Referrals awaiting a response past their date (their flags, raised by the daily rule),
+    # on any concern in view, closed ones too: closing a concern does not answer a referral.
+    awaiting = ReferralFlag.objects.filter(resolved_at__isnull=True, referral__concern__in=in_view)
+    awaiting_count = awaiting.count()
+    awaiting_list = list(
+        awaiting.select_related("referral__concern__pupil").order_by("due_on", "pk")[:LIST_LIMIT]
+    )
+    day = today()
+    for flag in awaiting_list:
+        flag.page_url = concern_path(flag.referral.concern_id)
+        flag.working_days_overdue = working_days_between(flag.due_on, day)
+
     return Dashboard(
+        overdue_referral_count=awaiting_count,
+        overdue_referrals=awaiting_list,
         overdue_action_count=overdue_count,
         overdue_actions=overdue_list,
         concern_counts={u.value: counts[u.value] for u in URGENCY_ORDER},

@@ -173,6 +173,34 @@ DAYS = "school days"
 # Minutes counted only on school days, within the school day.
 SCHOOL_MINUTES = "minutes of school time"
 
+# Monday to Friday other than bank holidays in England: how agencies count.
+WORKING_DAYS = "working days"
+# Each agency's expected response to a referral, with the longest a school may choose.
+REFERRAL_RESPONSE_TIMES = (
+    # A typographic apostrophe: the settings page shows the label as written, unescaped.
+    ("referral_social_care_working_days", "Children’s social care decides within", 5),  # noqa: RUF001
+    ("referral_early_help_working_days", "Early help responds within", 40),
+    ("referral_police_working_days", "The police respond within", 20),
+    ("referral_camhs_working_days", "CAMHS triages within", 60),
+    ("referral_lado_working_days", "The LADO responds within", 5),
+    ("referral_other_working_days", "Other agencies respond within", 60),
+)
+
+
+def _referral_response_times() -> Iterator[Setting]:
+    for field, label, maximum in REFERRAL_RESPONSE_TIMES:
+        yield _field(
+            SafeguardingSettings,
+            field,
+            group=SAFEGUARDING,
+            label=label,
+            policy="§3.4 DSL follow-up",
+            minimum=1,
+            maximum=maximum,
+            unit=WORKING_DAYS,
+        )
+
+
 REGISTRY: tuple[Setting, ...] = (
     _field(
         CaseSettings, "max_time_limit_school_days", group=CASES, label="Longest time limit",
@@ -246,6 +274,12 @@ REGISTRY: tuple[Setting, ...] = (
         SafeguardingSettings, "max_session_minutes", group=SAFEGUARDING,
         label="Longest virtual session", policy="Appendix 1 sessions", minimum=10,
         maximum=120, unit="minutes",
+    ),
+    *_referral_response_times(),
+    _field(
+        SafeguardingSettings, "referral_chase_interval_working_days", group=SAFEGUARDING,
+        label="Chase a referral again after", policy="§3.4 DSL follow-up", minimum=1,
+        maximum=20, unit=WORKING_DAYS,
     ),
     *_retention_rules(),
     *_attendance_codes(),

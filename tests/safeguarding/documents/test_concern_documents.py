@@ -199,10 +199,11 @@ def test_the_concern_page_and_chronology_cost_the_same_for_one_document_or_sever
     concern = document.concern
     dsl = client_for(world.users["dsl"])
     chronology = reverse("safeguarding:pupil_chronology", args=[world.pupil.pk])
+    # A referral from the start: its responses and chases are read only once there is one.
+    referral = referral_for(world, concern)
     page_once = _queries_for(dsl, concern.get_absolute_url())
     chronology_once = _queries_for(dsl, chronology)
 
-    referral = referral_for(world, concern)
     for _ in range(3):
         post(world, "dsl", concern, referral=referral.pk)
 
