@@ -21,6 +21,8 @@ from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding import services
+from safeguarding.body_map.forms import BodyMarkForm
+from safeguarding.body_map.page import BodyMapPage, body_map_for_page
 from safeguarding.forms import (
     ActionForm,
     AddendumForm,
@@ -51,10 +53,12 @@ NOT_VISIBLE = "You cannot raise a concern about this pupil."
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _detail_forms(concern: Concern) -> dict[str, Form]:
+def _detail_forms(concern: Concern, body_map: BodyMapPage | None) -> dict[str, Form]:
     owners = owner_choices(concern.pupil)
     forms: dict[str, Form] = {"addendum_form": AddendumForm(prefix="addendum")}
     if concern.status != ConcernStatus.CLOSED:
+        if body_map is not None and concern.category.records_body_map:
+            forms["body_mark_form"] = BodyMarkForm(prefix="mark", marks=body_map.current)
         forms.update(
             assign_form=AssignForm(prefix="assign", owners=owners),
             action_form=ActionForm(prefix="action", owners=owners),
@@ -68,7 +72,8 @@ def _detail_forms(concern: Concern) -> dict[str, Form]:
 def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
     if bound:
         concern = concern_for_page(concern.pk)
-    forms = _detail_forms(concern)
+    body_map = body_map_for_page(concern)
+    forms = _detail_forms(concern, body_map)
     forms.update(bound)
     access_record(
         action=AccessAction.VIEW,
@@ -79,7 +84,7 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
     return render(
         request,
         "safeguarding/concern_detail.html",
-        {"concern": concern, "pupil": concern.pupil, **forms},
+        {"concern": concern, "pupil": concern.pupil, "body_map": body_map, **forms},
     )
 
 

@@ -16,8 +16,10 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.body_map import outline
 from safeguarding.models import TEXT_LIMIT, BodyMark, BodyMarkKind, Concern
+from safeguarding.permissions import can_triage_concern
 from safeguarding.services import _open_concern, _require_text
 
+NOT_THE_DSL_TEAM = "Only the DSL team of the pupil's site and the headteacher add marks."
 NO_BODY_MAP = "This concern's category does not record a body map."
 OUT_OF_RANGE = "Place the mark on the outline: across and down run from 0 to 100."
 OFF_THE_BODY = "This point is outside the body outline: place the mark on the body."
@@ -88,6 +90,8 @@ def body_mark_add(
     correction_reason: str = "",
 ) -> BodyMark:
     concern = _open_concern(concern)
+    if not can_triage_concern(actor.user, concern):
+        raise ValidationError(NOT_THE_DSL_TEAM)
     if not concern.category.records_body_map:
         raise ValidationError(NO_BODY_MAP)
     if view not in outline.VIEWS:

@@ -163,3 +163,20 @@ def test_a_mark_is_corrected_once_and_only_on_its_own_concern(world):
         mark_on(world, other, supersedes=first.pk, correction_reason="Not this concern's.")
     assert "supersedes" in error.value.message_dict
     assert BodyMark.objects.count() == 2
+
+
+def test_a_school_chooses_which_of_its_categories_record_a_body_map_where_it_edits_them(world):
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    category = ConcernCategory.objects.create(school=world.school, name="Self-harm")
+    admin = client_for(world.users["administrator"])
+    url = reverse("admin:safeguarding_concerncategory_change", args=[category.pk])
+    assert "records a body map" in admin.get(url).content.decode().lower()
+    admin.post(
+        url,
+        {"school": world.school.pk, "name": "Self-harm", "active": "on", "records_body_map": "on"},
+    )
+    category.refresh_from_db()
+    assert category.records_body_map
