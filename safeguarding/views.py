@@ -41,6 +41,7 @@ from safeguarding.permissions import (
     access_concern_receipt,
     can_run_session,
     can_triage_concern,
+    is_reporter_raising,
     owner_choices,
 )
 from safeguarding.selectors import chronology_for, concern_for_page
@@ -89,6 +90,14 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
 
 
 def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
+    # While raising it, the reporter places what they saw on the body map, and sees only that.
+    raising = is_reporter_raising(request.user, concern)
+    body_map = body_map_for_page(concern, recorded_by=request.user) if raising else None
+    body_mark_form = None
+    if body_map is not None and concern.category.records_body_map:
+        body_mark_form = bound.get("body_mark_form") or BodyMarkForm(
+            prefix="mark", marks=body_map.current
+        )
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),
@@ -103,6 +112,8 @@ def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> Ht
             "concern": concern,
             "can_triage": can_triage_concern(request.user, concern),
             "addendum_form": bound.get("addendum_form") or AddendumForm(prefix="addendum"),
+            "body_map": body_map,
+            "body_mark_form": body_mark_form,
         },
     )
 

@@ -24,10 +24,14 @@ class BodyMapPage:
     current: list[BodyMark]
 
 
-def body_map_for_page(concern: Concern) -> BodyMapPage | None:
-    """None for a concern that records no body map and has no marks. No queries: the marks
-    come prefetched with the concern."""
-    marks = numbered_marks(list(concern.body_marks.all()))
+def body_map_for_page(concern: Concern, *, recorded_by: object = None) -> BodyMapPage | None:
+    """None for a concern that records no body map and has no marks. ``recorded_by`` keeps
+    only that person's marks (the reporter's receipt). No queries: the marks come prefetched
+    with the concern."""
+    marks = list(concern.body_marks.all())
+    if recorded_by is not None:
+        marks = [mark for mark in marks if mark.recorded_by_id == recorded_by.pk]
+    marks = numbered_marks(marks)
     if not marks and not concern.category.records_body_map:
         return None
     current = [mark for mark in marks if mark.corrected_by_number is None]

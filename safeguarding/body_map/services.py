@@ -16,10 +16,13 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.body_map import outline
 from safeguarding.models import TEXT_LIMIT, BodyMark, BodyMarkKind, Concern
-from safeguarding.permissions import can_triage_concern
+from safeguarding.permissions import can_add_body_marks, can_triage_concern
 from safeguarding.services import _open_concern, _require_text
 
-NOT_THE_DSL_TEAM = "Only the DSL team of the pupil's site and the headteacher add marks."
+NOT_THE_DSL_TEAM = (
+    "Only the DSL team of the pupil's site and the headteacher add marks, and the member of "
+    "staff who raised the concern until it is acknowledged."
+)
 NO_BODY_MAP = "This concern's category does not record a body map."
 OUT_OF_RANGE = "Place the mark on the outline: across and down run from 0 to 100."
 OFF_THE_BODY = "This point is outside the body outline: place the mark on the body."
@@ -57,14 +60,17 @@ def _place(view: str, region: str, x: float | None, y: float | None) -> outline.
     return found
 
 
-def _superseded(concern: Concern, pk: int | None, reason: str) -> BodyMark | None:
+def _superseded(actor: Actor, concern: Concern, pk: int | None, reason: str) -> BodyMark | None:
+    """The mark a correction replaces: a current mark of this concern, and for the reporter one
+    of their own (the DSL team's marks are not theirs to see or correct)."""
     if pk is None:
         return None
-    old = (
-        BodyMark.objects.select_for_update()
-        .filter(pk=pk, concern=concern, superseded_by__isnull=True)
-        .first()
+    old = BodyMark.objects.select_for_update().filter(
+        pk=pk, concern=concern, superseded_by__isnull=True
     )
+    if not can_triage_concern(actor.user, concern):
+        old = old.filter(recorded_by=actor.user)
+    old = old.first()
     if old is None:
         raise ValidationError({"supersedes": "Choose one of this concern's current marks."})
     _require_text("correction_reason", reason, label="why the mark is being corrected")
@@ -90,7 +96,7 @@ def body_mark_add(
     correction_reason: str = "",
 ) -> BodyMark:
     concern = _open_concern(concern)
-    if not can_triage_concern(actor.user, concern):
+    if not can_add_body_marks(actor.user, concern):
         raise ValidationError(NOT_THE_DSL_TEAM)
     if not concern.category.records_body_map:
         raise ValidationError(NO_BODY_MAP)
@@ -107,7 +113,7 @@ def body_mark_add(
         raise ValidationError({"seen_at": "This time is in the future."})
     if len(childs_explanation) > TEXT_LIMIT:
         raise ValidationError({"childs_explanation": f"Keep this under {TEXT_LIMIT:,} characters."})
-    old = _superseded(concern, supersedes, correction_reason)
+    old = _superseded(actor, concern, supersedes, correction_reason)
     x, y = (round(x, 1), round(y, 1)) if x is not None else place.centre
     mark = BodyMark(
         concern=concern,

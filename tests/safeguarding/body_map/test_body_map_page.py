@@ -15,7 +15,7 @@ from dataprotection.models import AccessAction, AccessEvent
 from safeguarding.body_map.services import body_mark_add
 from safeguarding.models import BodyMark
 from safeguarding.selectors import chronology_for
-from safeguarding.services import concern_close
+from safeguarding.services import concern_acknowledge, concern_close
 from tests.conftest import client_for
 from tests.gate_checks import actor
 from tests.safeguarding.body_map.helpers import mark_data, mark_on, physical_concern_for
@@ -169,7 +169,8 @@ def test_a_closed_concern_refuses_a_posted_mark(world):
 
 
 @pytest.mark.parametrize(
-    ("persona", "status"), [("teacher", 403), ("slt_class", 404), ("deputy_dsl_other_site", 404)]
+    ("persona", "status"),
+    [("class_staff", 404), ("slt_class", 404), ("deputy_dsl_other_site", 404)],
 )
 def test_who_may_not_add_marks_is_refused_with_one_denial_and_nothing_written(
     world, persona, status
@@ -182,10 +183,46 @@ def test_who_may_not_add_marks_is_refused_with_one_denial_and_nothing_written(
     assert not BodyMark.objects.exists()
 
 
-def test_the_service_too_refuses_who_may_not_triage_the_concern(world):
+def test_the_service_too_refuses_who_may_not_add_marks(world):
     concern = physical_concern_for(world)
     with pytest.raises(ValidationError, match="DSL team"):
+        body_mark_add(actor=actor(world, "class_staff"), concern=concern, **mark_data())
+    concern_acknowledge(actor=actor(world, "dsl"), concern=concern)
+    with pytest.raises(ValidationError, match="DSL team"):
         body_mark_add(actor=actor(world, "teacher"), concern=concern, **mark_data())
+    assert not BodyMark.objects.exists()
+
+
+# --- The reporter, while raising ----------------------------------------------------------------
+
+
+def test_the_reporter_places_what_they_saw_from_the_receipt_until_it_is_acknowledged(world):
+    concern = physical_concern_for(world)
+    mark_on(world, concern, childs_explanation="The DSL team's own mark.")
+    reporter = client_for(world.users["teacher"])
+    receipt = reverse("safeguarding:concern_receipt", args=[concern.pk])
+    page = reporter.get(receipt).content.decode()
+    assert page.count('role="img"') == 2 and 'id="body-mark-form"' in page
+    assert "The DSL team's own mark." not in page  # the reporter sees only their own
+
+    response = reporter.post(add_url(concern), posted())
+    assert response.status_code == 302 and response["Location"] == receipt + "#body-map"
+    assert BodyMark.objects.filter(recorded_by=world.users["teacher"]).count() == 1
+    assert "<td>left forearm</td>" in reporter.get(receipt).content.decode()
+
+    refused_post = reporter.post(add_url(concern), posted(x="3", y="3"))
+    assert "outside the body outline" in refused_post.context["body_mark_form"].errors["x"][0]
+
+
+def test_once_acknowledged_the_reporter_may_not_add_marks(world):
+    concern = physical_concern_for(world)
+    concern_acknowledge(actor=actor(world, "dsl"), concern=concern)
+    reporter = client_for(world.users["teacher"])
+    receipt = reverse("safeguarding:concern_receipt", args=[concern.pk])
+    assert 'id="body-mark-form"' not in reporter.get(receipt).content.decode()
+    before = AccessEvent.objects.filter(action=AccessAction.DENIED).count()
+    assert reporter.post(add_url(concern), posted()).status_code == 403
+    assert AccessEvent.objects.filter(action=AccessAction.DENIED).count() == before + 1
     assert not BodyMark.objects.exists()
 
 

@@ -180,3 +180,25 @@ def test_a_school_chooses_which_of_its_categories_record_a_body_map_where_it_edi
     )
     category.refresh_from_db()
     assert category.records_body_map
+
+
+def test_the_reporter_corrects_only_their_own_marks(world):
+    concern = physical_concern_for(world)
+    dsls = mark_on(world, concern)
+    reporter = Actor.for_user(world.users["teacher"])
+    data = {
+        "view": "front",
+        "x": 72,
+        "y": 44,
+        "kind": "bruise",
+        "size": "1 cm",
+        "seen_by": "Me",
+        "seen_at": timezone.now(),
+        "correction_reason": "Not mine to correct.",
+    }
+    with pytest.raises(ValidationError) as error:
+        services.body_mark_add(actor=reporter, concern=concern, supersedes=dsls.pk, **data)
+    assert "supersedes" in error.value.message_dict
+    own = services.body_mark_add(actor=reporter, concern=concern, **data)
+    corrected = services.body_mark_add(actor=reporter, concern=concern, supersedes=own.pk, **data)
+    assert corrected.supersedes == own
