@@ -16,6 +16,7 @@ class SafeguardingSettingsAdmin(ReadOnlyAdmin):
 
 @admin.register(ConcernCategory)
 class ConcernCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "school", "active")
-    list_filter = ("school", "active")
+    # Where a school says which of its categories record a body map (physical abuse, injuries).
+    list_display = ("name", "school", "active", "records_body_map")
+    list_filter = ("school", "active", "records_body_map")
     search_fields = ("name",)

@@ -30,6 +30,12 @@ class ConcernCategory(models.Model):
     school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="concern_categories")
     name = models.CharField(max_length=100)
     active = models.BooleanField(default=True)
+    records_body_map = models.BooleanField(
+        "records a body map",
+        default=False,
+        help_text="Concerns in this category (physical abuse, injuries) can have marks recorded "
+        "on a body outline.",
+    )
 
     class Meta:
         verbose_name_plural = "concern categories"
@@ -163,6 +169,74 @@ class Addendum(models.Model):
 
     def __str__(self) -> str:
         return f"Addendum to concern {self.concern_id}"
+
+
+class BodyMarkView(models.TextChoices):
+    FRONT = "front", "Front"
+    BACK = "back", "Back"
+
+
+class BodyMarkKind(models.TextChoices):
+    BRUISE = "bruise", "Bruise"
+    CUT = "cut", "Cut or graze"
+    BURN = "burn", "Burn"
+    MARK = "mark", "Mark"
+    OTHER = "other", "Other"
+
+
+class BodyMark(models.Model):
+    """A mark seen on the child, placed on the front or back body outline of a physical concern.
+
+    Never edited: a correction is a new mark that supersedes this one, with the reason. The
+    position is across (x) and down (y) within the view, 0 to 100; the region is worked out
+    from it (safeguarding.body_map.outline) and kept with its name, for screen readers and print.
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="body_marks")
+    view = models.CharField(max_length=5, choices=BodyMarkView.choices)
+    x = models.FloatField("across")
+    y = models.FloatField("down")
+    region = models.CharField(max_length=40)
+    region_name = models.CharField("where on the body", max_length=60)
+    kind = models.CharField(max_length=6, choices=BodyMarkKind.choices)
+    size = models.CharField(max_length=100)
+    colour = models.CharField(max_length=100, blank=True)
+    childs_explanation = models.TextField(
+        "the child's explanation", blank=True, max_length=TEXT_LIMIT
+    )
+    seen_by = models.CharField("who saw it", max_length=300)
+    seen_at = models.DateTimeField("when it was seen")
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        help_text="The mark this one corrects.",
+    )
+    correction_reason = models.TextField(blank=True, max_length=TEXT_LIMIT)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["concern", "recorded_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(x__gte=0, x__lte=100, y__gte=0, y__lte=100),
+                name="sg_bodymark_within_view",
+                violation_error_message="A mark is placed within the outline's box.",
+            ),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="sg_bodymark_correction_has_reason",
+                violation_error_message="A correction says why.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on the {self.region_name} ({self.get_view_display()})"
 
 
 class Action(models.Model):

@@ -11,7 +11,14 @@ from django.db.models import Q, QuerySet
 from accounts.models import User
 from core.actor import Actor
 from dataprotection.refusals import Access, refuse
-from safeguarding.models import Action, Concern, Referral, SessionChecklistEntry, VirtualSession
+from safeguarding.models import (
+    Action,
+    Concern,
+    ConcernStatus,
+    Referral,
+    SessionChecklistEntry,
+    VirtualSession,
+)
 from safeguarding.selectors import action_for_page, concern_for_page, referral_for_page
 from schools.models import Membership, Pupil, Role
 from schools.permissions import (
@@ -50,6 +57,21 @@ def can_see_receipt(user: object, concern: Concern) -> bool:
         concern.pupil.school_id in school_ids_with_roles(user, STAFF_ROLES)
     )
     return reporter or can_triage_concern(user, concern)
+
+
+def is_reporter_raising(user: object, concern: Concern) -> bool:
+    """The member of staff who raised the concern, still on the staff, before the DSL team has
+    acknowledged it: while they are still raising it they place the marks they saw."""
+    return (
+        concern.raised_by_id == getattr(user, "pk", None)
+        and concern.status == ConcernStatus.RAISED
+        and can_see_receipt(user, concern)
+    )
+
+
+def can_add_body_marks(user: object, concern: Concern) -> bool:
+    """The DSL team and the headteacher, and the reporter while raising it."""
+    return can_triage_concern(user, concern) or is_reporter_raising(user, concern)
 
 
 def can_raise_concern_for(user: object, pupil: Pupil) -> bool:
@@ -137,6 +159,21 @@ def access_concern(actor: Actor, pk: int, *, to: Access = "read") -> Concern:
             subject=concern,
             pupil_id=concern.pupil_id,
             detail="reporter may see the receipt only",
+        )
+    return concern
+
+
+def access_body_marking(actor: Actor, pk: int) -> Concern:
+    """The concern, for adding marks to its body map: 404 for those who may not know of it,
+    403 for the reporter once the DSL team has acknowledged it."""
+    concern = access_concern_receipt(actor, pk)
+    if not can_add_body_marks(actor.user, concern):
+        refuse(
+            actor,
+            status=403,
+            subject=concern,
+            pupil_id=concern.pupil_id,
+            detail="the reporter adds marks only until the concern is acknowledged",
         )
     return concern
 

@@ -12,6 +12,7 @@ from core.outbox import OutboxStatus
 from safeguarding.models import (
     Action,
     Addendum,
+    BodyMark,
     Concern,
     ConcernDocument,
     Decision,
@@ -51,6 +52,7 @@ def concern_for_page(pk: int) -> Concern | None:
             Prefetch(
                 "documents", ConcernDocument.objects.select_related("attached_by", "referral")
             ),
+            Prefetch("body_marks", BodyMark.objects.select_related("recorded_by")),
         )
         .filter(pk=pk)
         .first()
@@ -59,6 +61,19 @@ def concern_for_page(pk: int) -> Concern | None:
 
 def referral_for_page(pk: int) -> Referral | None:
     return Referral.objects.select_related("concern__pupil__school_class").filter(pk=pk).first()
+
+
+def numbered_marks(marks: list[BodyMark]) -> list[BodyMark]:
+    """A concern's marks in the order recorded, each given its number on the concern (shown on
+    the outline and in the table), the number of the mark it corrects and of the mark that
+    corrected it. No queries: the marks are one concern's, already read."""
+    number = {mark.pk: index for index, mark in enumerate(marks, start=1)}
+    corrected_by = {mark.supersedes_id: number[mark.pk] for mark in marks if mark.supersedes_id}
+    for mark in marks:
+        mark.number = number[mark.pk]
+        mark.corrects_number = number.get(mark.supersedes_id)
+        mark.corrected_by_number = corrected_by.get(mark.pk)
+    return marks
 
 
 def action_for_page(pk: int) -> Action | None:
@@ -93,6 +108,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
             Prefetch("referrals", REFERRALS_WITH_ANSWERS),
+            Prefetch("body_marks", BodyMark.objects.select_related("recorded_by")),
         )
     )
     entries: list[ChronologyEntry] = []
@@ -148,6 +164,7 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
             )
         for referral in concern.referrals.all():
             entries.extend(_referral_entries(concern, referral))
+        entries.extend(_body_map_entries(concern))
         for addendum in concern.addenda.all():
             entries.append(
                 ChronologyEntry(
@@ -233,6 +250,39 @@ def _referral_entries(concern: Concern, referral: Referral) -> list[ChronologyEn
                 response.what_they_said,
                 f"Outcome: {response.outcome}",
                 response.recorded_by,
+            )
+        )
+    return entries
+
+
+def _body_map_entries(concern: Concern) -> list[ChronologyEntry]:
+    """Each mark on the concern's body map, corrections saying which mark they correct and why."""
+    entries = []
+    for mark in numbered_marks(list(concern.body_marks.all())):
+        correcting = f", correcting mark {mark.corrects_number}" if mark.corrects_number else ""
+        seen = f"Seen by {mark.seen_by}, {timezone.localtime(mark.seen_at):%d/%m/%Y %H:%M}"
+        explanation = f"The child's explanation: {mark.childs_explanation}"
+        entries.append(
+            ChronologyEntry(
+                mark.recorded_at,
+                "body_map",
+                concern.pk,
+                f"Body map: {mark.get_kind_display().lower()} on the {mark.region_name} "
+                f"({mark.get_view_display().lower()}){correcting}",
+                " · ".join(
+                    part
+                    for part in (f"Mark {mark.number}", f"size {mark.size}", mark.colour, seen)
+                    if part
+                ),
+                "\n".join(
+                    part
+                    for part in (
+                        explanation if mark.childs_explanation else "",
+                        f"Why corrected: {mark.correction_reason}" if mark.corrects_number else "",
+                    )
+                    if part
+                ),
+                mark.recorded_by,
             )
         )
     return entries

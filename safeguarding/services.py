@@ -68,6 +68,8 @@ DEFAULT_CATEGORIES = (
     "Family circumstances",
     "Other",
 )
+# The defaults that are about the child's body (abuse or an injury) and so record a body map.
+BODY_MAP_CATEGORIES = ("Physical abuse", "Physical harm")
 CLOSE_REASON_LABEL = "why the concern is being closed with this decision"
 
 
@@ -86,7 +88,12 @@ def concern_categories_ensure(*, school: School) -> list[ConcernCategory]:
     """The school's active categories, creating the defaults the first time they are asked for."""
     if not ConcernCategory.objects.filter(school=school).exists():
         ConcernCategory.objects.bulk_create(
-            [ConcernCategory(school=school, name=name) for name in DEFAULT_CATEGORIES],
+            [
+                ConcernCategory(
+                    school=school, name=name, records_body_map=name in BODY_MAP_CATEGORIES
+                )
+                for name in DEFAULT_CATEGORIES
+            ],
             ignore_conflicts=True,
         )
     return list(ConcernCategory.objects.filter(school=school, active=True))

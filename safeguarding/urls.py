@@ -1,6 +1,7 @@
 from django.urls import path
 
 from safeguarding import views
+from safeguarding.body_map.urls import urlpatterns as body_map_urls
 from safeguarding.chronology.urls import urlpatterns as chronology_print_urls
 from safeguarding.dashboard.urls import urlpatterns as dashboard_urls
 from safeguarding.documents.urls import urlpatterns as document_urls
@@ -27,6 +28,7 @@ urlpatterns = [
     path("concerns/<int:pk>/addenda/", views.addendum_add, name="addendum_add"),
     path("concerns/<int:pk>/close/", views.concern_close, name="concern_close"),
     path("pupils/<int:pupil_pk>/chronology/", views.pupil_chronology, name="pupil_chronology"),
+    *body_map_urls,
     *chronology_print_urls,
     *dashboard_urls,
     *document_urls,

@@ -21,6 +21,8 @@ from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding import services
+from safeguarding.body_map.forms import BodyMarkForm
+from safeguarding.body_map.page import BodyMapPage, body_map_for_page
 from safeguarding.forms import (
     ActionForm,
     AddendumForm,
@@ -42,6 +44,7 @@ from safeguarding.permissions import (
     access_referral,
     can_run_session,
     can_triage_concern,
+    is_reporter_raising,
     owner_choices,
 )
 from safeguarding.selectors import chronology_for, concern_for_page
@@ -54,10 +57,12 @@ NOT_VISIBLE = "You cannot raise a concern about this pupil."
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _detail_forms(concern: Concern) -> dict[str, Form]:
+def _detail_forms(concern: Concern, body_map: BodyMapPage | None) -> dict[str, Form]:
     owners = owner_choices(concern.pupil)
     forms: dict[str, Form] = {"addendum_form": AddendumForm(prefix="addendum")}
     if concern.status != ConcernStatus.CLOSED:
+        if body_map is not None and concern.category.records_body_map:
+            forms["body_mark_form"] = BodyMarkForm(prefix="mark", marks=body_map.current)
         forms.update(
             assign_form=AssignForm(prefix="assign", owners=owners),
             action_form=ActionForm(prefix="action", owners=owners),
@@ -94,7 +99,8 @@ def _referral_rows(concern: Concern, bound: dict[str, Form]) -> list[dict[str, o
 def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
     if bound:
         concern = concern_for_page(concern.pk)
-    forms = _detail_forms(concern)
+    body_map = body_map_for_page(concern)
+    forms = _detail_forms(concern, body_map)
     forms["referral_rows"] = _referral_rows(concern, bound)
     forms.update(bound)
     access_record(
@@ -106,11 +112,19 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
     return render(
         request,
         "safeguarding/concern_detail.html",
-        {"concern": concern, "pupil": concern.pupil, **forms},
+        {"concern": concern, "pupil": concern.pupil, "body_map": body_map, **forms},
     )
 
 
 def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> HttpResponse:
+    # While raising it, the reporter places what they saw on the body map, and sees only that.
+    raising = is_reporter_raising(request.user, concern)
+    body_map = body_map_for_page(concern, recorded_by=request.user) if raising else None
+    body_mark_form = None
+    if body_map is not None and concern.category.records_body_map:
+        body_mark_form = bound.get("body_mark_form") or BodyMarkForm(
+            prefix="mark", marks=body_map.current
+        )
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),
@@ -125,6 +139,8 @@ def _render_receipt(request: HttpRequest, concern: Concern, **bound: Form) -> Ht
             "concern": concern,
             "can_triage": can_triage_concern(request.user, concern),
             "addendum_form": bound.get("addendum_form") or AddendumForm(prefix="addendum"),
+            "body_map": body_map,
+            "body_mark_form": body_mark_form,
         },
     )
 

@@ -24,6 +24,7 @@ from dpo.subject_access.structure import (
     ActionRow,
     AddendumRow,
     AgreementRow,
+    BodyMarkRow,
     CarerRow,
     CaseRecord,
     ClosureCheckRow,
@@ -52,6 +53,7 @@ from dpo.subject_access.structure import (
 from safeguarding.models import (
     Action,
     Addendum,
+    BodyMark,
     Concern,
     Decision,
     HomeVisit,
@@ -363,6 +365,22 @@ def _concern(c: Concern) -> ConcernRecord:
             )
             for r in c.referrals.all()
         ],
+        body_marks=[
+            BodyMarkRow(
+                view=m.get_view_display(),
+                where=m.region_name,
+                kind=m.get_kind_display(),
+                size=m.size,
+                colour=m.colour,
+                childs_explanation=m.childs_explanation,
+                seen_by=m.seen_by,
+                seen_at=m.seen_at,
+                recorded_by=_name(m.recorded_by),
+                recorded_at=m.recorded_at,
+                correction_reason=m.correction_reason,
+            )
+            for m in c.body_marks.all()
+        ],
     )
 
 
@@ -375,6 +393,7 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
             Prefetch("referrals", Referral.objects.select_related("made_by")),
+            Prefetch("body_marks", BodyMark.objects.select_related("recorded_by")),
         )
         .order_by("raised_at", "id")
     )

@@ -245,6 +245,21 @@ class ReferralRow:
 
 
 @dataclass(frozen=True, slots=True)
+class BodyMarkRow:
+    view: str
+    where: str
+    kind: str
+    size: str
+    colour: str
+    childs_explanation: str
+    seen_by: str
+    seen_at: datetime.datetime
+    recorded_by: str
+    recorded_at: datetime.datetime
+    correction_reason: str  # a correction of the mark before it, with why
+
+
+@dataclass(frozen=True, slots=True)
 class ConcernRecord:
     id: int
     category: str
@@ -269,6 +284,7 @@ class ConcernRecord:
     actions: list[ActionRow]
     decisions: list[DecisionRow]
     referrals: list[ReferralRow]
+    body_marks: list[BodyMarkRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

@@ -60,6 +60,7 @@ KIND_LABELS = {
     "reintegration_plan": "Reintegration plan versions",
     "contact_plan": "Contact plan versions",
     "document": "Documents attached",
+    "body_map": "Body map marks",
 }
 
 

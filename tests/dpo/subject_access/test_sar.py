@@ -692,7 +692,7 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
 ):
     options = Options(include_safeguarding=include, safeguarding_reason=REASON if include else "")
     dpo_user = world.users["dpo"]
-    expected = 22 if include else 17
+    expected = 23 if include else 17
 
     fill_records(world, 1)
     pupil = pupil_for_subject_access(world.pupil.pk)
