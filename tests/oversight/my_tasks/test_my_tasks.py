@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.models import Flag, FlagKind
+from core.actor import Actor
 from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
+from dpo.models import BreachNotification
 from safeguarding.models import (
     Action,
     ActionFlag,
@@ -243,3 +245,48 @@ def test_the_menu_count_costs_one_query_on_an_ordinary_page(world):
     with mock.patch("remote_learning.context_processors.task_count", return_value=0):
         without = _queries(client, reverse("schools:pupil_list"))
     assert _queries(client, reverse("schools:pupil_list")) == without + 1
+
+
+def test_the_home_page_summary_reuses_the_menus_count(world):
+    client = client_for(world.users["dsl"])
+    _lots_of_tasks(world, 2)
+    with mock.patch("remote_learning.context_processors.task_count", return_value=0):
+        menu_not_counted = _queries(client, "/")
+    # The home page's summary counted already; the menu takes its number from there.
+    assert _queries(client, "/") == menu_not_counted
+
+
+def test_a_breach_notification_reaches_the_dpo_alone(world):
+    from dpo.services import breach_flag
+
+    breach_flag(
+        actor=Actor.for_user(world.users["it_staff"]),
+        school=world.school,
+        what_happened="A laptop was left on a train.",
+        discovered_at=timezone.now() - datetime.timedelta(hours=2),
+        data_affected="Class list",
+        people_affected=8,
+    )
+    note = BreachNotification.objects.get(recipient=world.users["dpo"])
+    mark = reverse("my_tasks:notification_read", args=["breach", note.pk])
+    assert mark in page_for(world, "dpo")
+    assert mark not in page_for(world, "it_staff")
+
+
+def test_each_section_has_a_heading_and_each_mark_read_button_names_its_notification(world):
+    unread_for(world, "dsl")
+    page = page_for(world, "dsl")
+    for heading in (
+        "actions-heading",
+        "flags-heading",
+        "concerns-heading",
+        "referrals-heading",
+        "transfers-heading",
+        "notifications-heading",
+    ):
+        assert f'<h2 id="{heading}"' in page and f'aria-labelledby="{heading}"' in page
+    assert (
+        'Mark read<span class="visually-hidden">: An immediate safeguarding concern needs you'
+        in page
+    )
+    assert "No child-protection file is waiting for you to transfer it." in page
