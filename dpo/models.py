@@ -195,6 +195,9 @@ class BreachNotification(OutboxMessage):
     )
     breach = models.ForeignKey(Breach, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=8, choices=NotificationKind.choices)
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient marked it read on their tasks page."
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]

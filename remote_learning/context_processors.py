@@ -1,6 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.urls import reverse
 
+from oversight.my_tasks.permissions import has_tasks_page
+from oversight.my_tasks.selectors import task_count
 from remote_learning.navigation import navigation_for
 from schools.permissions import memberships_of
 
@@ -13,6 +16,17 @@ def site(request: HttpRequest) -> dict[str, object]:
     return {
         "school_name": next(iter(schools.values())) if len(schools) == 1 else settings.SCHOOL_NAME,
         "navigation": navigation_for(request),
+        "my_tasks": _my_tasks_link(request, user),
         # Set by DeviceDeclarationMiddleware for staff without a current declaration.
         "device_declaration_due": getattr(request, "device_declaration_due", None),
     }
+
+
+def _my_tasks_link(request: HttpRequest, user: object) -> dict[str, object] | None:
+    """My tasks sits beside the person's name, apart from the main row, with how many wait
+    there: one statement, kept on the user for the request (the home page's summary reuses
+    it). None for those with no tasks page (governors, accounts with no school)."""
+    if user is None or not getattr(user, "is_authenticated", False) or not has_tasks_page(user):
+        return None
+    url = reverse("my_tasks:my_tasks")
+    return {"url": url, "count": task_count(user), "current": request.path.startswith(url)}

@@ -15,6 +15,7 @@ urlpatterns = [
     path("contacts/", include("contacts.urls")),
     path("safeguarding/", include("safeguarding.urls")),
     path("oversight/", include("oversight.urls")),
+    path("tasks/", include("oversight.my_tasks.urls")),
     path("setup/", include("setup.urls")),
     path("governance/", include("governance.urls")),
     path("data-protection/subject-access/", include("dpo.subject_access.urls")),

@@ -17,6 +17,8 @@ from dpo.selectors import open_breaches_for_home
 from dpo.subject_access.selectors import sar_due_for_home
 from governance.permissions import can_answer_pulse, can_list_monitoring
 from governance.selectors import policy_reviews_due_for
+from oversight.my_tasks.permissions import has_tasks_page
+from oversight.my_tasks.selectors import task_counts
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
 from schools.calendar import today
@@ -69,6 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "can_answer_pulse": can_answer_pulse(user),
             "calendar_notices": calendar_notices_for(user),
             "setup_to_do": setup_to_do_for_home(user),
+            "task_counts": task_counts(user) if has_tasks_page(user) else None,
         },
     )
 

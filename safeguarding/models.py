@@ -521,6 +521,9 @@ class OverdueNotice(OutboxMessage):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
     concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the recipient marked it read on their tasks page."
+    )
 
     class Meta:
         abstract = True

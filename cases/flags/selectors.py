@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
 from django.urls import NoReverseMatch
 
 from cases.models import Case, Flag
@@ -28,6 +29,14 @@ def case_url(case: Case) -> str | None:
         return None
 
 
+def open_flags_for(user: object) -> QuerySet[Flag]:
+    """Open flags on the cases this person may see (cases.permissions scope): one statement,
+    empty for people without a role on cases."""
+    if not can_list_cases(user):
+        return Flag.objects.none()
+    return Flag.objects.filter(resolved_at__isnull=True, case__in=cases_visible_to(user))
+
+
 def flags_needing_action(user: object, *, limit: int = HOME_FLAG_LIMIT) -> FlagsNeedingAction:
     """The longest-standing open flags on cases this person may see (cases.permissions scope).
 
@@ -37,7 +46,7 @@ def flags_needing_action(user: object, *, limit: int = HOME_FLAG_LIMIT) -> Flags
     """
     if not can_list_cases(user):
         return FlagsNeedingAction(flags=[], total=0)
-    open_flags = Flag.objects.filter(resolved_at__isnull=True, case__in=cases_visible_to(user))
+    open_flags = open_flags_for(user)
     flags = list(
         open_flags.select_related("case__pupil__school_class").order_by("period", "id")[:limit]
     )

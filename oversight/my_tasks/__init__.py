@@ -1,0 +1,1 @@
+"""My tasks: one list, for each member of staff, of what is theirs to do."""
