@@ -14,10 +14,18 @@ from dataclasses import dataclass
 
 from core.suppression import HIDDEN, is_suppressed, protect_table
 from governance import selectors
+from governance.models import Coping, week_start_of
 from schools.models import Term
 
 NOT_ANSWERED = "Not answered"
 TOTAL = "total"
+# The wellbeing page lists this many weeks, this week included.
+SUMMARY_WEEKS = 12
+
+
+def summary_start(on: datetime.date) -> datetime.date:
+    """The Monday of the first week the wellbeing page lists on ``on``."""
+    return week_start_of(on) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +145,27 @@ def pulse_figures(
         # the term less the weeks listed, hidden. A term wholly on the page has none, and a
         # row of known zeros must not pass for a hidden one.
         rest = [_rest(sums, its_weeks)] if term.first_day < start else []
-        tables.append((its_weeks + rest, sums))
+        # A term with no weeks to add up is a row on its own (and has no answers at all).
+        tables.append((its_weeks + rest, sums) if its_weeks or rest else ([sums], None))
     tables += [([row], None) for _, row in weeks if row.key not in in_a_term]
     hidden = _protect(tables)
     return (
         [{"week_start": monday, **_shown(row, hidden)} for monday, row in weeks],
         [{"term": term, **_shown(row, hidden)} for term, row in terms],
     )
+
+
+def term_coping(
+    *, school_id: int, first_day: datetime.date, on: datetime.date
+) -> list[tuple[str, str]]:
+    """How staff are coping in the term beginning ``first_day`` as the wellbeing page shows it
+    on ``on``, hidden cells and all: another page showing the same counts must hide what this
+    one hides, or the two together would give a hidden count away. Every count is hidden
+    when there are too few answers in all."""
+    _, terms = pulse_figures(school_id=school_id, start=summary_start(on), on=on)
+    for row in terms:
+        if row["term"].first_day == first_day:
+            if row["shown"]:
+                return row["coping"]
+            break
+    return [(choice.label, HIDDEN) for choice in Coping]

@@ -2,8 +2,6 @@
 form → gate → service → redirect. The gates are in governance.permissions.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,13 +34,12 @@ from governance.models import (
     PolicyVersion,
     week_start_of,
 )
-from governance.pulse_figures import pulse_figures
+from governance.pulse_figures import SUMMARY_WEEKS, pulse_figures, summary_start
 from schools.calendar import today
 from schools.models import Membership, School, SchoolClass, Site
 from schools.permissions import school_ids_with_roles
 
 ACTIVITIES_PER_PAGE = 25
-SUMMARY_WEEKS = 12
 
 
 # --- Monitoring --------------------------------------------------------------------------------
@@ -404,7 +401,7 @@ def pulse_summary(request: HttpRequest) -> HttpResponse:
     than the threshold in all shows nothing at all."""
     school_ids = permissions.access_pulse_summary(Actor.of(request))
     on = today()
-    start = week_start_of(on) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
+    start = summary_start(on)
     sections = []
     for school in School.objects.filter(pk__in=school_ids).order_by("name"):
         weeks, terms = pulse_figures(school_id=school.pk, start=start, on=on)

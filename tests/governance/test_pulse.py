@@ -226,3 +226,16 @@ def test_no_hidden_count_of_the_summary_can_be_worked_out_from_the_figures_shown
             assert last_week["coping"][n][1] == HIDDEN, label
     body = response.content.decode()
     assert "Struggling: 1" not in body
+
+
+def test_a_term_with_no_answers_on_the_page_shows_nothing_and_the_page_still_answers(world):
+    Term.objects.create(
+        school=world.school,
+        name="Autumn 2",
+        first_day=MONDAY - datetime.timedelta(days=7),
+        last_day=MONDAY + datetime.timedelta(days=4),
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = client_for(world.users["chair"]).get(SUMMARY)
+    [term] = response.context["sections"][0]["terms"]
+    assert response.status_code == 200 and term["shown"] is False
