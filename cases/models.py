@@ -62,9 +62,15 @@ class AttendanceCode(models.TextChoices):
     C = "C", "C: Leave of absence for exceptional circumstances"
 
 
+# Closures whose register code the 2024 regulations set by what closed, not the school:
+# (the code for a class, part of the premises; the code for a whole site). No setting for them.
+CLOSURE_CODES_SET_BY_REGULATION: dict[str, tuple[str, str]] = {
+    Reason.NOT_SAFE_TO_OPEN: (AttendanceCode.Y3, AttendanceCode.Y4),
+}
+
+# The code a school uses for each reason until it chooses another.
 DEFAULT_ATTENDANCE_CODES: dict[str, str] = {
     Reason.GOVERNMENT_GUIDANCE: AttendanceCode.Y6,
-    Reason.NOT_SAFE_TO_OPEN: AttendanceCode.Y4,
     Reason.INFECTIOUS_ILLNESS: AttendanceCode.I,
     Reason.OPERATION: AttendanceCode.I,
     Reason.INJURY: AttendanceCode.I,

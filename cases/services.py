@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from cases.models import (
+    CLOSURE_CODES_SET_BY_REGULATION,
     CLOSURE_REASONS,
     DEFAULT_ATTENDANCE_CODES,
     HEALTH_QUESTION_REASONS,
@@ -21,7 +22,6 @@ from cases.models import (
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
-    AttendanceCode,
     AttendanceCodeChoice,
     Basis,
     Case,
@@ -34,7 +34,6 @@ from cases.models import (
     PaperDelivery,
     Party,
     Provision,
-    Reason,
     ReintegrationPlan,
     ReintegrationPlanVersion,
     ReintegrationStep,
@@ -75,8 +74,9 @@ def closure_attendance_code(school: School, reason: str, whole_site: bool) -> st
     """A closure for safety is 'part of the premises closed' (Y3) for a class and 'whole site
     unexpectedly closed' (Y4) for a site, as the 2024 regulations set them; a closure under
     government guidance uses the school's code for that reason."""
-    if reason == Reason.NOT_SAFE_TO_OPEN:
-        return AttendanceCode.Y4 if whole_site else AttendanceCode.Y3
+    if reason in CLOSURE_CODES_SET_BY_REGULATION:
+        class_code, site_code = CLOSURE_CODES_SET_BY_REGULATION[reason]
+        return site_code if whole_site else class_code
     return attendance_code_for(school, reason)
 
 

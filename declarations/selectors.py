@@ -41,6 +41,8 @@ class DeclarationState:
     status: DeclarationStatus
     due_since: datetime.datetime | None = None
     grace_ends: datetime.datetime | None = None
+    # Current, but an item of it was not confirmed and IT has not yet resolved it.
+    waiting_for_it: bool = False
 
     @property
     def current(self) -> bool:
@@ -51,22 +53,37 @@ class DeclarationState:
         return self.status == DeclarationStatus.OVERDUE
 
 
+def with_waiting_for_it(declarations: QuerySet[DeviceDeclaration]) -> QuerySet:
+    """Annotate ``waiting``: an item of the declaration was not confirmed and the IT task it
+    raised is still open. The one definition of "waiting for IT", for the compliance page and
+    the governors' coverage figure alike."""
+    return declarations.annotate(
+        waiting=Exists(
+            DeclarationIssue.objects.filter(declaration=OuterRef("pk"), status=IssueStatus.OPEN)
+        )
+    )
+
+
 def declaration_state_from(
     *,
     latest_at: datetime.datetime | None,
     first_seen_at: datetime.datetime | None,
     at: datetime.datetime,
     latest: DeviceDeclaration | None = None,
+    latest_waiting: bool = False,
 ) -> DeclarationState:
     """The rule, on values already fetched (so a page of many people costs no more queries).
 
     A declaration is current for DEVICE_DECLARATION_VALID_DAYS. Without one, it has been due
     since the last one expired, or since the person was first seen without one; after
     DEVICE_DECLARATION_GRACE_DAYS of that it is overdue. A first-seen moment in the future
-    (clocks put back) counts as now.
+    (clocks put back) counts as now. A current declaration whose latest is ``latest_waiting``
+    waits for IT; it still lets the person in.
     """
     if latest_at is not None and latest_at > _valid_from(at):
-        return DeclarationState(latest=latest, status=DeclarationStatus.CURRENT)
+        return DeclarationState(
+            latest=latest, status=DeclarationStatus.CURRENT, waiting_for_it=latest_waiting
+        )
     candidates = [moment for moment in (first_seen_at,) if moment is not None]
     if latest_at is not None:
         candidates.append(latest_at + datetime.timedelta(days=declaration_valid_days()))
@@ -93,9 +110,9 @@ def declaration_statuses(
     ids = list(set(user_ids))
     # Declarations are yearly, so a person has few: take each one's newest in Python.
     latest: dict[int, DeviceDeclaration] = {}
-    for declaration in DeviceDeclaration.objects.filter(user_id__in=ids).order_by(
-        "user_id", "-declared_at", "-id"
-    ):
+    for declaration in with_waiting_for_it(
+        DeviceDeclaration.objects.filter(user_id__in=ids)
+    ).order_by("user_id", "-declared_at", "-id"):
         latest.setdefault(declaration.user_id, declaration)
     first_seen = dict(
         DeclarationDue.objects.filter(user_id__in=ids).values_list("user_id", "first_seen_at")
@@ -115,6 +132,7 @@ def declaration_statuses(
                 first_seen_at=first_seen.get(user_id),
                 at=at,
                 latest=declaration,
+                latest_waiting=declaration is not None and declaration.waiting,
             ),
             "open_issues": open_issues.get(user_id, 0),
             # Not yet signed in since declarations began: the grace period has not started.
@@ -148,12 +166,9 @@ def declaration_coverage(
         return DeclarationCoverage(0, 0, 0)
     at = at or timezone.now()
     rows = (
-        DeviceDeclaration.objects.filter(
-            user_id__in=ids, declared_at__gt=_valid_from(at), declared_at__lte=at
-        )
-        .annotate(
-            waiting=Exists(
-                DeclarationIssue.objects.filter(declaration=OuterRef("pk"), status=IssueStatus.OPEN)
+        with_waiting_for_it(
+            DeviceDeclaration.objects.filter(
+                user_id__in=ids, declared_at__gt=_valid_from(at), declared_at__lte=at
             )
         )
         .order_by("user_id", "-declared_at", "-id")

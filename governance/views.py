@@ -2,8 +2,6 @@
 form → gate → service → redirect. The gates are in governance.permissions.
 """
 
-import datetime
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,7 +14,6 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.models import User
 from core.actor import Actor
 from core.forms import attempt
-from core.suppression import is_suppressed, suppressed
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from governance import permissions, selectors, services
@@ -37,12 +34,12 @@ from governance.models import (
     PolicyVersion,
     week_start_of,
 )
+from governance.pulse_figures import SUMMARY_WEEKS, pulse_figures, summary_start
 from schools.calendar import today
-from schools.models import Membership, School, SchoolClass, Site, Term
+from schools.models import Membership, School, SchoolClass, Site
 from schools.permissions import school_ids_with_roles
 
 ACTIVITIES_PER_PAGE = 25
-SUMMARY_WEEKS = 12
 
 
 # --- Monitoring --------------------------------------------------------------------------------
@@ -396,57 +393,18 @@ def pulse(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _suppressed_counts(counts: dict[str, int]) -> list[tuple[str, str]]:
-    return [(label, suppressed(count)) for label, count in counts.items()]
-
-
 @login_required
 @require_safe
 def pulse_summary(request: HttpRequest) -> HttpResponse:
-    """Counts only, each suppressed below the threshold; a week or term with fewer answers
-    than that in all shows nothing at all."""
+    """Counts only, protected as the governors' summary is (a small count, and any count that
+    could be worked out from those shown, is not shown); a week or term with fewer answers
+    than the threshold in all shows nothing at all."""
     school_ids = permissions.access_pulse_summary(Actor.of(request))
     on = today()
-    start = week_start_of(on) - datetime.timedelta(weeks=SUMMARY_WEEKS - 1)
+    start = summary_start(on)
     sections = []
     for school in School.objects.filter(pk__in=school_ids).order_by("name"):
-        weeks = []
-        for row in selectors.wellbeing_weekly_rows(school_id=school.pk, start=start, end=on):
-            shown = not is_suppressed(row["total"])
-            weeks.append(
-                {
-                    "week_start": row["week_start"],
-                    "shown": shown,
-                    "total": suppressed(row["total"]) if shown else "",
-                    "coping": _suppressed_counts(row["coping"]) if shown else [],
-                    "workload": _suppressed_counts(row["workload"]) if shown else [],
-                }
-            )
-        terms = []
-        for term in Term.objects.filter(
-            school=school, first_day__lte=on, last_day__gte=on - datetime.timedelta(days=366)
-        ).order_by("-first_day"):
-            coping = selectors.wellbeing_pulse_counts(
-                school_id=school.pk, start=term.first_day, end=min(term.last_day, on)
-            )
-            total = sum(coping.values())
-            shown = not is_suppressed(total)
-            workload = (
-                selectors.wellbeing_workload_counts(
-                    school_id=school.pk, start=term.first_day, end=min(term.last_day, on)
-                )
-                if shown
-                else {}
-            )
-            terms.append(
-                {
-                    "term": term,
-                    "shown": shown,
-                    "total": suppressed(total) if shown else "",
-                    "coping": _suppressed_counts(coping) if shown else [],
-                    "workload": _suppressed_counts(workload),
-                }
-            )
+        weeks, terms = pulse_figures(school_id=school.pk, start=start, on=on)
         sections.append({"school": school, "weeks": weeks, "terms": terms})
     access_record(
         action=AccessAction.VIEW,

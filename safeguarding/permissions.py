@@ -291,6 +291,17 @@ def session_staff(school_id: int, site_ids: QuerySet | list[int]) -> QuerySet[Us
     )
 
 
+def not_session_staff(school_id: int, site_ids: QuerySet | list[int], people: list) -> list:
+    """Of these people, those who are not ``session_staff`` for these sites: the one check a
+    session's staff present and a home visit's staff both make. One SQL statement."""
+    counted = set(
+        session_staff(school_id, site_ids)
+        .filter(pk__in=[person.pk for person in people])
+        .values_list("pk", flat=True)
+    )
+    return [person for person in people if person.pk not in counted]
+
+
 def sessions_with_gaps(user: object):
     """Sessions whose checklist shows an item not done, for SLT and the DSL team."""
     return sessions_visible_to(user, roles=SESSION_READ_ROLES).filter(

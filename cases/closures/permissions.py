@@ -157,10 +157,18 @@ def can_edit_class_overview(user: object, school_class: SchoolClass) -> bool:
     return bool(class_roles(user, school_class) & CASE_WORK_ROLES)
 
 
+def in_some_closure() -> Q:
+    """Cases a closure opened, and pupils' own cases that joined a closure."""
+    return Q(closure__isnull=False) | Q(
+        pk__in=Closure.joined_cases.through.objects.values("case_id")
+    )
+
+
 def closure_cases_visible_to(user: object) -> QuerySet[Case]:
-    """Closure cases whose class overview this person may read (the scope of the list)."""
+    """Closure cases whose class overview this person may read (the scope of the list), with
+    the pupils' own cases that joined a closure."""
     return Case.objects.filter(
-        closure__isnull=False, pupil__in=pupils_visible_to(user, roles=CASE_READ_ROLES)
+        in_some_closure(), pupil__in=pupils_visible_to(user, roles=CASE_READ_ROLES)
     )
 
 

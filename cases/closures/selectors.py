@@ -4,9 +4,13 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Max, OuterRef, Prefetch, Q, QuerySet, Subquery
 
-from cases.closures.permissions import closure_cases_visible_to, provision_pupils_for
+from cases.closures.permissions import (
+    closure_cases_visible_to,
+    in_some_closure,
+    provision_pupils_for,
+)
 from cases.models import (
     OPEN_STATUSES,
     Case,
@@ -23,6 +27,13 @@ from schools.permissions import memberships_of
 
 CLOSURES_LISTED = 50
 NEEDS_PAPER = (InternetAccess.PAPER, InternetAccess.BOTH)
+# Which closures a pupil's own case joined (it goes on, and notes the closure).
+JOINED = Closure.joined_cases.through
+
+
+def in_closure(closure: Closure) -> Q:
+    """The cases of a closure: those it opened and the pupils' own cases that joined it."""
+    return Q(closure=closure) | Q(pk__in=JOINED.objects.filter(closure=closure).values("case_id"))
 
 
 # --- Closures and their classes --------------------------------------------------------------
@@ -46,38 +57,60 @@ class ClosureEntry:
 def closures_for_list(user: object) -> list[ClosureEntry]:
     """The latest closures touching pupils this person may read, with their classes.
 
-    Two queries: the closures, then the counts per closure and class.
+    Three queries: the closures, then the counts per closure and class of the cases each
+    opened and of the pupils' own cases that joined it.
     """
     visible = closure_cases_visible_to(user)
     closures = list(
-        Closure.objects.filter(pk__in=visible.values("closure_id"))
+        Closure.objects.filter(
+            Q(pk__in=visible.values("closure_id"))
+            | Q(pk__in=JOINED.objects.filter(case__in=visible).values("closure_id"))
+        )
         .select_related("site", "school_class__site")
         .order_by("-start_date", "-id")[:CLOSURES_LISTED]
     )
     if not closures:
         return []
     entries = {closure.pk: ClosureEntry(closure) for closure in closures}
-    counts = (
+    opened = (
         visible.filter(closure_id__in=list(entries))
         .values(
             "closure_id",
-            "pupil__school_class_id",
-            "pupil__school_class__name",
-            "pupil__school_class__site__name",
+            class_id=F("pupil__school_class_id"),
+            class_name=F("pupil__school_class__name"),
+            site_name=F("pupil__school_class__site__name"),
         )
         .annotate(pupils=Count("id"), still_open=Count("id", filter=Q(status__in=OPEN_STATUSES)))
-        .order_by("pupil__school_class__site__name", "pupil__school_class__name")
     )
-    for row in counts:
-        entries[row["closure_id"]].classes.append(
-            ClosureClass(
-                school_class_id=row["pupil__school_class_id"],
-                name=row["pupil__school_class__name"],
-                site_name=row["pupil__school_class__site__name"],
-                pupils=row["pupils"],
-                still_open=row["still_open"],
-            )
+    joined = (
+        JOINED.objects.filter(closure_id__in=list(entries), case__in=visible)
+        .values(
+            "closure_id",
+            class_id=F("case__pupil__school_class_id"),
+            class_name=F("case__pupil__school_class__name"),
+            site_name=F("case__pupil__school_class__site__name"),
         )
+        .annotate(
+            pupils=Count("id"), still_open=Count("id", filter=Q(case__status__in=OPEN_STATUSES))
+        )
+    )
+    classes: dict[tuple[int, int], ClosureClass] = {}
+    for row in [*opened, *joined]:
+        key = (row["closure_id"], row["class_id"])
+        if key not in classes:
+            classes[key] = ClosureClass(
+                school_class_id=row["class_id"],
+                name=row["class_name"],
+                site_name=row["site_name"],
+                pupils=0,
+                still_open=0,
+            )
+        classes[key].pupils += row["pupils"]
+        classes[key].still_open += row["still_open"]
+    for (closure_id, _), school_class in sorted(
+        classes.items(), key=lambda item: (item[1].site_name, item[1].name)
+    ):
+        entries[closure_id].classes.append(school_class)
     return list(entries.values())
 
 
@@ -119,7 +152,7 @@ class OverviewRow:
 
 def _overview_cases(closure: Closure, school_class: SchoolClass) -> QuerySet[Case]:
     return (
-        Case.objects.filter(closure=closure, pupil__school_class=school_class)
+        Case.objects.filter(in_closure(closure), pupil__school_class=school_class)
         .select_related("pupil", "closure_check")
         .annotate(
             last_delivery=Max("paper_deliveries__delivered_on"),
@@ -147,7 +180,7 @@ def closure_overview_rows(closure: Closure, school_class: SchoolClass) -> list[O
 
 def closure_overview_row(case_pk: int) -> OverviewRow | None:
     case = (
-        Case.objects.filter(pk=case_pk, closure__isnull=False)
+        Case.objects.filter(in_some_closure(), pk=case_pk)
         .select_related("pupil", "closure_check")
         .annotate(
             last_delivery=Max("paper_deliveries__delivered_on"),
@@ -159,12 +192,23 @@ def closure_overview_row(case_pk: int) -> OverviewRow | None:
 
 
 def case_for_closure_work(pk: int) -> Case | None:
-    """A closure case with what its gates and services need."""
-    return (
-        Case.objects.filter(pk=pk, closure__isnull=False)
+    """A closure case with what its gates and services need, and ``overview_closure``: the
+    closure whose overview it is on (for a pupil's own case, the latest closure it joined)."""
+    case = (
+        Case.objects.filter(in_some_closure(), pk=pk)
         .select_related("pupil__school_class__site", "pupil__school", "closure")
+        .annotate(
+            joined_closure_id=Subquery(
+                JOINED.objects.filter(case_id=OuterRef("pk"))
+                .order_by("-closure__start_date", "-closure_id")
+                .values("closure_id")[:1]
+            )
+        )
         .first()
     )
+    if case is not None:
+        case.overview_closure = case.closure or Closure.objects.get(pk=case.joined_closure_id)
+    return case
 
 
 @dataclass

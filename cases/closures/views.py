@@ -83,7 +83,9 @@ def _add_service_errors(
 
 
 def _overview_url(case: Case) -> str:
-    return reverse("cases:closure_overview", args=[case.closure_id, case.pupil.school_class_id])
+    return reverse(
+        "cases:closure_overview", args=[case.overview_closure.pk, case.pupil.school_class_id]
+    )
 
 
 # --- Closures --------------------------------------------------------------------------------
@@ -250,11 +252,14 @@ def closure_check(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Saved for {case.pupil.display_name}.")
             return HttpResponseRedirect(f"{_overview_url(case)}#pupil-{case.pk}")
         return _overview_response(
-            request, case.closure, case.pupil.school_class, bound={("check", case.pk): form}
+            request,
+            case.overview_closure,
+            case.pupil.school_class,
+            bound={("check", case.pk): form},
         )
     context = _overview_context(
         request,
-        case.closure,
+        case.overview_closure,
         case.pupil.school_class,
         bound={} if saved else {("check", case.pk): form},
     )
@@ -297,7 +302,10 @@ def closure_paper(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, f"Paper delivery recorded for {case.pupil.display_name}.")
             return HttpResponseRedirect(f"{_overview_url(case)}#paper-{case.pk}")
         return _overview_response(
-            request, case.closure, case.pupil.school_class, bound={("paper", case.pk): form}
+            request,
+            case.overview_closure,
+            case.pupil.school_class,
+            bound={("paper", case.pk): form},
         )
     row = closure_overview_row(case.pk)
     row.paper_form = (

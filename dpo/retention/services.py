@@ -33,7 +33,7 @@ from cases.models import (
     Review,
     StatusChange,
 )
-from contacts.models import ContactLog
+from contacts.models import ContactLog, ContactPlan, ContactPlanVersion
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -224,10 +224,14 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
     - agreements: who agreed becomes "[anonymised]", notes emptied;
     - reviews: attendees and progress become "[anonymised]";
     - reintegration plan: support becomes "[anonymised]", flexibilities emptied; its steps'
-      descriptions become "[anonymised]";
+      descriptions become "[anonymised]"; every version of it likewise, its steps emptied
+      and why it changed "[anonymised]";
+    - contact plan: the reason for its current decision and for every earlier decision
+      becomes "[anonymised]" (a decision must keep a reason);
     - provision feedback, paper-delivery notes, status-change notes, flag resolutions emptied;
-    - contact logs: wellbeing notes and what the family said emptied, EXCEPT a contact that a
-      safeguarding concern was raised from, which stays as it is, part of that concern;
+    - contact logs: wellbeing notes, what the family said and why it was logged late emptied,
+      EXCEPT a contact that a safeguarding concern was raised from, which stays as it is, part
+      of that concern;
     - documents on the case and its agreements: their files are deleted once this commits,
       their names become "[anonymised]" (the only deletion here: a file cannot be blanked).
       Documents on safeguarding concerns are part of the child-protection file and stay.
@@ -263,13 +267,21 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
         "plan versions": ReintegrationPlanVersion.objects.filter(plan__case=case).update(
             support=ANONYMISED, flexibilities="", steps=[], why=ANONYMISED
         ),
+        # Versions are never edited in the service's own course; anonymising is the one
+        # change retention makes to them, by queryset so that rule stays in the model.
+        "contact plans": ContactPlan.objects.filter(case=case)
+        .exclude(decided_reason="")
+        .update(decided_reason=ANONYMISED),
+        "contact plan versions": ContactPlanVersion.objects.filter(plan__case=case).update(
+            reason=ANONYMISED
+        ),
         "provision": Provision.objects.filter(case=case).update(feedback=""),
         "deliveries": PaperDelivery.objects.filter(case=case).update(notes=""),
         "status changes": StatusChange.objects.filter(case=case).update(note=""),
         "flags": Flag.objects.filter(case=case).update(resolution=""),
         "contacts": ContactLog.objects.filter(case=case)
         .exclude(pk__in=Concern.objects.filter(contact__isnull=False).values("contact_id"))
-        .update(wellbeing_notes="", work_feedback=""),
+        .update(wellbeing_notes="", work_feedback="", late_reason=""),
         "documents": case_documents_delete(case=case, name_left=ANONYMISED),
     }
     item.status = ItemStatus.ANONYMISED

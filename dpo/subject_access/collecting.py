@@ -8,11 +8,23 @@ harm exemption in the Data Protection Act 2018, Schedule 3). When withheld, the 
 and why, and only how many are held is read.
 """
 
+import datetime
+
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from cases.models import Agreement, Case, PaperDelivery, Provision, Review, StatusChange
-from contacts.models import ContactLog
+from cases.models import (
+    Agreement,
+    Case,
+    Closure,
+    PaperDelivery,
+    Provision,
+    ReintegrationPlanVersion,
+    Review,
+    Status,
+    StatusChange,
+)
+from contacts.models import ContactLog, ContactPlanVersion
 from dataprotection.models import AccessEvent
 from dpo.subject_access.deadline import respond_by
 from dpo.subject_access.structure import (
@@ -30,6 +42,7 @@ from dpo.subject_access.structure import (
     ClosureCheckRow,
     ConcernRecord,
     ContactPlanRow,
+    ContactPlanVersionRow,
     ContactRow,
     DecisionRow,
     HomeVisitRow,
@@ -40,6 +53,7 @@ from dpo.subject_access.structure import (
     PupilDetails,
     ReferralRow,
     ReintegrationRow,
+    ReintegrationVersionRow,
     RequestDetails,
     ReviewRow,
     Safeguarding,
@@ -49,6 +63,7 @@ from dpo.subject_access.structure import (
     StatusChangeRow,
     StepRow,
     SubjectAccessRecord,
+    WithdrawalRow,
 )
 from safeguarding.models import (
     Action,
@@ -128,6 +143,68 @@ def _reintegration(case: Case) -> ReintegrationRow | None:
     )
 
 
+def _steps(steps: list[dict]) -> list[StepRow]:
+    """A version's steps, kept as JSON with ISO dates, as rows with real dates."""
+    day = datetime.date.fromisoformat
+    return [
+        StepRow(
+            description=step["description"],
+            target_date=day(step["target_date"]),
+            done_on=day(step["done_on"]) if step.get("done_on") else None,
+        )
+        for step in steps
+    ]
+
+
+def _reintegration_versions(case: Case) -> list[ReintegrationVersionRow]:
+    plan = getattr(case, "reintegration", None)
+    if plan is None:
+        return []
+    return [
+        ReintegrationVersionRow(
+            number=v.number,
+            support=v.support,
+            flexibilities=v.flexibilities,
+            steps=_steps(v.steps),
+            why=v.why,
+            changed_by=_name(v.changed_by),
+            changed_at=v.changed_at,
+        )
+        for v in plan.versions.all()
+    ]
+
+
+def _contact_plan_versions(case: Case) -> list[ContactPlanVersionRow]:
+    plan = getattr(case, "contact_plan", None)
+    if plan is None:
+        return []
+    return [
+        ContactPlanVersionRow(
+            wellbeing_check_by=_name(v.wellbeing_check_by) or "The class teacher",
+            extra_calls_per_day=v.extra_calls_per_day,
+            extra_call_weekdays=v.extra_call_weekdays,
+            summary=v.summary,
+            reason=v.reason,
+            decided_by=_name(v.decided_by),
+            decided_at=v.decided_at,
+            replaced_at=v.replaced_at,
+        )
+        for v in plan.versions.all()
+    ]
+
+
+def _withdrawal(case: Case) -> WithdrawalRow | None:
+    """The reason a proposal was withdrawn is kept on its status change."""
+    for change in case.status_changes.all():
+        if change.to_status == Status.WITHDRAWN:
+            return WithdrawalRow(
+                reason=change.note,
+                withdrawn_by=_name(change.changed_by),
+                withdrawn_at=change.changed_at,
+            )
+    return None
+
+
 def _closure_check(case: Case) -> ClosureCheckRow | None:
     check = getattr(case, "closure_check", None)
     if check is None:
@@ -160,16 +237,19 @@ def _case(case: Case) -> CaseRecord:
         status=case.get_status_display(),
         summary=case.summary,
         closure=str(case.closure) if case.closure else "",
+        joined_closures=[str(closure) for closure in case.joined_closures.all()],
         start_date=case.start_date,
         time_limit=case.end_date,
         next_review_date=case.next_review_date,
         attendance_code=case.get_attendance_code_display(),
         medical_agreement_not_needed=case.medical_agreement_not_needed,
+        health_professional_should_agree=case.health_professional_should_agree,
         proposed_on=case.proposed_on,
         created_by=_name(case.created_by),
         outcome=case.outcome,
         actual_return_date=case.actual_return_date,
         closed_at=case.closed_at,
+        withdrawal=_withdrawal(case),
         agreements=[
             AgreementRow(
                 party=a.get_party_display(),
@@ -194,6 +274,7 @@ def _case(case: Case) -> CaseRecord:
             for r in case.reviews.all()
         ],
         reintegration=_reintegration(case),
+        reintegration_versions=_reintegration_versions(case),
         provision=[
             ProvisionRow(
                 date=p.date,
@@ -223,6 +304,7 @@ def _case(case: Case) -> CaseRecord:
         ],
         closure_check=_closure_check(case),
         contact_plan=_contact_plan(case),
+        contact_plan_versions=_contact_plan_versions(case),
         contacts=[
             ContactRow(
                 contacted_at=c.contacted_at,
@@ -232,6 +314,7 @@ def _case(case: Case) -> CaseRecord:
                 pupil_well=c.pupil_well,
                 wellbeing_notes=c.wellbeing_notes,
                 work_feedback=c.work_feedback,
+                late_reason=c.late_reason,
                 staff=_name(c.staff),
             )
             for c in case.contacts.all()
@@ -255,6 +338,20 @@ def _cases(pupil: Pupil) -> list[CaseRecord]:
             Prefetch("agreements", Agreement.objects.select_related("recorded_by")),
             Prefetch("reviews", Review.objects.select_related("recorded_by")),
             "reintegration__steps",
+            Prefetch(
+                "reintegration__versions",
+                ReintegrationPlanVersion.objects.select_related("changed_by").order_by("number"),
+            ),
+            Prefetch(
+                "contact_plan__versions",
+                ContactPlanVersion.objects.select_related(
+                    "wellbeing_check_by", "decided_by"
+                ).order_by("decided_at", "id"),
+            ),
+            Prefetch(
+                "joined_closures",
+                Closure.objects.select_related("site", "school_class").order_by("start_date", "id"),
+            ),
             Prefetch("provisions", Provision.objects.select_related("recorded_by")),
             Prefetch("paper_deliveries", PaperDelivery.objects.select_related("delivered_by")),
             Prefetch("status_changes", StatusChange.objects.select_related("changed_by")),

@@ -103,6 +103,19 @@ class ReintegrationRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReintegrationVersionRow:
+    """The reintegration plan as one change left it, with who changed it, when and why."""
+
+    number: int
+    support: str
+    flexibilities: str
+    steps: list[StepRow]
+    why: str
+    changed_by: str
+    changed_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ProvisionRow:
     date: datetime.date
     sent: list[str]
@@ -145,6 +158,29 @@ class ContactPlanRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ContactPlanVersionRow:
+    """One decision on the contact plan, kept when a later one replaced it."""
+
+    wellbeing_check_by: str
+    extra_calls_per_day: int
+    extra_call_weekdays: str
+    summary: str
+    reason: str
+    decided_by: str
+    decided_at: datetime.datetime
+    replaced_at: datetime.datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalRow:
+    """Who withdrew a proposal before remote education started, when and why."""
+
+    reason: str
+    withdrawn_by: str
+    withdrawn_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class ContactRow:
     contacted_at: datetime.datetime
     kind: str
@@ -153,6 +189,7 @@ class ContactRow:
     pupil_well: bool | None
     wellbeing_notes: str
     work_feedback: str
+    late_reason: str
     staff: str
 
 
@@ -164,24 +201,30 @@ class CaseRecord:
     status: str
     summary: str
     closure: str
+    # Closures the pupil's own case went on through, rather than a second case being opened.
+    joined_closures: list[str]
     start_date: datetime.date
     time_limit: datetime.date
     next_review_date: datetime.date | None
     attendance_code: str
     medical_agreement_not_needed: str
+    health_professional_should_agree: bool | None
     proposed_on: datetime.date
     created_by: str
     outcome: str
     actual_return_date: datetime.date | None
     closed_at: datetime.datetime | None
+    withdrawal: WithdrawalRow | None
     agreements: list[AgreementRow]
     reviews: list[ReviewRow]
     reintegration: ReintegrationRow | None
+    reintegration_versions: list[ReintegrationVersionRow]
     provision: list[ProvisionRow]
     paper_deliveries: list[PaperDeliveryRow]
     status_changes: list[StatusChangeRow]
     closure_check: ClosureCheckRow | None
     contact_plan: ContactPlanRow | None
+    contact_plan_versions: list[ContactPlanVersionRow]
     contacts: list[ContactRow]
 
 

@@ -24,10 +24,11 @@ from django.utils import timezone
 
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
-from core.suppression import protect_table, share_of, suppressed
+from core.suppression import share_of, suppressed
 from dataprotection.selectors import latest_seal
 from declarations.selectors import declaration_coverage
-from governance.selectors import monitoring_for_report, wellbeing_pulse_counts
+from governance.pulse_figures import term_coping
+from governance.selectors import monitoring_for_report
 from oversight import charts
 from oversight.measures.cases import ATTENTION_ROWS
 from oversight.measures.governors import governor_figures, recent_terms, security_figures
@@ -294,9 +295,9 @@ def governors_summary_context(*, school: School, now: datetime.datetime) -> dict
     ]
     pulse = None
     if current is not None:
-        counted = wellbeing_pulse_counts(school_id=school.pk, start=current.first_day, end=today)
-        answers = protect_table([[int(n)] for n in counted.values()])
-        pulse = [(str(label), answers.text(r, 0)) for r, label in enumerate(counted)]
+        # The very figures of the governors' wellbeing page, so that together they give
+        # nothing away that either hides.
+        pulse = term_coping(school_id=school.pk, first_day=current.first_day, on=today)
     chart = charts.bar_chart(
         [
             (site, [charts.Bar(term, value, text) for term, value, text in bars])

@@ -239,7 +239,7 @@ def _render_visit(
     if record_form is None and visit.visited_on is None:
         record_form = VisitRecordForm(
             prefix="record",
-            school_id=visit.case.pupil.school_id,
+            pupil=visit.case.pupil,
             initial={"visited_on": today()},
         )
     access_record(
@@ -310,7 +310,7 @@ def visit_record(request: HttpRequest, pk: int) -> HttpResponse:
     visit = access.visit
     if request.method != "POST":
         return _render_visit(request, access, visit)
-    form = VisitRecordForm(request.POST, prefix="record", school_id=visit.case.pupil.school_id)
+    form = VisitRecordForm(request.POST, prefix="record", pupil=visit.case.pupil)
     if form.is_valid() and attempt(
         form,
         lambda: services.visit_record(

@@ -29,7 +29,7 @@ from safeguarding.models import (
     SessionKind,
     VirtualSession,
 )
-from safeguarding.permissions import can_invite, can_run_session, session_staff
+from safeguarding.permissions import can_invite, can_run_session, not_session_staff
 from safeguarding.services import concern_raise
 from schools.calendar import check_within_calendar, today
 from schools.models import Phase, Pupil, School, SchoolDay
@@ -155,12 +155,7 @@ def _check_staff(*, school: School, pupils: list[Pupil], staff: list[object]) ->
     """Only staff working at the pupils' school or site are staff present: not governors, not
     the DPO, not staff of another site."""
     sites = Pupil.objects.filter(pk__in=[p.pk for p in pupils]).values("school_class__site_id")
-    counted = set(
-        session_staff(school.pk, sites)
-        .filter(pk__in=[member.pk for member in staff])
-        .values_list("pk", flat=True)
-    )
-    others = [member for member in staff if member.pk not in counted]
+    others = not_session_staff(school.pk, sites, staff)
     if others:
         names = ", ".join(sorted(member.full_name or member.email for member in others))
         raise ValidationError(

@@ -6,9 +6,9 @@ from django import forms
 from accounts.models import User
 from core.forms import ModelChoiceField, ModelMultipleChoiceField
 from safeguarding.models import InformedHow, InvolvementKind, Urgency
+from safeguarding.permissions import session_staff
 from safeguarding.visits.services import Agreement
 from schools.models import Role
-from schools.permissions import GOVERNOR_ROLES
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,28 +41,21 @@ class VisitAgreeForm(forms.Form):
     )
 
 
-def staff_of_school(school_id: int):
-    return (
-        User.objects.filter(is_active=True, memberships__school_id=school_id)
-        .exclude(memberships__role__in=GOVERNOR_ROLES)
-        .distinct()
-        .order_by("full_name", "email")
-    )
-
-
 class VisitRecordForm(forms.Form):
     visited_on = forms.DateField(widget=DATE)
     staff = ModelMultipleChoiceField(
         queryset=User.objects.none(),
         widget=forms.CheckboxSelectMultiple,
-        help_text="At least two members of staff attend every home visit.",
+        help_text="At least two members of staff attend every home visit: staff working at "
+        "the pupil's school or site (not governors or the data protection officer).",
         required=False,
     )
     outcome = forms.CharField(widget=forms.Textarea(attrs={"rows": 4}), max_length=10_000)
 
-    def __init__(self, *args, school_id: int, **kwargs):
+    def __init__(self, *args, pupil, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff_of_school(school_id)
+        # The same people who may be staff present at the pupil's virtual sessions.
+        self.fields["staff"].queryset = session_staff(pupil.school_id, [pupil.school_class.site_id])
 
 
 class SocialWorkerInformedForm(forms.Form):

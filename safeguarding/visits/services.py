@@ -22,6 +22,7 @@ from safeguarding.models import (
     InvolvementKind,
     SocialWorkerInformed,
 )
+from safeguarding.permissions import not_session_staff
 from schools.calendar import today
 from schools.services import ShareRefused, pupil_share_grant, pupil_share_revoke
 
@@ -122,7 +123,11 @@ def visit_record(
 
     Resolves the case's open family-not-responding flags.
     """
-    visit = HomeVisit.objects.select_for_update().select_related("case").get(pk=visit.pk)
+    visit = (
+        HomeVisit.objects.select_for_update()
+        .select_related("case__pupil__school_class")
+        .get(pk=visit.pk)
+    )
     if visit.visited_on is not None:
         raise ValidationError({"visited_on": "This visit has already been recorded."})
     if visit.slt_agreed_at is None or visit.dsl_agreed_at is None:
@@ -133,6 +138,16 @@ def visit_record(
     if len(staff) < MIN_VISIT_STAFF:
         raise ValidationError(
             {"staff": f"At least {MIN_VISIT_STAFF} members of staff must attend a home visit."}
+        )
+    pupil = visit.case.pupil
+    others = not_session_staff(pupil.school_id, [pupil.school_class.site_id], staff)
+    if others:
+        names = ", ".join(sorted(member.full_name or member.email for member in others))
+        raise ValidationError(
+            {
+                "staff": "Only staff working at the pupil's school or site can make a home "
+                f"visit (not governors or the data protection officer): {names}."
+            }
         )
     _not_in_future(visited_on, "visited_on")
     if visited_on < visit.case.start_date:
@@ -242,7 +257,9 @@ def involvement_end(
     """End an involvement; a family support worker loses access to the pupil unless still
     involved through another open involvement for the same pupil."""
     involvement = (
-        Involvement.objects.select_for_update().select_related("case").get(pk=involvement.pk)
+        Involvement.objects.select_for_update()
+        .select_related("case__pupil__school_class")
+        .get(pk=involvement.pk)
     )
     if involvement.ended_on is not None:
         raise ValidationError({"ended_on": "This involvement has already ended."})

@@ -16,7 +16,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from cases.models import DEFAULT_ATTENDANCE_CODES, AttendanceCodeChoice, CaseSettings, Reason
+from cases.models import (
+    CLOSURE_CODES_SET_BY_REGULATION,
+    DEFAULT_ATTENDANCE_CODES,
+    AttendanceCodeChoice,
+    CaseSettings,
+    Reason,
+)
 from contacts.models import ContactSettings
 from dpo.models import DEFAULT_RETENTION_YEARS, RetentionKind, RetentionRule
 from safeguarding.models import SafeguardingSettings
@@ -149,7 +155,8 @@ def _retention_rules() -> Iterator[Setting]:
 
 
 def _attendance_codes() -> Iterator[Setting]:
-    for reason in Reason:
+    # A reason whose code the regulations set has no setting: a choice there would do nothing.
+    for reason in (r for r in Reason if r not in CLOSURE_CODES_SET_BY_REGULATION):
         yield Setting(
             key=f"attendance_code_{reason.value}",
             group=ATTENDANCE,
@@ -286,6 +293,19 @@ REGISTRY: tuple[Setting, ...] = (
 )  # fmt: skip
 
 SETTINGS: dict[str, Setting] = {setting.key: setting for setting in REGISTRY}
+
+
+def _codes_set_by_regulation() -> str:
+    return " ".join(
+        f"A closure because “{Reason(reason).label}” is coded {class_code} for a class "
+        f"and {site_code} for a whole site, as the 2024 attendance regulations set them: there "
+        "is no code to choose."
+        for reason, (class_code, site_code) in CLOSURE_CODES_SET_BY_REGULATION.items()
+    )
+
+
+# What a group's settings do not say for themselves, shown under its heading.
+GROUP_NOTES: dict[str, str] = {ATTENDANCE: _codes_set_by_regulation()}
 
 
 def grouped() -> list[tuple[str, list[Setting]]]:

@@ -6,7 +6,14 @@ from django.db.models import QuerySet
 
 from schools.models import School
 from setup.models import SettingChange
-from setup.settings_area.registry import GROUPS, REGISTRY, Setting, Value, models_in_registry
+from setup.settings_area.registry import (
+    GROUP_NOTES,
+    GROUPS,
+    REGISTRY,
+    Setting,
+    Value,
+    models_in_registry,
+)
 
 
 def current_values(school: School) -> dict[str, Value]:
@@ -42,11 +49,15 @@ class SettingRow:
         return self.setting.display(self.value)
 
 
-def settings_page(school: School) -> list[tuple[str, list[SettingRow]]]:
-    """The settings page's groups, each with its settings and their values."""
+def settings_page(school: School) -> list[tuple[str, str, list[SettingRow]]]:
+    """The settings page's groups, each with its note and its settings and their values."""
     values = current_values(school)
     return [
-        (group, [SettingRow(s, values[s.key]) for s in REGISTRY if s.group == group])
+        (
+            group,
+            GROUP_NOTES.get(group, ""),
+            [SettingRow(s, values[s.key]) for s in REGISTRY if s.group == group],
+        )
         for group in GROUPS
     ]
 

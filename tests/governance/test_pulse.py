@@ -11,10 +11,13 @@ from django.db import models
 from django.urls import reverse
 
 from core.actor import Actor
+from core.suppression import HIDDEN
 from governance import services
 from governance.models import Coping, PulseReceipt, PulseResponse, Workload
 from governance.selectors import wellbeing_pulse_counts
+from schools.models import Role, Term
 from tests.conftest import client_for
+from tests.factories import MembershipFactory, UserFactory
 
 LONDON = zoneinfo.ZoneInfo("Europe/London")
 PULSE = reverse("governance:pulse")
@@ -143,10 +146,10 @@ def test_the_summary_hides_small_weeks_and_suppresses_small_counts(world):
     assert weeks[0]["total"] == "5"
     assert dict(weeks[0]["coping"]) == {
         "Coping well": "4",
-        "Mostly coping": "fewer than 3",
-        "Getting by": "fewer than 3",
-        "Finding it hard": "fewer than 3",
-        "Struggling": "fewer than 3",
+        "Mostly coping": HIDDEN,
+        "Getting by": HIDDEN,
+        "Finding it hard": HIDDEN,
+        "Struggling": HIDDEN,
     }
     assert weeks[1]["coping"] == []
     assert "Not shown: fewer than 3 answers this week." in body
@@ -158,3 +161,81 @@ def test_only_governors_the_chair_and_the_head_read_the_summary(world):
     assert client_for(world.users["headteacher"]).get(SUMMARY).status_code == 200
     assert client_for(world.users["slt_class"]).get(SUMMARY).status_code == 404
     assert client_for(world.users["teacher"]).get(SUMMARY).status_code == 404
+
+
+def _staff(world, count: int) -> list:
+    people = []
+    for n in range(count):
+        person = UserFactory(full_name=f"Pulse Staff {n}")
+        MembershipFactory(user=person, school=world.school, role=Role.CLASS_STAFF)
+        people.append(person)
+    return people
+
+
+def _answers(world, people, when, copings, workloads=()) -> None:
+    with time_machine.travel(when, tick=False):
+        for n, (person, coping) in enumerate(zip(people, copings, strict=False)):
+            services.pulse_answer(
+                actor=Actor.for_user(person),
+                school=world.school,
+                coping=coping,
+                workload=workloads[n] if n < len(workloads) else "",
+            )
+
+
+def _hidden(cells: list[tuple[str, str]]) -> list[bool]:
+    return [text == HIDDEN for _, text in cells]
+
+
+def test_no_hidden_count_of_the_summary_can_be_worked_out_from_the_figures_shown(world):
+    """As in the governors' summary: a row of counts adds up to its answers and a term adds
+    up its weeks, so one hidden count beside shown ones would give itself away."""
+    Term.objects.create(
+        school=world.school,
+        name="Autumn 2",
+        first_day=MONDAY - datetime.timedelta(days=7),
+        last_day=MONDAY + datetime.timedelta(days=4),
+    )
+    people = _staff(world, 13)
+    # Last week: 3, 3, 3 and 3 on four answers and 1 on the fifth; workload 4, 4 and 1.
+    copings = [Coping.WELL] * 3 + [Coping.MOSTLY] * 3 + [Coping.GETTING_BY] * 3
+    copings += [Coping.HARD] * 3 + [Coping.STRUGGLING]
+    workloads = [Workload.MANAGEABLE] * 4 + [Workload.HEAVY] * 4 + [Workload.UNMANAGEABLE]
+    workloads += [Workload.MANAGEABLE] * 4
+    _answers(world, people, WEDNESDAY - datetime.timedelta(days=7), copings, workloads)
+    # This week two answers only: the week is not shown, the term adds them in.
+    _answers(world, people[:2], WEDNESDAY, [Coping.WELL, Coping.STRUGGLING])
+
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = client_for(world.users["governor"]).get(SUMMARY)
+
+    [section] = response.context["sections"]
+    this_week, last_week = section["weeks"]
+    [term] = section["terms"]
+    assert this_week["shown"] is False and term["shown"] is True
+    # Within a row: never exactly one hidden count beside a shown total.
+    for row in (last_week, term):
+        for cells in (row["coping"], row["workload"]):
+            if row["total"] != HIDDEN:
+                assert sum(_hidden(cells)) != 1, cells
+    assert sum(_hidden(last_week["coping"])) >= 2
+    # Down a term: this week is hidden, so last week cannot be shown beside the term's figure.
+    assert last_week["total"] == HIDDEN or term["total"] == HIDDEN
+    for n, (label, text) in enumerate(term["coping"]):
+        if text != HIDDEN:
+            assert last_week["coping"][n][1] == HIDDEN, label
+    body = response.content.decode()
+    assert "Struggling: 1" not in body
+
+
+def test_a_term_with_no_answers_on_the_page_shows_nothing_and_the_page_still_answers(world):
+    Term.objects.create(
+        school=world.school,
+        name="Autumn 2",
+        first_day=MONDAY - datetime.timedelta(days=7),
+        last_day=MONDAY + datetime.timedelta(days=4),
+    )
+    with time_machine.travel(WEDNESDAY, tick=False):
+        response = client_for(world.users["chair"]).get(SUMMARY)
+    [term] = response.context["sections"][0]["terms"]
+    assert response.status_code == 200 and term["shown"] is False

@@ -351,3 +351,62 @@ def test_a_site_closure_has_an_overview_for_each_class_for_its_own_teachers(worl
         page = listing.content.decode()
         assert class_a in page and class_b in page
         assert "North: whole site" in page
+
+
+@pytest.fixture
+def joined_class(world):
+    """Ellis Marsh was already on their own case when class A closed on Tuesday 1 December
+    2026: the case joined the closure. It is now Thursday 3 December."""
+    build_calendar(world.school)
+    PupilFactory(school_class=world.class_a, first_name="Avery", last_name="Brook")
+    own = Case.objects.create(
+        pupil=world.pupil,
+        basis=Basis.INDIVIDUAL,
+        reason=Reason.INJURY,
+        status=Status.ACTIVE,
+        start_date=datetime.date(2026, 11, 23),
+        end_date=datetime.date(2026, 12, 11),
+        attendance_code="I",
+        proposed_on=datetime.date(2026, 11, 20),
+        created_by=world.users["headteacher"],
+    )
+    with time_machine.travel(london(2026, 12, 3, 10, 0), tick=False):
+        world.closure = closure_open(
+            actor=Actor.for_user(world.users["headteacher"]),
+            school=world.school,
+            reason=Reason.NOT_SAFE_TO_OPEN,
+            start_date=datetime.date(2026, 12, 1),
+            end_date=datetime.date(2026, 12, 18),
+            school_class=world.class_a,
+        )
+        assert list(world.closure.joined_cases.all()) == [own]
+        world.case = own
+        yield world
+
+
+def test_a_pupil_whose_own_case_joined_the_closure_is_in_its_overview_and_paper_list(
+    joined_class,
+):
+    world = joined_class
+    client = client_for(world.users["teacher"])
+
+    saved = client.post(
+        _check_url(world.case), {"wellbeing": "well", "internet_access": InternetAccess.PAPER}
+    )
+
+    assert saved.status_code == 302
+    assert saved["Location"] == f"{_overview_url(world)}#pupil-{world.case.pk}"
+    response = client.get(_overview_url(world))
+    assert "Marsh, Ellis" in response.content.decode()
+    assert [row.case.pupil.last_name for row in response.context["rows"]] == ["Brook", "Marsh"]
+    assert response.context["counts"].pupils == 2
+    assert [row.case.pk for row in response.context["paper_rows"]] == [world.case.pk]
+
+    delivered = client.post(_paper_url(world.case), {"delivered_on": "02/12/2026", "notes": ""})
+    assert delivered.status_code == 302
+    assert delivered["Location"] == f"{_overview_url(world)}#paper-{world.case.pk}"
+    assert PaperDelivery.objects.filter(case=world.case).count() == 1
+
+    [entry] = client.get(reverse("cases:closure_list")).context["entries"]
+    [ash] = entry.classes
+    assert (ash.name, ash.pupils, ash.still_open) == ("Ash", 2, 2)

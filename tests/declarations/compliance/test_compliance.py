@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from core.actor import Actor
 from declarations.models import DeclarationIssue, DeclarationItem, IssueStatus
+from declarations.selectors import declaration_coverage
 from declarations.services import Answer, declaration_gate_state, declaration_submit
 from schools.models import Role
 from tests.conftest import client_for
@@ -171,3 +172,34 @@ def test_the_page_costs_the_same_queries_for_few_or_many_staff(world):
     assert few == many == second_page
     response = page_as(world.users["it_staff"], "?page=2")
     assert response.context["staff_page"].paginator.num_pages == 2
+
+
+def test_a_latest_declaration_waiting_for_it_says_so_as_the_governors_figure_counts_it(world):
+    """The page and declaration_coverage share one definition of waiting for IT: the latest
+    current declaration has an item IT has not yet resolved."""
+    teacher, other, head = (world.users[k] for k in ("teacher", "other_teacher", "headteacher"))
+    declare(teacher, cannot={"antivirus": "No antivirus on my laptop"})
+    # An older open task does not hold back a newer declaration confirmed in full.
+    declare(other, when=NOW - datetime.timedelta(days=20), cannot={"updates": "Switched off"})
+    declare(other, when=NOW - datetime.timedelta(days=5))
+    declare(head)
+
+    response = page_as(world.users["it_staff"])
+
+    rows = {row["user__full_name"]: row for row in response.context["rows"]}
+    assert rows["Teacher"]["state"].waiting_for_it is True
+    assert rows["Other Teacher"]["state"].waiting_for_it is False
+    assert rows["Headteacher"]["state"].waiting_for_it is False
+    ids = [teacher.pk, other.pk, head.pk]
+    with time_machine.travel(NOW, tick=False):
+        coverage = declaration_coverage(user_ids=ids)
+    waiting = sum(
+        rows[name]["state"].waiting_for_it for name in rows if rows[name]["user_id"] in ids
+    )
+    assert coverage.waiting_for_it == waiting == 1
+    page = response.content.decode()
+    page = page[page.index('id="staff-heading"') :]  # the staff table, not the IT tasks
+    teacher_row = page[page.index(">Teacher<") : page.index("</tr>", page.index(">Teacher<"))]
+    assert "Waiting for IT" in teacher_row and "Current" not in teacher_row
+    head_row = page[page.index(">Headteacher<") : page.index("</tr>", page.index(">Headteacher<"))]
+    assert "Current" in head_row and "Waiting for IT" not in head_row

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from cases.models import Agreement, Case, Review
-from contacts.models import ContactLog
+from cases.models import Agreement, Case, ReintegrationPlan, ReintegrationPlanVersion, Review
+from contacts.models import ContactLog, ContactPlan, ContactPlanVersion
 from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import ItemStatus, RetentionKind, RetentionReviewItem, RetentionRule
@@ -362,3 +362,59 @@ def test_the_dpo_keeps_a_child_protection_file_from_its_page(world):
     assert kept.status_code == 302
     item.refresh_from_db()
     assert (item.status, item.decided_by) == (ItemStatus.KEEP, world.users["dpo"])
+
+
+def test_anonymising_blanks_the_reasons_kept_on_plan_versions_and_late_contacts(world):
+    """Every decision a case keeps has its own free text: the contact plan's reasons, why a
+    contact was logged late and every reintegration plan version go with the case's."""
+    case = closed_case(world)
+    dsl, teacher = world.users["dsl"], world.users["teacher"]
+    plan = ContactPlan.objects.create(
+        case=case,
+        extra_calls_per_day=1,
+        decided_by=dsl,
+        decided_reason="Dad's drinking worries the DSL.",
+        decided_at=case.closed_at,
+    )
+    version = ContactPlanVersion.objects.create(
+        plan=plan, extra_calls_per_day=1, reason="Dad's drinking worries the DSL.", decided_by=dsl
+    )
+    late = contact_for(case, world, late_reason="Forgot: Dana phoned in tears on a Sunday.")
+    raised_from = contact_for(case, world, late_reason="Logged late after the disclosure.")
+    concern = concern_for(world)
+    concern.contact = raised_from
+    concern.save(update_fields=["contact"])
+    reintegration = ReintegrationPlan.objects.create(
+        case=case, support="Lift pass because of the stairs at home.", updated_by=teacher
+    )
+    reintegration_version = ReintegrationPlanVersion.objects.create(
+        plan=reintegration,
+        number=1,
+        support="Lift pass because of the stairs at home.",
+        flexibilities="Leaves early for physio with Dana.",
+        steps=[{"description": "Ride the lift", "target_date": "2018-07-01", "done_on": None}],
+        why="Mum asked after the fall.",
+        changed_by=teacher,
+    )
+    item = retention_item_for(world, record_id=case.pk, status="approved")
+
+    retention_item_anonymise(actor=Actor.for_user(world.users["dpo"]), item=item)
+
+    plan.refresh_from_db()
+    assert plan.decided_reason == "[anonymised]"
+    assert list(ContactPlanVersion.objects.filter(pk=version.pk).values_list("reason")) == [
+        ("[anonymised]",)
+    ]
+    late.refresh_from_db()
+    assert late.late_reason == ""
+    raised_from.refresh_from_db()
+    assert raised_from.late_reason == "Logged late after the disclosure."  # part of the concern
+    reintegration_version.refresh_from_db()
+    assert (
+        reintegration_version.support,
+        reintegration_version.flexibilities,
+        reintegration_version.steps,
+        reintegration_version.why,
+    ) == ("[anonymised]", "", [], "[anonymised]")
+    event = AccessEvent.objects.get(action=AccessAction.CHANGE, detail__startswith="anonymised")
+    assert "1 contact plan versions" in event.detail

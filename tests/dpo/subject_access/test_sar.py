@@ -16,17 +16,23 @@ from django.utils import timezone
 from cases.models import (
     Agreement,
     AgreementMethod,
+    AttendanceCode,
+    Basis,
+    Case,
+    Closure,
     Decision,
     PaperDelivery,
     Party,
     Provision,
+    Reason,
     ReintegrationPlan,
+    ReintegrationPlanVersion,
     ReintegrationStep,
     Review,
     Status,
     StatusChange,
 )
-from contacts.models import Channel, ContactLog, ContactPlan, Outcome
+from contacts.models import Channel, ContactLog, ContactPlan, ContactPlanVersion, Outcome
 from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
 from dataprotection.services import access_record
@@ -160,7 +166,21 @@ def fill_records(world, count: int, *, concerns: bool = True) -> None:
         ReintegrationStep.objects.create(
             plan=plan, description=f"Mornings in week {n + 1}", target_date=start
         )
-    ContactPlan.objects.get_or_create(case=case)
+    contact_plan, _ = ContactPlan.objects.get_or_create(case=case)
+    for n in range(count):
+        ContactPlanVersion.objects.create(
+            plan=contact_plan, extra_calls_per_day=1, reason=f"Decision {n}", decided_by=dsl
+        )
+        ReintegrationPlanVersion.objects.create(
+            plan=plan,
+            number=plan.versions.count() + 1,
+            support="Part-time timetable",
+            steps=[
+                {"description": "Mornings", "target_date": f"{start:%Y-%m-%d}", "done_on": None}
+            ],
+            why=f"Change {n}",
+            changed_by=teacher,
+        )
     for n in range(count):
         session = VirtualSession.objects.create(
             school=world.school,
@@ -692,7 +712,7 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
 ):
     options = Options(include_safeguarding=include, safeguarding_reason=REASON if include else "")
     dpo_user = world.users["dpo"]
-    expected = 23 if include else 17
+    expected = 26 if include else 20
 
     fill_records(world, 1)
     pupil = pupil_for_subject_access(world.pupil.pk)
@@ -741,3 +761,118 @@ def test_carers_of_other_pupils_are_not_included(world, dpo):
     CarerFactory(pupil=world.other_pupil, full_name="Other Family")
     data = json.loads(dpo.post(json_url(world.pupil), choices()).content)
     assert [c["full_name"] for c in data["carers"]] == ["Dana Marsh"]
+
+
+# --- What the later records add --------------------------------------------------------------
+
+LATE_REASON = "Logged late: the phone line was down at school"
+PLAN_REASON = "Two extra calls while mum is in hospital"
+REINTEGRATION_WHY = "Mornings went well, so afternoons added"
+WITHDRAWN_REASON = "The family found a place at the hospital school"
+
+
+def fill_later_records(world) -> None:
+    """What a case now keeps besides the original records: a late contact's reason, every
+    contact-plan and reintegration-plan decision, a withdrawn proposal, the
+    health-professional answer and a closure the case joined."""
+    teacher, dsl = world.users["teacher"], world.users["dsl"]
+    case = open_case_for(world)
+    case.reason = Reason.SEND_OR_MENTAL_HEALTH
+    case.health_professional_should_agree = True
+    case.save(update_fields=["reason", "health_professional_should_agree"])
+    at = timezone.now() - dt.timedelta(days=4)
+    ContactLog.objects.create(
+        case=case,
+        contacted_at=at,
+        contact_date=timezone.localdate(at),
+        staff=teacher,
+        channel=Channel.TELEPHONE,
+        outcome=Outcome.SPOKE_WITH_CARER,
+        late_reason=LATE_REASON,
+    )
+    plan, _ = ContactPlan.objects.get_or_create(case=case)
+    ContactPlanVersion.objects.create(
+        plan=plan, extra_calls_per_day=2, reason=PLAN_REASON, decided_by=dsl
+    )
+    reintegration, _ = ReintegrationPlan.objects.get_or_create(
+        case=case, defaults={"support": "Part-time timetable", "updated_by": teacher}
+    )
+    step = {"description": "Afternoons in week 2", "target_date": f"{today():%Y-%m-%d}"}
+    ReintegrationPlanVersion.objects.create(
+        plan=reintegration,
+        number=reintegration.versions.count() + 1,
+        support="Full days from week 3",
+        steps=[{**step, "done_on": None}],
+        why=REINTEGRATION_WHY,
+        changed_by=teacher,
+    )
+    closure = Closure.objects.create(
+        school=world.school,
+        school_class=world.class_a,
+        reason=Reason.NOT_SAFE_TO_OPEN,
+        start_date=case.start_date,
+        end_date=case.end_date,
+        created_by=world.users["headteacher"],
+    )
+    closure.joined_cases.add(case)
+    withdrawn = Case.objects.create(
+        pupil=world.pupil,
+        basis=Basis.INDIVIDUAL,
+        reason=Reason.INJURY,
+        status=Status.WITHDRAWN,
+        start_date=case.start_date - dt.timedelta(days=60),
+        end_date=case.start_date - dt.timedelta(days=30),
+        attendance_code=AttendanceCode.I,
+        proposed_on=case.start_date - dt.timedelta(days=60),
+        created_by=teacher,
+        closed_at=timezone.now() - dt.timedelta(days=50),
+    )
+    StatusChange.objects.create(
+        case=withdrawn,
+        from_status=Status.PROPOSED,
+        to_status=Status.WITHDRAWN,
+        changed_by=world.users["headteacher"],
+        note=WITHDRAWN_REASON,
+    )
+
+
+def test_the_json_file_holds_what_is_now_recorded_about_the_pupil(world, dpo):
+    fill_later_records(world)
+    data = json.loads(dpo.post(json_url(world.pupil), choices()).content)
+    withdrawn, case = data["cases"]
+    assert withdrawn["status"] == "Withdrawn"
+    assert withdrawn["withdrawal"]["reason"] == WITHDRAWN_REASON
+    assert withdrawn["withdrawal"]["withdrawn_by"] == "Headteacher"
+    assert case["withdrawal"] is None
+    assert case["health_professional_should_agree"] is True
+    assert [c["late_reason"] for c in case["contacts"]] == [LATE_REASON]
+    [version] = case["contact_plan_versions"]
+    assert version["reason"] == PLAN_REASON
+    assert version["decided_by"] == "Dsl" and version["extra_calls_per_day"] == 2
+    [reintegration] = case["reintegration_versions"]
+    assert reintegration["why"] == REINTEGRATION_WHY
+    assert reintegration["support"] == "Full days from week 3"
+    assert reintegration["changed_by"] == "Teacher"
+    assert reintegration["steps"][0]["description"] == "Afternoons in week 2"
+    assert case["joined_closures"] == [f"Closure of Ash from {case_start(case)}"]
+
+
+def case_start(case: dict) -> str:
+    return f"{dt.date.fromisoformat(case['start_date']):%d/%m/%Y}"
+
+
+def test_the_pdf_holds_what_is_now_recorded_about_the_pupil(world, dpo):
+    fill_later_records(world)
+    text = read_pdf(dpo.post(pdf_url(world.pupil), choices()).content)
+    for part in (
+        LATE_REASON,
+        PLAN_REASON,
+        REINTEGRATION_WHY,
+        "Full days from week 3",
+        "Afternoons in week 2",
+        WITHDRAWN_REASON,
+        "Health professional should agree Yes",
+        "Closure noted Closure of Ash from",
+        "2 extra calls a day on every school day",
+    ):
+        assert part in text, part

@@ -300,3 +300,25 @@ def test_device_declarations_and_the_latest_audit_seal_are_shown(world, march):
         later = client_for(world.users["governor"]).get(PAGE)  # a new session: time has passed
     assert later.context["seal"] == "Seal 1, made 15/04/2026 11:00; not yet checked"
     assert "Latest seal of the access audit" in later.content.decode()
+
+
+def test_the_pulse_hides_what_the_wellbeing_page_hides_so_together_they_give_nothing_away(
+    world, march
+):
+    """The wellbeing page shows the week's answers (13): with 3, 3, 3 and 3 shown here the
+    single answer of the fifth kind could be worked out, so the summary hides what the page
+    hides, from the same protected figures."""
+    week = datetime.date(2026, 4, 13)
+    copings = [Coping.WELL, Coping.MOSTLY, Coping.GETTING_BY, Coping.HARD] * 3
+    PulseResponse.objects.bulk_create(
+        [PulseResponse(school=world.school, week_start=week, coping=c) for c in copings]
+        + [PulseResponse(school=world.school, week_start=week, coping=Coping.STRUGGLING)]
+    )
+    governor = client_for(world.users["governor"])
+
+    pulse = governor.get(PAGE).context["pulse"]
+    terms = governor.get(reverse("governance:pulse_summary")).context["sections"][0]["terms"]
+    [term] = [row for row in terms if row["term"].name == "Summer 2026"]
+
+    assert pulse == term["coping"]
+    assert sum(text == HIDDEN for _, text in pulse) >= 2

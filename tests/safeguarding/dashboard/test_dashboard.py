@@ -184,3 +184,33 @@ def test_the_dashboard_costs_the_same_queries_for_10_and_2000_concerns(world, ur
     board = client.get(url).context["board"]
     assert board.flag_count == 2000
     assert len(board.concerns) == 100
+
+
+def test_the_dashboard_says_how_it_orders_and_which_concerns_were_chased(world):
+    """Every urgency is chased, so the board puts every unacknowledged concern first, says so
+    whatever the number, and shows who has already been reminded or escalated to."""
+    reminded = concern(world, world.pupil, urgency=Urgency.ROUTINE, hours=30)
+    escalated = concern(world, world.pupil, urgency=Urgency.HIGH, hours=6)
+    fresh = concern(world, world.pupil, urgency=Urgency.IMMEDIATE, hours=0)
+    now = timezone.now()
+    Concern.objects.filter(pk=reminded.pk).update(reminded_at=now - dt.timedelta(hours=2))
+    Concern.objects.filter(pk=escalated.pk).update(
+        reminded_at=now - dt.timedelta(hours=4), escalated_at=now - dt.timedelta(hours=1)
+    )
+
+    response = client_for(world.users["dsl"]).get(URL)
+
+    body = response.content.decode()
+    assert "immediate concerns first" not in body.lower()
+    assert "Unacknowledged concerns of every urgency come first" in body
+    rows = {c.pk: c for c in response.context["board"].concerns}
+    assert set(rows) == {reminded.pk, escalated.pk, fresh.pk}
+    table = body[body.index('id="concerns-heading"') :]
+
+    def row_of(made):
+        start = table.index(f"/safeguarding/concerns/{made.pk}/")
+        return table[start : table.index("</tr>", start)]
+
+    assert "DSL team reminded" in row_of(reminded) and "headteacher" not in row_of(reminded)
+    assert "Escalated to the headteacher" in row_of(escalated)
+    assert "reminded" not in row_of(fresh).lower() and "Escalated" not in row_of(fresh)

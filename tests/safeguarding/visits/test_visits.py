@@ -8,7 +8,7 @@ from django.urls import reverse
 from cases.models import Flag, FlagKind
 from core.actor import Actor
 from safeguarding.models import HomeVisit
-from safeguarding.visits.services import Agreement, visit_agree
+from safeguarding.visits.services import Agreement, visit_agree, visit_record
 from schools.calendar import today
 from schools.models import Role
 from tests.cases.matrix import open_case_for
@@ -161,3 +161,45 @@ def test_the_dsl_who_agreed_first_cannot_then_give_slts_agreement(world):
     assert "SLT's agreement must come from someone else" in refused.value.message_dict["which"][0]
     visit.refresh_from_db()
     assert visit.slt_agreed_at is None
+
+
+def _agreed_visit(world) -> HomeVisit:
+    visit = _request_visit(world)
+    _agree(world, visit, "slt_class", "slt")
+    _agree(world, visit, "dsl", "dsl")
+    return visit
+
+
+def test_the_visit_staff_list_offers_only_pupil_facing_staff_of_the_pupils_site(world):
+    """Same rule as a session's staff present: not the DPO, not governors, not another site."""
+    visit = _agreed_visit(world)
+    page = client_for(world.users["dsl"]).get(reverse("safeguarding:visit_record", args=[visit.pk]))
+    offered = set(page.context["record_form"].fields["staff"].queryset)
+    assert {world.users[name] for name in ("dsl", "headteacher", "teacher", "slt_class")} <= offered
+    for name in ("dpo", "governor", "chair", "slt_other_site", "deputy_dsl_other_site"):
+        assert world.users[name] not in offered, name
+
+
+def test_the_dpo_is_refused_as_visit_staff_at_the_field(world):
+    visit = _agreed_visit(world)
+    response = _record(world, visit, "dsl", ["dsl", "dpo"])
+    assert response.status_code == 200
+    assert response.context["record_form"].errors["staff"]
+    visit.refresh_from_db()
+    assert visit.visited_on is None
+
+
+def test_the_service_refuses_staff_who_do_not_work_with_the_pupil_at_the_field(world):
+    visit = _agreed_visit(world)
+    with pytest.raises(ValidationError) as refused:
+        visit_record(
+            actor=Actor.for_user(world.users["dsl"]),
+            visit=visit,
+            visited_on=today(),
+            staff=[world.users["dsl"], world.users["dpo"], world.users["slt_other_site"]],
+            outcome="Family at home.",
+        )
+    message = refused.value.message_dict["staff"][0]
+    assert "Dpo" in message and "Slt Other Site" in message
+    visit.refresh_from_db()
+    assert visit.visited_on is None and visit.staff.count() == 0

@@ -184,3 +184,16 @@ def test_the_pages_cost_the_same_queries_however_many_changes(world, django_asse
         for name, args, most in PAGES:
             with django_assert_max_num_queries(most):
                 assert client.get(reverse(name, args=[world.school.pk, *args])).status_code == 200
+
+
+def test_the_page_offers_no_code_for_a_closure_for_safety_and_says_why(world):
+    """A closure because opening is not safe is coded Y3 for a class and Y4 for a site by the
+    2024 regulations: a choice there would do nothing, so none is offered."""
+    html = _page(world, "headteacher").content.decode()
+    assert 'id="setting-attendance_code_unsafe"' not in html
+    assert "Opening is not possible to do safely" in html  # named in the explanation
+    assert "Y3 for a class and Y4 for a whole site" in html
+    assert (
+        _page(world, "headteacher", "setup:setting_change", "attendance_code_unsafe").status_code
+        == 404
+    )

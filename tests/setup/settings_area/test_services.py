@@ -138,3 +138,10 @@ def test_one_schools_change_leaves_another_school_alone(school, head):
     change(school, head, "no_response_attempts", 5)
     assert current_values(other)["no_response_attempts"] == 3
     assert current_values(school)["no_response_attempts"] == 5
+
+
+def test_no_code_can_be_chosen_for_a_closure_for_safety(school, head):
+    assert _refusal(school, head, "attendance_code_unsafe", "I") == {
+        "value": ["There is no such setting."]
+    }
+    _nothing_written()
