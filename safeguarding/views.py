@@ -446,5 +446,5 @@ def pupil_chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/concern_chronology.html",
-        {"pupil": pupil, "entries": chronology_for(pupil)},
+        {"pupil": pupil, "entries": chronology_for(pupil, viewer=request.user)},
     )
