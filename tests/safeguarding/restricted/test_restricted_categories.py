@@ -4,6 +4,7 @@ The headteacher is not on the DSL team: without a DSL role of their own they see
 The member of staff who raised the concern keeps its receipt."""
 
 import datetime
+from unittest import mock
 
 import pytest
 import time_machine
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from core.documents import DocumentKind
+from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
 from remote_learning.celery import app as celery_app
 from safeguarding.body_map.services import body_mark_add
@@ -29,6 +31,8 @@ from safeguarding.models import (
     Concern,
     ConcernCategory,
     Decision,
+    Notification,
+    NotificationKind,
     Referral,
     Urgency,
 )
@@ -41,6 +45,7 @@ from safeguarding.permissions import (
     can_triage_concern,
 )
 from safeguarding.selectors import chronology_for
+from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.visibility import concerns_visible_to
 from schools.models import Role
 from tests.conftest import client_for
@@ -367,3 +372,19 @@ def test_the_dashboard_lists_and_counts_it_for_the_dsl_team_only(world, file):
     assert dsl.open_concerns == 2
     page = client_for(world.users["headteacher"]).get(reverse("safeguarding:dashboard"))
     _hidden_in(page.content.decode())
+
+
+def test_an_unacknowledged_restricted_concern_is_escalated_to_the_dsl_team_not_the_headteacher(
+    world,
+):
+    concern = _concern(world, restricted_category(world), SECRET)
+    Concern.objects.filter(pk=concern.pk).update(raised_at=NOW - datetime.timedelta(days=10))
+    with mock.patch.object(send_outbox, "apply_async"):
+        assert notifications_for_unacknowledged() == 1
+    told = set(
+        Notification.objects.filter(concern=concern).values_list("recipient__full_name", "kind")
+    )
+    assert told == {
+        ("Dsl", NotificationKind.REMINDER),
+        ("Dsl", NotificationKind.ESCALATION),
+    }
