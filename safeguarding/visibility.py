@@ -36,3 +36,14 @@ def concerns_visible_to(user: object) -> QuerySet[Concern]:
         )
         | Q(pupil__in=pupils_visible_to(user, roles=DSL_ROLES))
     )
+
+
+def concerns_known_to(user: object) -> Q:
+    """A filter on Concern for counts shown to people who do not read concerns (how many were
+    raised from a session): a concern of a category kept for the DSL team only is counted
+    only for those who may read it and for the member of staff who raised it."""
+    return (
+        Q(category__dsl_team_only=False)
+        | Q(raised_by_id=getattr(user, "pk", None))
+        | Q(pk__in=concerns_visible_to(user).values("pk"))
+    )

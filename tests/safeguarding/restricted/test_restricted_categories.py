@@ -35,6 +35,7 @@ from safeguarding.models import (
     NotificationKind,
     Referral,
     Urgency,
+    VirtualSession,
 )
 from safeguarding.permissions import (
     access_action,
@@ -388,3 +389,32 @@ def test_an_unacknowledged_restricted_concern_is_escalated_to_the_dsl_team_not_t
         ("Dsl", NotificationKind.REMINDER),
         ("Dsl", NotificationKind.ESCALATION),
     }
+
+
+def test_a_stopped_sessions_count_of_concerns_leaves_it_out_for_others(world):
+    session = VirtualSession.objects.create(
+        school=world.school,
+        title="Phonics",
+        starts_at=NOW - datetime.timedelta(hours=1),
+        minutes=30,
+        planned_by=world.users["teacher"],
+        stopped_at=NOW - datetime.timedelta(minutes=40),
+        stopped_by=world.users["class_staff"],
+    )
+    session.pupils.add(world.pupil)
+    session.staff.add(world.users["teacher"], world.users["class_staff"])
+    for category, text in (
+        (restricted_category(world), SECRET),
+        (ConcernCategory.objects.create(school=world.school, name="Neglect"), ORDINARY),
+    ):
+        Concern.objects.filter(pk=_concern(world, category, text).pk).update(session=session)
+    url = reverse("safeguarding:session_detail", args=[session.pk])
+
+    def count_shown(persona: str) -> int:
+        return client_for(world.users[persona]).get(url).context["concerns_count"]
+
+    assert count_shown("teacher") == 1
+    assert count_shown("slt_class") == 1
+    assert count_shown("headteacher") == 1
+    assert count_shown("dsl") == 2
+    assert count_shown(REPORTER) == 2
