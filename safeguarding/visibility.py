@@ -7,6 +7,10 @@ headteacher is not on the DSL team unless they also hold a DSL role. What is rec
 concern (actions, decisions, referrals, addenda, documents, body marks, notifications) follows
 its concern.
 
+Anything new that lists or counts concerns, or what is recorded on them, for a person (a
+list of someone's own tasks, a household view) reads through ``concerns_visible_to`` (or
+``concerns_known_to`` for a bare count) rather than filtering by role itself.
+
 As elsewhere, the rule exists twice: a queryset scope for lists and a predicate for one
 concern, and the tests check they agree.
 """
