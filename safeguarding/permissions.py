@@ -120,11 +120,15 @@ def headteachers_for(pupil: Pupil) -> QuerySet[User]:
     ).distinct()
 
 
-def owner_choices(pupil: Pupil) -> QuerySet[User]:
-    """Who may own a concern or do its actions: the site's DSL team and the headteachers."""
-    return User.objects.filter(
-        Q(pk__in=dsl_team_for(pupil).values("pk")) | Q(pk__in=headteachers_for(pupil).values("pk"))
-    ).order_by("full_name", "email")
+def owner_choices(concern: Concern) -> QuerySet[User]:
+    """Who may own a concern or do its actions: the site's DSL team and the headteachers, or
+    the DSL team alone for a category kept for the DSL team only (nobody is given work on a
+    concern they may not open)."""
+    pupil = concern.pupil
+    who = Q(pk__in=dsl_team_for(pupil).values("pk"))
+    if not concern.category.dsl_team_only:
+        who |= Q(pk__in=headteachers_for(pupil).values("pk"))
+    return User.objects.filter(who).order_by("full_name", "email")
 
 
 # --- Gates: the one door through which a concern page gets its record -------------------------

@@ -10,6 +10,8 @@ import pytest
 import time_machine
 from django.contrib import admin
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -418,3 +420,54 @@ def test_a_stopped_sessions_count_of_concerns_leaves_it_out_for_others(world):
     assert count_shown("headteacher") == 1
     assert count_shown("dsl") == 2
     assert count_shown(REPORTER) == 2
+
+
+def test_only_the_dsl_team_can_own_it_or_be_given_its_actions(world, file):
+    restricted, ordinary = file["restricted"], file["ordinary"]
+    client = client_for(world.users["dsl"])
+    page = client.get(reverse("safeguarding:concern_detail", args=[restricted.pk]))
+    offered = set(page.context["action_form"].fields["who"].queryset)
+    assert offered == {world.users["dsl"]}
+    assert set(page.context["assign_form"].fields["owner"].queryset) == {world.users["dsl"]}
+    response = client.post(
+        reverse("safeguarding:action_add", args=[restricted.pk]),
+        {"action-what": "Speak to the headteacher", "action-who": world.users["headteacher"].pk},
+    )
+    assert response.status_code == 200
+    assert "who" in response.context["action_form"].errors
+    assert not Action.objects.filter(concern=restricted, who=world.users["headteacher"]).exists()
+    ordinary_page = client.get(reverse("safeguarding:concern_detail", args=[ordinary.pk]))
+    assert world.users["headteacher"] in set(
+        ordinary_page.context["action_form"].fields["who"].queryset
+    )
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        reverse("safeguarding:dashboard"),
+        reverse("safeguarding:pupil_chronology", args=[1]),
+    ],
+)
+@pytest.mark.parametrize("persona", ("headteacher", "dsl"))
+def test_leaving_it_out_costs_the_same_queries_for_one_or_many(world, file, url, persona):
+    url = url.replace("/1/", f"/{world.pupil.pk}/")
+    client = client_for(world.users[persona])
+    client.get(url)  # warm the session
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    category = ConcernCategory.objects.get(name="Allegation about staff")
+    for number in range(20):
+        concern = _concern(world, category, f"{SECRET} {number}")
+        Action.objects.create(
+            concern=concern,
+            what="Ring the LADO",
+            who=world.users["dsl"],
+            recorded_by=concern.raised_by,
+        )
+    assert queries() == few
