@@ -16,7 +16,8 @@ class SafeguardingSettingsAdmin(ReadOnlyAdmin):
 
 @admin.register(ConcernCategory)
 class ConcernCategoryAdmin(admin.ModelAdmin):
-    # Where a school says which of its categories record a body map (physical abuse, injuries).
-    list_display = ("name", "school", "active", "records_body_map")
-    list_filter = ("school", "active", "records_body_map")
+    # Where a school says which of its categories record a body map (physical abuse, injuries)
+    # and which are for the DSL team only (an allegation about a member of staff).
+    list_display = ("name", "school", "active", "records_body_map", "dsl_team_only")
+    list_filter = ("school", "active", "records_body_map", "dsl_team_only")
     search_fields = ("name",)

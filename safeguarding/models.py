@@ -36,6 +36,14 @@ class ConcernCategory(models.Model):
         help_text="Concerns in this category (physical abuse, injuries) can have marks recorded "
         "on a body outline.",
     )
+    dsl_team_only = models.BooleanField(
+        "for the DSL team only",
+        default=False,
+        help_text="Concerns in this category (for example an allegation about a member of staff) "
+        "are seen only by the DSL team of the pupil's site: not by the headteacher or SLT "
+        "unless they also hold a DSL role. The member of staff who raised one still sees "
+        "that it was received.",
+    )
 
     class Meta:
         verbose_name_plural = "concern categories"
@@ -939,6 +947,9 @@ class ChronologyPrint(models.Model):
         related_name="+",
     )
     confirmed_at = models.DateTimeField(null=True, blank=True)
+    # Set when the PDF is made, if it holds a concern of a category for the DSL team only:
+    # then only the DSL team may see the print, whoever asked for it.
+    includes_dsl_team_only = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["-requested_at", "-id"]

@@ -1,8 +1,9 @@
 """Who may see and act on safeguarding records.
 
 Concerns and everything under them are for the DSL team of the pupil's site (DSL and deputy
-DSLs, or a school-wide DSL) and the headteacher. The member of staff who raised a concern sees
-that it was received and its status, never the DSL team's working. Teachers, SLT, IT,
+DSLs, or a school-wide DSL) and the headteacher; a concern of a category kept for the DSL team
+only is for the DSL team alone (``safeguarding.visibility``). The member of staff who raised a
+concern sees that it was received and its status, never the DSL team's working. Teachers, SLT, IT,
 governors and the DPO see nothing of a concern's content.
 """
 
@@ -20,6 +21,7 @@ from safeguarding.models import (
     VirtualSession,
 )
 from safeguarding.selectors import action_for_page, concern_for_page, referral_for_page
+from safeguarding.visibility import may_read_concern
 from schools.models import Membership, Pupil, Role
 from schools.permissions import (
     CLASS_ROLES,
@@ -40,13 +42,9 @@ CONCERN_SUBJECT = Concern._meta.label_lower
 PUPIL_SUBJECT = Pupil._meta.label_lower
 
 
-def concerns_visible_to(user: object) -> QuerySet[Concern]:
-    """Concerns whose content this person may read: one SQL statement."""
-    return Concern.objects.filter(pupil__in=pupils_visible_to(user, roles=SAFEGUARDING_ROLES))
-
-
 def can_triage_concern(user: object, concern: Concern) -> bool:
-    return bool(pupil_access(user, concern.pupil).roles & SAFEGUARDING_ROLES)
+    """Whether this person reads the concern's content and handles it (see ``visibility``)."""
+    return may_read_concern(pupil_access(user, concern.pupil).roles, concern.category)
 
 
 def can_see_receipt(user: object, concern: Concern) -> bool:
@@ -122,11 +120,15 @@ def headteachers_for(pupil: Pupil) -> QuerySet[User]:
     ).distinct()
 
 
-def owner_choices(pupil: Pupil) -> QuerySet[User]:
-    """Who may own a concern or do its actions: the site's DSL team and the headteachers."""
-    return User.objects.filter(
-        Q(pk__in=dsl_team_for(pupil).values("pk")) | Q(pk__in=headteachers_for(pupil).values("pk"))
-    ).order_by("full_name", "email")
+def owner_choices(concern: Concern) -> QuerySet[User]:
+    """Who may own a concern or do its actions: the site's DSL team and the headteachers, or
+    the DSL team alone for a category kept for the DSL team only (nobody is given work on a
+    concern they may not open)."""
+    pupil = concern.pupil
+    who = Q(pk__in=dsl_team_for(pupil).values("pk"))
+    if not concern.category.dsl_team_only:
+        who |= Q(pk__in=headteachers_for(pupil).values("pk"))
+    return User.objects.filter(who).order_by("full_name", "email")
 
 
 # --- Gates: the one door through which a concern page gets its record -------------------------

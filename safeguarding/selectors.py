@@ -3,7 +3,7 @@
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from cases.models import Agreement, CaseDocument, ReintegrationPlanVersion, Review, StatusChange
@@ -24,6 +24,7 @@ from safeguarding.models import (
     ReferralResponse,
     SocialWorkerInformed,
 )
+from safeguarding.visibility import concerns_visible_to
 from schools.models import Pupil
 
 # A concern's referrals with their responses and chases, for its page and the chronology.
@@ -95,15 +96,20 @@ class ChronologyEntry:
     category_id: int | None = None
 
 
-def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
+def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
     involvements, notifications, contacts, case events (status changes, agreements, reviews),
     contact-plan decisions, reintegration-plan versions and documents around them, oldest
-    first: a fixed number of queries."""
+    first: a fixed number of queries.
+
+    Only the concerns ``viewer`` may read are in it, with what is recorded on them (a
+    category kept for the DSL team is left out for anyone else); the gate to the chronology
+    itself is the caller's."""
+    visible = concerns_visible_to(viewer).filter(pupil=pupil)
     concerns = list(
-        Concern.objects.filter(pupil=pupil)
-        .select_related("category", "raised_by", "acknowledged_by", "closed_by")
-        .prefetch_related(
+        visible.select_related(
+            "category", "raised_by", "acknowledged_by", "closed_by"
+        ).prefetch_related(
             Prefetch("addenda", Addendum.objects.select_related("added_by")),
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
@@ -190,9 +196,9 @@ def chronology_for(pupil: Pupil) -> list[ChronologyEntry]:
                 )
             )
     entries.extend(_case_entries(pupil))
-    entries.extend(_notification_entries(pupil))
+    entries.extend(_notification_entries(visible))
     entries.extend(_contact_plan_entries(pupil))
-    entries.extend(_document_entries(pupil))
+    entries.extend(_document_entries(pupil, visible))
     entries.extend(_contact_entries(pupil))
     entries.extend(_case_event_entries(pupil))
     categories = {concern.pk: concern.category_id for concern in concerns}
@@ -488,11 +494,11 @@ def _contact_plan_entries(pupil: Pupil) -> list[ChronologyEntry]:
     return entries
 
 
-def _document_entries(pupil: Pupil) -> list[ChronologyEntry]:
-    """Documents attached to the pupil's concerns and referrals and to their cases and
+def _document_entries(pupil: Pupil, concerns: QuerySet[Concern]) -> list[ChronologyEntry]:
+    """Documents attached to these concerns and their referrals and to the pupil's cases and
     agreements, by name and who attached them (never their content): two queries."""
     entries = []
-    for document in ConcernDocument.objects.filter(concern__pupil=pupil).select_related(
+    for document in ConcernDocument.objects.filter(concern__in=concerns).select_related(
         "attached_by", "referral"
     ):
         to = f"the {str(document.referral).lower()}" if document.referral_id else "the concern"
@@ -525,9 +531,9 @@ def _document_entries(pupil: Pupil) -> list[ChronologyEntry]:
     return entries
 
 
-def _notification_entries(pupil: Pupil) -> list[ChronologyEntry]:
-    """Who was told of each immediate concern, and when it was sent: one query."""
-    notifications = Notification.objects.filter(concern__pupil=pupil).select_related("recipient")
+def _notification_entries(concerns: QuerySet[Concern]) -> list[ChronologyEntry]:
+    """Who was told of each of these concerns (the immediate ones), and when: one query."""
+    notifications = Notification.objects.filter(concern__in=concerns).select_related("recipient")
     return [
         ChronologyEntry(
             note.created_at,

@@ -557,7 +557,8 @@ def chase_limits(chase: SafeguardingSettings) -> dict[str, int]:
 def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) -> int:
     """Chase every concern nobody has acknowledged: a REMINDER to the site's DSL team when the
     school's limit for its urgency has passed, an ESCALATION to the headteacher(s) when twice
-    the limit has passed, once each (``reminded_at``, ``escalated_at`` and the notification's
+    the limit has passed (to the DSL team again for a category kept for the DSL team only),
+    once each (``reminded_at``, ``escalated_at`` and the notification's
     unique constraint keep it so). Returns how many concerns were chased.
 
     Immediate concerns count on the clock, at any hour; high and routine concerns count school
@@ -588,7 +589,7 @@ def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) ->
             escalated_by = _waited_since(chase, urgency, minutes * ESCALATE_AT, school_days, now)
             remind |= this & Q(raised_at__lte=reminded_by)
             escalate |= this & Q(raised_at__lte=escalated_by)
-    shape = ("pk", "pupil__school_id", "pupil__school_class__site_id")
+    shape = ("pk", "pupil__school_id", "pupil__school_class__site_id", "category__dsl_team_only")
     to_remind = list(waiting.filter(remind, reminded_at__isnull=True).values_list(*shape))
     to_escalate = list(waiting.filter(escalate).values_list(*shape))
     if not to_remind and not to_escalate:
@@ -608,35 +609,46 @@ def notifications_for_unacknowledged(*, now: datetime.datetime | None = None) ->
     return len({row[0] for row in to_remind} | {row[0] for row in to_escalate})
 
 
-ChaseRow = tuple[int, int, int]
+# (concern, school, site, whether its category is for the DSL team only)
+ChaseRow = tuple[int, int, int, bool]
 
 
-def _reminders(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
-    """A REMINDER for each member of the DSL team covering each concern's site: one query."""
+def _team_told(concerns: list[ChaseRow], kind: str) -> set[tuple[int, int, str]]:
+    """``kind`` for each member of the DSL team covering each concern's site: one query."""
     if not concerns:
         return set()
-    team = dsl_teams_of({school_id for _, school_id, _ in concerns})
+    team = dsl_teams_of({school_id for _, school_id, _, _ in concerns})
     return {
-        (user_id, concern_id, NotificationKind.REMINDER)
-        for concern_id, school_id, site_id in concerns
+        (user_id, concern_id, kind)
+        for concern_id, school_id, site_id, _ in concerns
         for user_id in covering(team, school_id, site_id)
     }
 
 
+def _reminders(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
+    """A REMINDER for each member of the DSL team covering each concern's site: one query."""
+    return _team_told(concerns, NotificationKind.REMINDER)
+
+
 def _escalations(concerns: list[ChaseRow]) -> set[tuple[int, int, str]]:
-    """An ESCALATION for each headteacher of each concern's school: one query."""
+    """An ESCALATION for each headteacher of each concern's school: one query. A concern of a
+    category kept for the DSL team only is escalated to the DSL team instead (one more query):
+    the headteacher may not know it exists (it may be an allegation about them)."""
+    restricted = [row for row in concerns if row[3]]
+    concerns = [row for row in concerns if not row[3]]
+    told = _team_told(restricted, NotificationKind.ESCALATION)
     if not concerns:
-        return set()
+        return told
     heads = list(
         Membership.objects.filter(
             role=Role.HEADTEACHER,
-            school_id__in={school_id for _, school_id, _ in concerns},
+            school_id__in={school_id for _, school_id, _, _ in concerns},
             user__is_active=True,
         ).values_list("user_id", "school_id")
     )
-    return {
+    return told | {
         (user_id, concern_id, NotificationKind.ESCALATION)
-        for concern_id, school_id, _ in concerns
+        for concern_id, school_id, _, _ in concerns
         for user_id, member_school in heads
         if member_school == school_id
     }

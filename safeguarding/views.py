@@ -58,7 +58,7 @@ NOT_VISIBLE = "You cannot raise a concern about this pupil."
 
 
 def _detail_forms(concern: Concern, body_map: BodyMapPage | None) -> dict[str, Form]:
-    owners = owner_choices(concern.pupil)
+    owners = owner_choices(concern)
     forms: dict[str, Form] = {"addendum_form": AddendumForm(prefix="addendum")}
     if concern.status != ConcernStatus.CLOSED:
         if body_map is not None and concern.category.records_body_map:
@@ -291,7 +291,7 @@ def concern_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
     concern = access_concern(Actor.of(request), pk, to="act")
-    form = AssignForm(request.POST, prefix="assign", owners=owner_choices(concern.pupil))
+    form = AssignForm(request.POST, prefix="assign", owners=owner_choices(concern))
     if form.is_valid() and attempt(
         form,
         lambda: services.concern_assign(
@@ -306,7 +306,7 @@ def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_add(request: HttpRequest, pk: int) -> HttpResponse:
     concern = access_concern(Actor.of(request), pk, to="act")
-    form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern.pupil))
+    form = ActionForm(request.POST, prefix="action", owners=owner_choices(concern))
     if form.is_valid() and attempt(
         form,
         lambda: services.action_add(actor=Actor.of(request), concern=concern, **form.cleaned_data),
@@ -446,5 +446,5 @@ def pupil_chronology(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/concern_chronology.html",
-        {"pupil": pupil, "entries": chronology_for(pupil)},
+        {"pupil": pupil, "entries": chronology_for(pupil, viewer=request.user)},
     )

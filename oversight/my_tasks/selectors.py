@@ -20,7 +20,7 @@ from oversight.my_tasks.permissions import has_tasks_page
 from oversight.my_tasks.sources import NOTIFICATION_SOURCES
 from safeguarding.dashboard.selectors import URGENCY_ORDER, concern_path
 from safeguarding.models import Action, Concern, ConcernStatus, ReferralFlag
-from safeguarding.permissions import concerns_visible_to
+from safeguarding.visibility import concerns_visible_to
 from schools.calendar import today
 from schools.permissions import DSL_ROLES, pupils_visible_to
 

@@ -29,6 +29,7 @@ from safeguarding.models import ChronologyPrint, ConcernCategory, PrintStatus
 from safeguarding.selectors import ChronologyEntry, chronology_for
 from schools.calendar import today as school_today
 from schools.models import Pupil
+from schools.permissions import DSL_ROLES, pupil_access
 
 logger = logging.getLogger(__name__)
 
@@ -92,13 +93,13 @@ def period_errors(
     return errors
 
 
-def category_choices(pupil: Pupil) -> list[tuple[int, str]]:
-    """The categories of the pupil's school, inactive ones too (old concerns keep theirs)."""
-    return list(
-        ConcernCategory.objects.filter(school_id=pupil.school_id)
-        .order_by("name")
-        .values_list("pk", "name")
-    )
+def category_choices(pupil: Pupil, *, viewer: object) -> list[tuple[int, str]]:
+    """The categories of the pupil's school, inactive ones too (old concerns keep theirs);
+    those kept for the DSL team only, for the DSL team only."""
+    categories = ConcernCategory.objects.filter(school_id=pupil.school_id)
+    if not pupil_access(viewer, pupil).roles & DSL_ROLES:
+        categories = categories.filter(dsl_team_only=False)
+    return list(categories.order_by("name").values_list("pk", "name"))
 
 
 def words_from(text: str) -> list[str]:
@@ -125,7 +126,7 @@ def chronology_print_request(
 ) -> ChronologyPrint:
     """Queue a print of this pupil's chronology. The gate has already let ``actor`` read it."""
     errors = period_errors(start, end, school_today())
-    known = {pk for pk, _ in category_choices(pupil)}
+    known = {pk for pk, _ in category_choices(pupil, viewer=actor.user)}
     if set(category_ids) - known:
         errors["categories"] = "Choose categories from the list."
     if set(kinds) - set(KIND_LABELS):
@@ -271,8 +272,10 @@ def printed_entries(entries: list[ChronologyEntry], redactor: Redactor | None) -
 
 
 def chronology_print_context(printed: ChronologyPrint, *, now: datetime.datetime) -> dict:
-    """What the PDF shows, and the replacement list of a sharing version."""
-    entries = chosen_entries(printed, chronology_for(printed.pupil))
+    """What the PDF shows, the replacement list of a sharing version, and whether it holds a
+    concern kept for the DSL team only. It holds what the person who asked for it may read."""
+    viewer = printed.requested_by
+    entries = chosen_entries(printed, chronology_for(printed.pupil, viewer=viewer))
     redactor = None
     if printed.for_sharing:
         texts = _texts(entries)
@@ -286,7 +289,7 @@ def chronology_print_context(printed: ChronologyPrint, *, now: datetime.datetime
         redactions = [vars(r) for r in redactor.redactions(texts)]
     else:
         redactions = []
-    names = dict(category_choices(printed.pupil))
+    names = dict(category_choices(printed.pupil, viewer=viewer))
     context: dict[str, Any] = {
         "title": f"Safeguarding chronology: {printed.pupil}",
         "school_name": printed.pupil.school.name,
@@ -299,7 +302,16 @@ def chronology_print_context(printed: ChronologyPrint, *, now: datetime.datetime
         "generated_at": now,
         "generated_by": _by_name(printed.requested_by) or printed.requested_by.email,
     }
-    return {"context": context, "redactions": redactions}
+    restricted = set(
+        ConcernCategory.objects.filter(
+            school_id=printed.pupil.school_id, dsl_team_only=True
+        ).values_list("pk", flat=True)
+    )
+    return {
+        "context": context,
+        "redactions": redactions,
+        "includes_dsl_team_only": any(e.category_id in restricted for e in entries),
+    }
 
 
 def chronology_print_render(*, print_id: int) -> ChronologyPrint | None:
@@ -328,6 +340,7 @@ def chronology_print_render(*, print_id: int) -> ChronologyPrint | None:
             status=PrintStatus.READY,
             content=content,
             redactions=made["redactions"],
+            includes_dsl_team_only=made["includes_dsl_team_only"],
             ready_at=timezone.now(),
         )
     printed.refresh_from_db()

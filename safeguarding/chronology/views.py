@@ -15,7 +15,11 @@ from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.chronology import services
 from safeguarding.chronology.forms import ChronologyPrintForm, RedactionWordsForm, ReleaseForm
-from safeguarding.chronology.permissions import access_chronology_print, can_release_print
+from safeguarding.chronology.permissions import (
+    access_chronology_print,
+    can_release_print,
+    prints_visible_to,
+)
 from safeguarding.models import ChronologyPrint
 from safeguarding.permissions import access_chronology
 from schools.calendar import today
@@ -30,7 +34,9 @@ def chronology_print_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     actor = Actor.of(request)
     pupil = access_chronology(actor, pupil_pk)
     form = ChronologyPrintForm(
-        request.POST or None, categories=services.category_choices(pupil), today=today()
+        request.POST or None,
+        categories=services.category_choices(pupil, viewer=request.user),
+        today=today(),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -50,7 +56,7 @@ def chronology_print_new(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         if created := attempt(form, ask):
             return redirect(created)
     earlier = (
-        ChronologyPrint.objects.filter(pupil=pupil)
+        prints_visible_to(request.user, pupil)
         .select_related("requested_by", "confirmed_by")
         .defer("content", "redactions")[:EARLIER_PRINTS_SHOWN]
     )

@@ -24,7 +24,8 @@ from safeguarding.models import (
     SocialWorkerInformed,
     Urgency,
 )
-from safeguarding.permissions import SAFEGUARDING_ROLES, concerns_visible_to
+from safeguarding.permissions import SAFEGUARDING_ROLES
+from safeguarding.visibility import concerns_visible_to
 from schools.calendar import today, working_days_between
 from schools.models import Role, Site
 from schools.permissions import memberships_of, pupils_visible_to

@@ -29,6 +29,7 @@ from safeguarding.sessions.permissions import (
     access_session_list,
     access_session_planning,
 )
+from safeguarding.visibility import concerns_known_to
 
 # --- Lists -----------------------------------------------------------------------------------
 
@@ -155,7 +156,7 @@ def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> Ht
         "is_staff_present": any(user.pk == request.user.pk for user in session.staff.all()),
         "checklist": list(session.checklist.all()),
         "attendance": list(session.attendance.all()),
-        "concerns_count": session.concerns.count(),
+        "concerns_count": session.concerns.filter(concerns_known_to(request.user)).count(),
     }
     if can_run:
         context["checklist_form"] = bound.get("checklist_form") or ChecklistForm(

@@ -233,7 +233,11 @@ def test_marks_appear_in_the_chronology_as_body_map_entries(world):
     concern = physical_concern_for(world)
     first = mark_on(world, concern, colour="<i>blue</i>")
     mark_on(world, concern, x=72, supersedes=first.pk, correction_reason="The other arm.")
-    entries = [entry for entry in chronology_for(world.pupil) if entry.kind == "body_map"]
+    entries = [
+        entry
+        for entry in chronology_for(world.pupil, viewer=world.users["dsl"])
+        if entry.kind == "body_map"
+    ]
     assert [entry.title for entry in entries] == [
         "Body map: bruise on the right forearm (front)",
         "Body map: bruise on the left forearm (front), correcting mark 1",

@@ -10,6 +10,7 @@ from cases.models import Agreement, AgreementMethod, Party, Review, Status, Stat
 from cases.models import Decision as ReviewDecision
 from contacts.models import Channel, ContactLog, Outcome
 from safeguarding.selectors import chronology_for
+from schools.permissions import memberships_of
 from tests.cases.matrix import open_case_for
 
 
@@ -58,7 +59,9 @@ def test_contacts_are_in_the_chronology_with_their_late_entry_reason(world):
     case = open_case_for(world)
     contact_for(case, world.users["teacher"], late_reason="The school network was down")
 
-    entries = [e for e in chronology_for(world.pupil) if e.kind == "contact"]
+    entries = [
+        e for e in chronology_for(world.pupil, viewer=world.users["dsl"]) if e.kind == "contact"
+    ]
 
     assert len(entries) == 1
     entry = entries[0]
@@ -72,7 +75,7 @@ def test_status_changes_agreements_and_reviews_are_in_the_chronology(world):
     case = open_case_for(world)
     case_events_for(world, case)
 
-    by_kind = {e.kind: e for e in chronology_for(world.pupil)}
+    by_kind = {e.kind: e for e in chronology_for(world.pupil, viewer=world.users["dsl"])}
 
     assert by_kind["case_status"].title == "Case status: Proposed → Active"
     assert by_kind["case_status"].text == "Agreed by all parties"
@@ -87,8 +90,10 @@ def test_the_chronology_costs_the_same_queries_for_one_record_of_each_kind_or_ma
     case = open_case_for(world)
     contact_for(case, world.users["teacher"])
     case_events_for(world, case)
+    # The viewer's memberships are read once and kept for the request, as on the page.
+    memberships_of(world.users["dsl"])
     with CaptureQueriesContext(connection) as few:
-        chronology_for(world.pupil)
+        chronology_for(world.pupil, viewer=world.users["dsl"])
 
     for day in range(2, 6):
         contact_for(case, world.users["dsl"], at=timezone.now() - datetime.timedelta(days=day))
@@ -99,7 +104,7 @@ def test_the_chronology_costs_the_same_queries_for_one_record_of_each_kind_or_ma
         changed_by=world.users["dsl"],
     )
     with CaptureQueriesContext(connection) as many:
-        entries = chronology_for(world.pupil)
+        entries = chronology_for(world.pupil, viewer=world.users["dsl"])
 
     assert len([e for e in entries if e.kind == "contact"]) == 5
     assert len(many) == len(few)

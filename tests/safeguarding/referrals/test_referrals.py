@@ -287,9 +287,11 @@ def test_referrals_responses_and_chases_appear_in_the_chronology(world):
         what_was_said="With the manager.",
     )
     respond(world, referral)
-    kinds = [entry.kind for entry in chronology_for(world.pupil)]
+    kinds = [entry.kind for entry in chronology_for(world.pupil, viewer=world.users["dsl"])]
     assert {"referral", "referral_chase", "referral_response"} <= set(kinds)
-    titles = " ".join(entry.title for entry in chronology_for(world.pupil))
+    titles = " ".join(
+        entry.title for entry in chronology_for(world.pupil, viewer=world.users["dsl"])
+    )
     assert "Children's social care" in titles
 
 
