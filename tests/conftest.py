@@ -163,3 +163,17 @@ def _documents_in_a_temporary_folder(settings, tmp_path):
         "OPTIONS": {**storages["documents"].get("OPTIONS", {}), "location": tmp_path / "documents"},
     }
     settings.STORAGES = storages
+
+
+@pytest.fixture
+def migrations_restored():
+    """For a test that moves apps back to older migrations: afterwards, the whole schema is
+    migrated forward again. Moving one app back also moves back every migration of other apps
+    that depends on it, so migrating only that app forward would leave later tests without
+    tables."""
+    yield
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())

@@ -34,7 +34,7 @@ def migrate(targets):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_outbox_migrations_keep_every_row_and_its_state(world):
+def test_the_outbox_migrations_keep_every_row_and_its_state(world, migrations_restored):
     school, user = world.school, world.users["dpo"]
     policy = version(world, status=PolicyStatus.APPROVED)
     message = FamilyMessage.objects.create(

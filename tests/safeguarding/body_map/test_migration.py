@@ -19,7 +19,7 @@ def migrate(targets) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-def test_existing_physical_categories_record_a_body_map():
+def test_existing_physical_categories_record_a_body_map(migrations_restored):
     school = SchoolFactory()
     migrate(BEFORE)
     try:

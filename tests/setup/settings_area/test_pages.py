@@ -167,12 +167,13 @@ def test_an_empty_history_says_so(world):
     assert "No changes recorded yet." in html
 
 
-# The session, the user, MFA and memberships; then the page's own queries: the school and one
-# per settings model (settings page), or the count and one page of changes (history).
+# The session, the user, MFA, memberships and the menu's count of the viewer's own tasks; then
+# the page's own queries: the school and one per settings model (settings page), or the count
+# and one page of changes (history).
 PAGES = [
-    ("setup:settings", [], 11),
-    ("setup:settings_history", [], 8),
-    ("setup:setting_history", [KEY], 8),
+    ("setup:settings", [], 12),
+    ("setup:settings_history", [], 9),
+    ("setup:setting_history", [KEY], 9),
 ]
 
 
