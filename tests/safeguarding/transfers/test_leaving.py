@@ -138,3 +138,12 @@ def test_the_rule_runs_each_morning(world, settings):
     leaving_for(world)
     TransferFlag.objects.all().delete()
     assert check_transfers_due() == 1
+
+
+def test_the_chronology_leads_to_the_leaving_and_the_transfer(world):
+    client = client_for(world.users["dsl"])
+    page = client.get(reverse("safeguarding:pupil_chronology", args=[world.pupil.pk]))
+    transfer_url = reverse("safeguarding:pupil_transfer", args=[world.pupil.pk])
+    assert f'href="{transfer_url}"' in page.content.decode()
+    transfer_page = client.get(transfer_url).content.decode()
+    assert reverse("safeguarding:pupil_leaving", args=[world.pupil.pk]) in transfer_page
