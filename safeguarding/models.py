@@ -1090,3 +1090,30 @@ class TransferLinkEmail(OutboxMessage):
 
     def forget_after_sending(self) -> dict[str, object]:
         return {"link": ""}
+
+
+class TransferredFile(models.Model):
+    """A child-protection file received from another school and imported into a pupil's file
+    here, after its digests were checked: kept as it came, read-only, never merged into this
+    school's own records."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="transferred_files")
+    from_school_name = models.CharField(max_length=200)
+    from_school_urn = models.CharField(max_length=7, blank=True)
+    digest = models.CharField("SHA-256 of the bundle", max_length=64)
+    part_digests = models.JSONField(default=dict)
+    records = models.JSONField(default=dict)
+    storage_name = models.CharField(max_length=100, unique=True, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"File transferred from {self.from_school_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safeguarding:transferred_file", args=[self.pk])

@@ -11,6 +11,7 @@ import zipfile
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 
@@ -137,3 +138,33 @@ def bundle_make(pupil: Pupil, *, by: Any) -> tuple[bytes, dict[str, str]]:
             bundle.writestr(name, data)
         bundle.writestr(MANIFEST_NAME, json.dumps(manifest, indent=1, sort_keys=True))
     return buffer.getvalue(), digests
+
+
+# --- Reading a received bundle ------------------------------------------------------------------
+
+NOT_A_BUNDLE = "This is not a child-protection file from this service (a zip with a manifest)."
+CHANGED = (
+    "This file has been changed since it was sealed: a part's SHA-256 does not match. "
+    "Ask the sending school to send it again."
+)
+WRONG_DIGEST = "The file's SHA-256 is not the one given: check it against the receiving page."
+
+
+def bundle_read(data: bytes, *, digest: str) -> dict[str, Any]:
+    """The manifest and the records of a bundle whose digests all match; ValidationError at
+    ``digest`` or ``bundle`` otherwise."""
+    if sha256(data) != digest.strip().lower():
+        raise ValidationError({"digest": WRONG_DIGEST})
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as bundle:
+            manifest = json.loads(bundle.read(MANIFEST_NAME))
+            parts = {name: bundle.read(name) for name in PARTS}
+            records = json.loads(parts[RECORDS_NAME])
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as bad:
+        raise ValidationError({"bundle": NOT_A_BUNDLE}) from bad
+    listed = manifest.get("parts") if isinstance(manifest, dict) else None
+    if manifest.get("format") != FORMAT or not isinstance(listed, dict):
+        raise ValidationError({"bundle": NOT_A_BUNDLE})
+    if any(listed.get(name) != sha256(part) for name, part in parts.items()):
+        raise ValidationError({"bundle": CHANGED})
+    return {"manifest": manifest, "records": records}

@@ -42,3 +42,19 @@ class ReceiptForm(forms.Form):
         help_text="For example: designated safeguarding lead.",
         error_messages={"required": "Enter your role."},
     )
+
+
+class TransferImportForm(forms.Form):
+    bundle = forms.FileField(
+        label="The file received",
+        help_text="The zip downloaded from the sending school's link (child-protection-file.zip).",
+        error_messages={"required": "Choose the file you received."},
+    )
+    digest = forms.CharField(
+        label="Its SHA-256",
+        max_length=64,
+        min_length=64,
+        help_text="The 64 characters shown on the page you downloaded it from: the file is "
+        "refused if it does not match.",
+        error_messages={"required": "Enter the SHA-256 shown where you downloaded the file."},
+    )

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from core.actor import Actor
 from dataprotection.refusals import Access, refusal_record, refuse
-from safeguarding.models import FileTransfer
+from safeguarding.models import FileTransfer, TransferredFile
 from safeguarding.transfers.services import token_digest, transfer_closed_reason
 from schools.models import Pupil
 from schools.permissions import DSL_ROLES, SAFEGUARDING_ROLES, pupil_access
@@ -90,3 +90,17 @@ def access_transfer_link(
             detail="file transfer: the code was not given",
         )
     return transfer
+
+
+def access_transferred_file(actor: Actor, pk: int) -> TransferredFile:
+    """A file imported from another school: for those who read the pupil's chronology."""
+    imported = TransferredFile.objects.select_related("pupil", "imported_by").filter(pk=pk).first()
+    if imported is None:
+        refuse(
+            actor,
+            subject_type=TransferredFile._meta.label_lower,
+            subject_id=pk,
+            detail="no such transferred file",
+        )
+    access_pupil_transfer(actor, imported.pupil_id)
+    return imported

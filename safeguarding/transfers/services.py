@@ -11,8 +11,10 @@ import hashlib
 import hmac
 import secrets
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
 from django.urls import reverse
@@ -20,15 +22,21 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from core.actor import Actor
-from core.documents import storing
+from core.documents import max_bytes, storing
 from core.links import site_url
 from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.refusals import refusal_record
 from dataprotection.services import access_record
-from safeguarding.models import FileTransfer, PupilLeaving, TransferFlag, TransferLinkEmail
+from safeguarding.models import (
+    FileTransfer,
+    PupilLeaving,
+    TransferFlag,
+    TransferLinkEmail,
+    TransferredFile,
+)
 from safeguarding.rules import TRANSFER_SCHOOL_DAYS
-from safeguarding.transfers.bundle import bundle_make, sha256
+from safeguarding.transfers.bundle import bundle_make, bundle_read, sha256
 from schools.calendar import add_school_days
 from schools.models import Pupil
 
@@ -226,3 +234,38 @@ def transfer_receipt_confirm(
         detail="receipt of the child-protection file confirmed by the new school",
     )
     return transfer
+
+
+# --- Importing a received file -----------------------------------------------------------------
+
+
+@transaction.atomic
+def transferred_file_import(
+    *, actor: Actor, pupil: Pupil, bundle: UploadedFile, digest: str
+) -> TransferredFile:
+    """Import a bundle from another school into this pupil's file, read-only, once every
+    digest matches; a changed or foreign file is refused and nothing is written."""
+    if bundle.size > max_bytes():
+        raise ValidationError({"bundle": f"The file is larger than {settings.DOCUMENT_MAX_MB} MB."})
+    data = bundle.read()
+    read = bundle_read(data, digest=digest)
+    manifest = read["manifest"]
+    with storing(ContentFile(data, name="bundle.zip")) as storage_name:
+        imported = TransferredFile.objects.create(
+            pupil=pupil,
+            from_school_name=str(manifest.get("from_school", ""))[:200],
+            from_school_urn=str(manifest.get("from_school_urn", ""))[:7],
+            digest=sha256(data),
+            part_digests=manifest["parts"],
+            records=read["records"],
+            storage_name=storage_name,
+            imported_by=actor.user,
+        )
+        access_record(
+            action=AccessAction.IMPORT,
+            actor=actor,
+            subject=imported,
+            pupil_id=pupil.pk,
+            detail="child-protection file from another school imported",
+        )
+    return imported

@@ -11,10 +11,14 @@ from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from safeguarding.models import FileTransfer, PupilLeaving
+from safeguarding.models import FileTransfer, PupilLeaving, TransferredFile
 from safeguarding.transfers import services
-from safeguarding.transfers.forms import PupilLeavingForm
-from safeguarding.transfers.permissions import access_pupil_transfer, can_send_file
+from safeguarding.transfers.forms import PupilLeavingForm, TransferImportForm
+from safeguarding.transfers.permissions import (
+    access_pupil_transfer,
+    access_transferred_file,
+    can_send_file,
+)
 
 
 @login_required
@@ -50,6 +54,7 @@ def _transfer_page(request: HttpRequest, pupil, **extra: object) -> HttpResponse
         "leaving": leaving,
         "flag": getattr(leaving, "flag", None) if leaving else None,
         "transfers": transfers,
+        "imported": list(TransferredFile.objects.filter(pupil=pupil).defer("records")),
         "can_send": can_send_file(request.user, pupil),
         **extra,
     }
@@ -76,3 +81,45 @@ def transfer_send(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     except ValidationError as refused:
         return _transfer_page(request, pupil, send_errors=refused.messages)
     return _transfer_page(request, pupil, sent=sent, code=code)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def transfer_import(request: HttpRequest, pupil_pk: int) -> HttpResponse:
+    """Import a file received from another school into this pupil's file (the DSL team)."""
+    actor = Actor.of(request)
+    pupil = access_pupil_transfer(actor, pupil_pk, to="act")
+    form = TransferImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        imported = attempt(
+            form,
+            lambda: services.transferred_file_import(
+                actor=actor,
+                pupil=pupil,
+                bundle=form.cleaned_data["bundle"],
+                digest=form.cleaned_data["digest"],
+            ),
+        )
+        if imported:
+            return redirect(imported)
+    return render(request, "safeguarding/transfer_import.html", {"pupil": pupil, "form": form})
+
+
+@login_required
+@require_safe
+def transferred_file(request: HttpRequest, pk: int) -> HttpResponse:
+    """The records as they came from the other school: read-only."""
+    actor = Actor.of(request)
+    imported = access_transferred_file(actor, pk)
+    access_record(
+        action=AccessAction.VIEW,
+        actor=actor,
+        subject=imported,
+        pupil_id=imported.pupil_id,
+        detail="child-protection file transferred from another school",
+    )
+    return render(
+        request,
+        "safeguarding/transferred_file.html",
+        {"imported": imported, "pupil": imported.pupil, "records": imported.records},
+    )

@@ -12,7 +12,7 @@ import uuid
 
 from django.utils import timezone
 
-from safeguarding.models import FileTransfer, PupilLeaving
+from safeguarding.models import FileTransfer, PupilLeaving, TransferredFile
 from safeguarding.transfers.services import code_digest, token_digest
 from tests.matrix import EVERYONE, Rule
 from tests.safeguarding.matrix_concerns import TRIAGES
@@ -54,6 +54,18 @@ def _live_link(world: World) -> list:
     return [token]
 
 
+def _transferred(world: World) -> list:
+    imported = TransferredFile.objects.create(
+        pupil=world.pupil,
+        from_school_name="Larchfield Academy",
+        digest="0" * 64,
+        records={"pupil": {}, "concerns": []},
+        storage_name=uuid.uuid4().hex,
+        imported_by=world.users["dsl"],
+    )
+    return [imported.pk]
+
+
 NO_ONE = frozenset()
 
 ROWS = {
@@ -65,6 +77,11 @@ ROWS = {
         method="post",
         args=_leaver,
     ),
+    # GET: the import form (the DSL); the headteacher reads but does not import.
+    "safeguarding:transfer_import": Rule(
+        allowed=frozenset({"dsl"}), forbidden=frozenset({"headteacher"}), args=_pupil
+    ),
+    "safeguarding:transferred_file": Rule(allowed=TRIAGES, args=_transferred),
     "file_transfer:receive": Rule(allowed=EVERYONE, args=_live_link, anonymous_status=200),
     "file_transfer:download": Rule(
         allowed=NO_ONE, forbidden=EVERYONE, args=_live_link, anonymous_status=403
