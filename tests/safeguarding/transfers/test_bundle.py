@@ -119,3 +119,21 @@ def test_the_dsl_sends_from_the_page_and_sees_the_code_once(world):
     page = client.get(reverse("safeguarding:pupil_transfer", args=[world.pupil.pk]))
     assert response.context["code"] not in page.content.decode()
     assert "Morgan Hale" in page.content.decode() and "Not yet" in page.content.decode()
+
+
+def test_the_transfer_page_costs_the_same_whatever_the_number_sent(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    sent_for(world)
+    client = client_for(world.users["dsl"])
+    url = reverse("safeguarding:pupil_transfer", args=[world.pupil.pk])
+    client.get(url)  # the first request of a session fills caches
+    with CaptureQueriesContext(connection) as one:
+        client.get(url)
+    for _ in range(2):
+        services.file_transfer_send(actor=Actor.for_user(world.users["dsl"]), pupil=world.pupil)
+    with CaptureQueriesContext(connection) as three:
+        page = client.get(url)
+    assert page.content.decode().count('class="transfer-row"') == 3
+    assert len(three) == len(one)
