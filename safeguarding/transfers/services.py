@@ -113,13 +113,19 @@ def new_code() -> str:
 def file_transfer_send(*, actor: Actor, pupil: Pupil) -> tuple[FileTransfer, str]:
     """Seal the pupil's file, store it, and email the receiving DSL a one-time link. Returns
     the transfer and the code for the sending DSL to give by phone (kept only as a digest).
-    The stored bundle is removed again if anything after it fails."""
+    Earlier links still open stop working. The stored bundle is removed again if anything
+    after it fails."""
     leaving = PupilLeaving.objects.filter(pupil=pupil).select_related("flag").first()
     if leaving is None:
         raise ValidationError(NO_LEAVING)
     if leaving.transfers.filter(received_at__isnull=False).exists():
         raise ValidationError(ALREADY_RECEIVED)
     data, digests = bundle_make(pupil, by=actor.user)
+    # One live link at a time: a file sent again ends the earlier links still open.
+    now = timezone.now()
+    leaving.transfers.filter(
+        received_at__isnull=True, locked_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
     token, code = secrets.token_urlsafe(32), new_code()
     with storing(ContentFile(data, name="bundle.zip")) as storage_name:
         transfer = FileTransfer.objects.create(
@@ -133,7 +139,7 @@ def file_transfer_send(*, actor: Actor, pupil: Pupil) -> tuple[FileTransfer, str
             part_digests=digests,
             token_hash=token_digest(token),
             code_hash=code_digest(token_digest(token), code),
-            expires_at=timezone.now() + datetime.timedelta(days=LINK_DAYS),
+            expires_at=now + datetime.timedelta(days=LINK_DAYS),
         )
         TransferLinkEmail.objects.create(
             transfer=transfer,

@@ -143,3 +143,13 @@ def test_the_receipt_needs_a_name_and_a_role(world):
     assert response.status_code == 200
     assert set(response.context["receipt_form"].errors) == {"name", "role"}
     assert FileTransfer.objects.get().received_at is None
+
+
+def test_sending_again_ends_the_earlier_link(world):
+    from core.actor import Actor
+    from safeguarding.transfers import services
+
+    _, token, code = sent_for(world)
+    services.file_transfer_send(actor=Actor.for_user(world.users["dsl"]), pupil=world.pupil)
+    response = client_for(None).post(urls(token)["receive"], {"code": code})
+    assert response.status_code == 410 and "expired" in response.content.decode()
