@@ -87,6 +87,10 @@ class OutboxMessage(models.Model):
         """The text, with every link absolute (``core.links.site_url``)."""
         raise NotImplementedError
 
+    def forget_after_sending(self) -> dict[str, object]:
+        """Fields to blank once the mail server has it (a secret only the email may carry)."""
+        return {}
+
 
 def outboxes() -> list[type[OutboxMessage]]:
     """Every concrete outbox of the installed apps."""
@@ -145,7 +149,13 @@ def _send(message: OutboxMessage) -> bool:
     except Exception as error:
         _fail(message, type(error).__name__, final=False)
         return False
-    _mark(message, status=OutboxStatus.SENT, sent_at=timezone.now(), next_attempt_at=None)
+    _mark(
+        message,
+        status=OutboxStatus.SENT,
+        sent_at=timezone.now(),
+        next_attempt_at=None,
+        **message.forget_after_sending(),
+    )
     return True
 
 

@@ -250,6 +250,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.check_overdue_referrals",
         "schedule": crontab(hour=7, minute=37),
     },
+    # Leavers' child-protection files (KCSIE): a transfer flag to the DSL team, due 5 school
+    # days after the last day, before school.
+    "safeguarding-check-transfers-due": {
+        "task": "safeguarding.check_transfers_due",
+        "schedule": crontab(hour=7, minute=39),
+    },
     # The school calendar (issue: honest limits): a notice for the headteacher and
     # administrators when fewer than six school weeks remain, before school, Europe/London.
     "schools-check-calendar": {

@@ -14,6 +14,7 @@ urlpatterns = [
     path("cases/", include("cases.urls")),
     path("contacts/", include("contacts.urls")),
     path("safeguarding/", include("safeguarding.urls")),
+    path("file-transfer/", include("safeguarding.transfers.public_urls")),
     path("oversight/", include("oversight.urls")),
     path("tasks/", include("oversight.my_tasks.urls")),
     path("setup/", include("setup.urls")),

@@ -9,6 +9,7 @@ added, each with who and when.
 import datetime
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -981,3 +982,152 @@ class ChronologyPrint(models.Model):
     @property
     def version_label(self) -> str:
         return "For sharing (names replaced by roles)" if self.for_sharing else "Full"
+
+
+# --- Child-protection file transfer (KCSIE) ---------------------------------------------------
+
+urn_validator = RegexValidator(
+    r"^\d{6}\Z", "A URN is 6 digits, as shown on Get Information about Schools."
+)
+
+
+class PupilLeaving(models.Model):
+    """A pupil leaving the school, and the school they go to: who is to receive their
+    child-protection file. Recording it takes the pupil off roll; their records are kept."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="leavings")
+    left_on = models.DateField("last day at this school")
+    new_school_name = models.CharField("new school", max_length=200)
+    new_school_urn = models.CharField(
+        "new school's URN",
+        max_length=6,
+        validators=[urn_validator],
+        help_text="Its 6-digit unique reference number (Get Information about Schools).",
+    )
+    new_dsl_name = models.CharField("new school's DSL", max_length=150)
+    new_dsl_email = models.EmailField(
+        "new school's DSL email",
+        help_text="The link to the file is sent here; the code goes separately, by phone.",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Leaving of pupil {self.pupil_id} on {self.left_on}"
+
+
+class TransferFlag(models.Model):
+    """The DSL team's task to send a leaver's file: one per leaving, due on the 5th school day
+    after the last day (empty until the calendar reaches it), resolved when the receiving DSL
+    confirms receipt or the pupil is back on roll."""
+
+    leaving = models.OneToOneField(PupilLeaving, on_delete=models.CASCADE, related_name="flag")
+    due_on = models.DateField(null=True, blank=True)
+    raised_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+        indexes = [models.Index(fields=["resolved_at"], name="sg_transferflag_open")]
+
+    def __str__(self) -> str:
+        return f"Transfer of leaving {self.leaving_id}"
+
+
+class FileTransfer(models.Model):
+    """One sealed bundle of a leaver's file, sent to the receiving DSL: a one-time link
+    (its token kept only as a digest) and a code given separately. Kept as the record of what
+    was sent, when, to whom and when it was received."""
+
+    leaving = models.ForeignKey(PupilLeaving, on_delete=models.PROTECT, related_name="transfers")
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(auto_now_add=True)
+    sent_to_name = models.CharField(max_length=150)
+    sent_to_email = models.EmailField()
+    storage_name = models.CharField(max_length=100, unique=True, editable=False)
+    size = models.PositiveBigIntegerField(help_text="In bytes.")
+    digest = models.CharField("SHA-256 of the bundle", max_length=64)
+    part_digests = models.JSONField(default=dict)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    code_hash = models.CharField(max_length=64, editable=False)
+    expires_at = models.DateTimeField()
+    wrong_codes = models.PositiveSmallIntegerField(default=0)
+    locked_at = models.DateTimeField(null=True, blank=True)
+    downloaded_at = models.DateTimeField(null=True, blank=True)
+    received_at = models.DateTimeField(null=True, blank=True)
+    received_by_name = models.CharField(max_length=150, blank=True)
+    received_by_role = models.CharField(max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-made_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"File transfer {self.pk}"
+
+
+class TransferLinkEmail(OutboxMessage):
+    """The receiving DSL's email: the one-time link and nothing of the child beyond "a
+    child-protection file from <school>". The link is forgotten once it is sent."""
+
+    give_up_after = None
+
+    transfer = models.OneToOneField(FileTransfer, on_delete=models.CASCADE, related_name="email")
+    link = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Transfer link for transfer {self.transfer_id}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.transfer.sent_to_email]
+
+    def email_subject(self) -> str:
+        return f"A child-protection file from {self.transfer.leaving.pupil.school.name}"
+
+    def email_body(self) -> str:
+        return (
+            f"A child-protection file from {self.transfer.leaving.pupil.school.name} is ready "
+            "for you. Open it here; you will need the code the sending DSL gives you by phone:"
+            f"\n\n{self.link}\n\nThe link works once and expires on "
+            f"{timezone.localtime(self.transfer.expires_at):%d/%m/%Y}."
+        )
+
+    def forget_after_sending(self) -> dict[str, object]:
+        return {"link": ""}
+
+
+class TransferredFile(models.Model):
+    """A child-protection file received from another school and imported into a pupil's file
+    here, after its digests were checked: kept as it came, read-only, never merged into this
+    school's own records."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="transferred_files")
+    from_school_name = models.CharField(max_length=200)
+    from_school_urn = models.CharField(max_length=7, blank=True)
+    digest = models.CharField("SHA-256 of the bundle", max_length=64)
+    part_digests = models.JSONField(default=dict)
+    records = models.JSONField(default=dict)
+    storage_name = models.CharField(max_length=100, unique=True, editable=False)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-imported_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"File transferred from {self.from_school_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("safeguarding:transferred_file", args=[self.pk])

@@ -19,7 +19,7 @@ not saved its settings).
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.flags.engine import all_of, period_rule, rule_run, running, sql
@@ -31,14 +31,17 @@ from safeguarding.models import (
     ActionOverdueNotice,
     ConcernStatus,
     OverdueNotice,
+    PupilLeaving,
     Referral,
     ReferralFlag,
     ReferralOverdueNotice,
     ReferralResponse,
     SafeguardingSettings,
     SocialWorkerInformed,
+    TransferFlag,
 )
 from safeguarding.permissions import covering, dsl_teams_of
+from schools.models import SchoolDay
 from schools.sql import date_param
 
 # A running case of a pupil with a social worker, for whom nobody has recorded telling them...
@@ -194,3 +197,55 @@ def flag_overdue_referrals(today: datetime.date) -> int:
         ],
     )
     return len(due)
+
+
+# --- Child-protection file transfer (KCSIE) ---------------------------------------------------
+# KCSIE: the DSL sends a leaver's child-protection file to the new school within 5 school
+# days of the pupil leaving (or of the start of a new term). Counted on this school's
+# calendar from the day after the last day, a pupil leaving at the end of a term has until
+# the 5th school day of the next one.
+TRANSFER_SCHOOL_DAYS = 5
+BACK_ON_ROLL = "No longer applies: the pupil is back on roll"
+
+
+def transfer_due_on() -> Subquery:
+    """The 5th school day after a flag's leaving date, as a subquery (NULL while the school's
+    calendar does not reach it)."""
+    # An UPDATE may not join: the leaving is looked up inside the subquery.
+    leaving = PupilLeaving.objects.filter(pk=OuterRef(OuterRef("leaving_id")))
+    return Subquery(
+        SchoolDay.objects.filter(
+            school_id=Subquery(leaving.values("pupil__school_id")[:1]),
+            date__gt=Subquery(leaving.values("left_on")[:1]),
+        )
+        .order_by("date")
+        .values("date")[TRANSFER_SCHOOL_DAYS - 1 : TRANSFER_SCHOOL_DAYS]
+    )
+
+
+@transaction.atomic
+def flag_transfers_due(today: datetime.date) -> int:
+    """Give every leaver's file a transfer flag, and keep the flags true.
+
+    Set-based, the same statements whatever the number of leavers: a tidy-up UPDATE resolving
+    open flags of pupils back on roll; one SELECT of the leavings with no flag (a receipt
+    resolves a flag, it never goes); one INSERT of their flags (one per leaving: a second
+    run raises none); one UPDATE giving open flags without a due date the 5th school day
+    after the leaving, once the calendar reaches it. ``today`` is the day the rule runs for.
+    """
+    TransferFlag.objects.filter(resolved_at__isnull=True, leaving__pupil__on_roll=True).update(
+        resolved_at=timezone.now(), resolution=BACK_ON_ROLL
+    )
+    new = list(
+        PupilLeaving.objects.filter(flag__isnull=True, pupil__on_roll=False).values_list(
+            "pk", flat=True
+        )
+    )
+    if new:
+        TransferFlag.objects.bulk_create(
+            [TransferFlag(leaving_id=pk) for pk in new], ignore_conflicts=True
+        )
+    TransferFlag.objects.filter(resolved_at__isnull=True, due_on__isnull=True).update(
+        due_on=transfer_due_on()
+    )
+    return len(new)

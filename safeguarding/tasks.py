@@ -9,6 +9,7 @@ from safeguarding.rules import (
     flag_overdue_actions,
     flag_overdue_referrals,
     flag_social_worker_not_informed,
+    flag_transfers_due,
 )
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
@@ -62,3 +63,11 @@ def check_overdue_referrals() -> int:
     today in Europe/London, and tell the site's DSL team. Safe to run again: one flag per
     referral and due date, one email per person and flag."""
     return flag_overdue_referrals(today())
+
+
+@shared_task(name="safeguarding.check_transfers_due")
+def check_transfers_due() -> int:
+    """Before school: give each leaver's child-protection file its transfer flag (due 5
+    school days after the last day), and keep the flags true. Safe to run again: one flag per
+    leaving."""
+    return flag_transfers_due(today())

@@ -6,6 +6,7 @@ from safeguarding.chronology.urls import urlpatterns as chronology_print_urls
 from safeguarding.dashboard.urls import urlpatterns as dashboard_urls
 from safeguarding.documents.urls import urlpatterns as document_urls
 from safeguarding.sessions.urls import urlpatterns as session_urls
+from safeguarding.transfers.urls import urlpatterns as transfer_urls
 
 app_name = "safeguarding"
 
@@ -33,4 +34,5 @@ urlpatterns = [
     *dashboard_urls,
     *document_urls,
     *session_urls,
+    *transfer_urls,
 ]

@@ -19,7 +19,7 @@ from cases.models import Flag
 from oversight.my_tasks.permissions import has_tasks_page
 from oversight.my_tasks.sources import NOTIFICATION_SOURCES
 from safeguarding.dashboard.selectors import URGENCY_ORDER, concern_path
-from safeguarding.models import Action, Concern, ConcernStatus, ReferralFlag
+from safeguarding.models import Action, Concern, ConcernStatus, ReferralFlag, TransferFlag
 from safeguarding.visibility import concerns_visible_to
 from schools.calendar import today
 from schools.permissions import DSL_ROLES, pupils_visible_to
@@ -28,14 +28,17 @@ LIST_LIMIT = 100
 KINDS = ("actions", "flags", "concerns", "referrals", "transfers", "notifications")
 
 
-def transfers_to_make(user: object) -> QuerySet | list:
-    """Child-protection files this person is to transfer (the DSL team of a leaver's site).
-
-    The hook for the file transfer: until transfers exist there are none, and the page's
-    "Transfers to make" section says so. Once they do, return their queryset here (open
-    transfers in this person's DSL scope); the count and the page take it from here.
-    """
-    return []
+def transfers_to_make(user: object) -> QuerySet[TransferFlag]:
+    """Leavers' child-protection files still to send or not yet received, for the DSL team of
+    the leaver's site (KCSIE: within five school days)."""
+    return (
+        TransferFlag.objects.filter(
+            resolved_at__isnull=True,
+            leaving__pupil__in=pupils_visible_to(user, roles=DSL_ROLES),
+        )
+        .select_related("leaving__pupil")
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
 
 
 def my_actions(user: object) -> QuerySet[Action]:
@@ -107,17 +110,17 @@ def task_counts(user: object) -> TaskCounts:
             flags=_RowCount(open_flags_for(user).values("pk")),
             concerns=_RowCount(awaiting_acknowledgement(user).values("pk")),
             referrals=_RowCount(referrals_to_chase(user).values("pk")),
+            transfers=_RowCount(transfers_to_make(user).values("pk")),
             **unread,
         )
         .first()
     ) or {}
-    transfers = transfers_to_make(user)
     counts = TaskCounts(
         actions=row.get("actions", 0),
         flags=row.get("flags", 0),
         concerns=row.get("concerns", 0),
         referrals=row.get("referrals", 0),
-        transfers=len(transfers) if isinstance(transfers, list) else transfers.count(),
+        transfers=row.get("transfers", 0),
         notifications=sum(row.get(name, 0) for name in unread),
     )
     user._task_counts = counts

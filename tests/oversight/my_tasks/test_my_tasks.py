@@ -17,6 +17,7 @@ from core.actor import Actor
 from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
 from dpo.models import BreachNotification
+from oversight.my_tasks.selectors import forget_task_counts, task_counts
 from safeguarding.models import (
     Action,
     ActionFlag,
@@ -28,11 +29,13 @@ from safeguarding.models import (
     NotificationKind,
     Referral,
     ReferralFlag,
+    TransferFlag,
     Urgency,
 )
 from tests.cases.flags.test_rules import running_case, with_summer_term
 from tests.conftest import client_for
 from tests.safeguarding.matrix_concerns import concern_for
+from tests.safeguarding.transfers.helpers import autumn_term, leaving_for
 
 pytestmark = pytest.mark.django_db
 
@@ -141,8 +144,23 @@ def test_referrals_awaiting_a_response_are_for_the_sites_dsl_team_to_chase(world
     assert "MASH-7" not in page_for(world, "dsl")
 
 
-def test_transfers_have_their_own_section_that_stays_empty_until_transfers_exist(world):
-    assert 'id="transfers-heading"' in page_for(world, "dsl")
+def test_transfers_have_their_own_section_empty_while_no_file_waits(world):
+    page = page_for(world, "dsl")
+    assert 'id="transfers-heading"' in page
+    assert "No child-protection file is waiting for you to transfer it." in page
+
+
+def test_a_leavers_file_to_transfer_is_the_sites_dsl_teams_task_until_received(world):
+    autumn_term(world)
+    leaving = leaving_for(world)
+    transfer_page = reverse("safeguarding:pupil_transfer", args=[world.pupil.pk])
+    page = page_for(world, "dsl")
+    assert transfer_page in page and "due 11/12/2026" in page
+    assert task_counts(world.users["dsl"]).transfers == 1
+    assert transfer_page not in page_for(world, "teacher")
+    TransferFlag.objects.filter(leaving=leaving).update(resolved_at=timezone.now())
+    forget_task_counts(world.users["dsl"])
+    assert task_counts(world.users["dsl"]).transfers == 0
 
 
 def unread_for(world, persona: str) -> Notification:

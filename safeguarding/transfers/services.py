@@ -1,0 +1,277 @@
+"""Recording a pupil's leaving, and the transfer task it raises.
+
+KCSIE asks the DSL to send a leaver's child-protection file to the new school within 5 school
+days (``safeguarding.rules.TRANSFER_SCHOOL_DAYS``): recording the leaving takes the pupil off
+roll and raises the DSL team's flag at once; the daily rule (``flag_transfers_due``) keeps the
+flags true.
+"""
+
+import datetime
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from core.actor import Actor
+from core.documents import max_bytes, storing
+from core.links import site_url
+from core.tasks import outbox_nudge
+from dataprotection.models import AccessAction
+from dataprotection.refusals import refusal_record
+from dataprotection.services import access_record
+from safeguarding.models import (
+    FileTransfer,
+    PupilLeaving,
+    TransferFlag,
+    TransferLinkEmail,
+    TransferredFile,
+)
+from safeguarding.rules import TRANSFER_SCHOOL_DAYS
+from safeguarding.transfers.bundle import bundle_make, bundle_read, sha256
+from schools.calendar import add_school_days
+from schools.models import Pupil
+
+
+@transaction.atomic
+def pupil_leaving_record(
+    *,
+    actor: Actor,
+    pupil: Pupil,
+    left_on: datetime.date,
+    new_school_name: str,
+    new_school_urn: str,
+    new_dsl_name: str,
+    new_dsl_email: str,
+) -> PupilLeaving:
+    """Record that the pupil leaves for another school: off roll, and a transfer flag due on
+    the 5th school day after their last day. Refused for a pupil already off roll."""
+    pupil = Pupil.objects.select_for_update().get(pk=pupil.pk)
+    if not pupil.on_roll:
+        raise ValidationError({"left_on": "This pupil is already off roll."})
+    leaving = PupilLeaving(
+        pupil=pupil,
+        left_on=left_on,
+        new_school_name=new_school_name.strip(),
+        new_school_urn=new_school_urn.strip(),
+        new_dsl_name=new_dsl_name.strip(),
+        new_dsl_email=new_dsl_email.strip(),
+        recorded_by=actor.user,
+    )
+    leaving.full_clean(exclude=["pupil", "recorded_by"])
+    leaving.save()
+    pupil.on_roll = False
+    pupil.save(update_fields=["on_roll"])
+    TransferFlag.objects.create(
+        leaving=leaving, due_on=add_school_days(pupil.school, left_on, TRANSFER_SCHOOL_DAYS)
+    )
+    access_record(
+        action=AccessAction.CHANGE,
+        actor=actor,
+        subject=leaving,
+        pupil_id=pupil.pk,
+        detail="pupil leaving recorded; off roll",
+    )
+    return leaving
+
+
+# --- Sending the file ---------------------------------------------------------------------------
+
+LINK_DAYS = 14
+CODE_LENGTH = 8
+# No 0/O, 1/I/L: the code is read out over the phone.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+NO_LEAVING = "Record the pupil's leaving and their new school first."
+ALREADY_RECEIVED = "The new school has already confirmed receipt of this file."
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def code_digest(transfer_token_hash: str, code: str) -> str:
+    """The code's digest, keyed by the service's secret and the link, so a leaked table does
+    not give the codes away (a code is short; its link locks after a few wrong tries)."""
+    return salted_hmac(
+        "file-transfer-code", f"{transfer_token_hash}:{code.upper()}", algorithm="sha256"
+    ).hexdigest()
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+@transaction.atomic
+def file_transfer_send(*, actor: Actor, pupil: Pupil) -> tuple[FileTransfer, str]:
+    """Seal the pupil's file, store it, and email the receiving DSL a one-time link. Returns
+    the transfer and the code for the sending DSL to give by phone (kept only as a digest).
+    Earlier links still open stop working. The stored bundle is removed again if anything
+    after it fails."""
+    leaving = PupilLeaving.objects.filter(pupil=pupil).select_related("flag").first()
+    if leaving is None:
+        raise ValidationError(NO_LEAVING)
+    if leaving.transfers.filter(received_at__isnull=False).exists():
+        raise ValidationError(ALREADY_RECEIVED)
+    data, digests = bundle_make(pupil, by=actor.user)
+    # One live link at a time: a file sent again ends the earlier links still open.
+    now = timezone.now()
+    leaving.transfers.filter(
+        received_at__isnull=True, locked_at__isnull=True, expires_at__gt=now
+    ).update(expires_at=now)
+    token, code = secrets.token_urlsafe(32), new_code()
+    with storing(ContentFile(data, name="bundle.zip")) as storage_name:
+        transfer = FileTransfer.objects.create(
+            leaving=leaving,
+            made_by=actor.user,
+            sent_to_name=leaving.new_dsl_name,
+            sent_to_email=leaving.new_dsl_email,
+            storage_name=storage_name,
+            size=len(data),
+            digest=sha256(data),
+            part_digests=digests,
+            token_hash=token_digest(token),
+            code_hash=code_digest(token_digest(token), code),
+            expires_at=now + datetime.timedelta(days=LINK_DAYS),
+        )
+        TransferLinkEmail.objects.create(
+            transfer=transfer,
+            link=site_url(reverse("file_transfer:receive", args=[token])),
+        )
+        access_record(
+            action=AccessAction.SHARE,
+            actor=actor,
+            subject=transfer,
+            pupil_id=pupil.pk,
+            detail="child-protection file sealed and sent to the new school",
+        )
+    outbox_nudge(TransferLinkEmail)
+    return transfer, code
+
+
+# --- Receiving the file ----------------------------------------------------------------------
+
+WRONG_CODES_LOCK = 5
+WRONG_CODE = "That code is not right. Check it with the DSL who sent the file."
+RECEIVED_RESOLUTION = "The new school's DSL confirmed receipt of the file"
+
+
+def transfer_closed_reason(transfer: FileTransfer, *, now: datetime.datetime) -> str | None:
+    """Why the link no longer works, or None while it does."""
+    if transfer.received_at is not None:
+        return "This file has already been received: the link worked once and no longer works."
+    if transfer.locked_at is not None:
+        return (
+            "This link is locked after too many wrong codes. Ask the school that sent the file "
+            "to send it again."
+        )
+    if transfer.expires_at <= now:
+        return "This link has expired. Ask the school that sent the file to send it again."
+    return None
+
+
+def transfer_code_check(*, actor: Actor, transfer: FileTransfer, code: str) -> FileTransfer:
+    """Accept the right code; count a wrong one (the 5th locks the link) and refuse it at the
+    field. The count is committed even though the answer is a refusal."""
+    if hmac.compare_digest(code_digest(transfer.token_hash, code.strip()), transfer.code_hash):
+        access_record(
+            action=AccessAction.VIEW,
+            actor=actor,
+            subject=transfer,
+            pupil_id=transfer.leaving.pupil_id,
+            detail="file transfer opened with its code",
+        )
+        return transfer
+    with transaction.atomic():
+        FileTransfer.objects.filter(pk=transfer.pk).update(wrong_codes=F("wrong_codes") + 1)
+        FileTransfer.objects.filter(
+            pk=transfer.pk, wrong_codes__gte=WRONG_CODES_LOCK, locked_at__isnull=True
+        ).update(locked_at=timezone.now())
+        refusal_record(
+            actor,
+            subject=transfer,
+            pupil_id=transfer.leaving.pupil_id,
+            detail="file transfer: wrong code",
+        )
+    transfer.refresh_from_db()
+    raise ValidationError({"code": WRONG_CODE})
+
+
+def transfer_downloaded(*, actor: Actor, transfer: FileTransfer) -> None:
+    FileTransfer.objects.filter(pk=transfer.pk, downloaded_at__isnull=True).update(
+        downloaded_at=timezone.now()
+    )
+    access_record(
+        action=AccessAction.EXPORT,
+        actor=actor,
+        subject=transfer,
+        pupil_id=transfer.leaving.pupil_id,
+        detail="child-protection file downloaded by the new school",
+    )
+
+
+@transaction.atomic
+def transfer_receipt_confirm(
+    *, actor: Actor, transfer: FileTransfer, name: str, role: str
+) -> FileTransfer:
+    """The receiving DSL confirms receipt: the link stops working and the flag clears."""
+    transfer = FileTransfer.objects.select_for_update().get(pk=transfer.pk)
+    if transfer_closed_reason(transfer, now=timezone.now()):
+        raise ValidationError(ALREADY_RECEIVED)
+    transfer.received_at = timezone.now()
+    transfer.received_by_name = name.strip()
+    transfer.received_by_role = role.strip()
+    transfer.save(update_fields=["received_at", "received_by_name", "received_by_role"])
+    TransferFlag.objects.filter(leaving_id=transfer.leaving_id, resolved_at__isnull=True).update(
+        resolved_at=transfer.received_at, resolution=RECEIVED_RESOLUTION
+    )
+    access_record(
+        action=AccessAction.CHANGE,
+        actor=actor,
+        subject=transfer,
+        pupil_id=transfer.leaving.pupil_id,
+        detail="receipt of the child-protection file confirmed by the new school",
+    )
+    return transfer
+
+
+# --- Importing a received file -----------------------------------------------------------------
+
+
+@transaction.atomic
+def transferred_file_import(
+    *, actor: Actor, pupil: Pupil, bundle: UploadedFile, digest: str
+) -> TransferredFile:
+    """Import a bundle from another school into this pupil's file, read-only, once every
+    digest matches; a changed or foreign file is refused and nothing is written."""
+    if bundle.size > max_bytes():
+        raise ValidationError({"bundle": f"The file is larger than {settings.DOCUMENT_MAX_MB} MB."})
+    data = bundle.read()
+    read = bundle_read(data, digest=digest)
+    manifest = read["manifest"]
+    with storing(ContentFile(data, name="bundle.zip")) as storage_name:
+        imported = TransferredFile.objects.create(
+            pupil=pupil,
+            from_school_name=str(manifest.get("from_school", ""))[:200],
+            from_school_urn=str(manifest.get("from_school_urn", ""))[:7],
+            digest=sha256(data),
+            part_digests=manifest["parts"],
+            records=read["records"],
+            storage_name=storage_name,
+            imported_by=actor.user,
+        )
+        access_record(
+            action=AccessAction.IMPORT,
+            actor=actor,
+            subject=imported,
+            pupil_id=pupil.pk,
+            detail="child-protection file from another school imported",
+        )
+    return imported
