@@ -246,6 +246,28 @@ def storing(file: UploadedFile) -> Iterator[str]:
         raise
 
 
+@contextmanager
+def stored_document[D: "StoredDocument"](
+    model: type[D], file: UploadedFile | None, *, attached_by: object, **fields: object
+) -> Iterator[D]:
+    """Check the file by its contents, store it under a random name and save its record of
+    ``model`` (with ``fields``: the record it belongs to, its kind); give the saved document
+    for the caller to audit. If anything in the block fails, the file is removed again."""
+    content_type = document_check(file)
+    with storing(file) as storage_name:
+        document = model(
+            original_name=clean_file_name(file.name),
+            content_type=content_type,
+            size=file.size,
+            storage_name=storage_name,
+            attached_by=attached_by,
+            **fields,
+        )
+        document.full_clean()
+        document.save()
+        yield document
+
+
 def delete_stored(names: list[str]) -> None:
     """Delete stored files (retention); a file already gone is not an error."""
     storage = documents_storage()

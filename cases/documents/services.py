@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from cases.models import Agreement, Case, CaseDocument
 from core.actor import Actor
-from core.documents import clean_file_name, delete_stored, document_check, storing
+from core.documents import delete_stored, stored_document
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 
@@ -30,20 +30,9 @@ def case_document_attach(
         raise ValidationError(CASE_ENDED)
     if agreement is not None and agreement.case_id != case.pk:
         raise ValidationError({"agreement": "Choose one of this case's agreements."})
-    content_type = document_check(file)
-    with storing(file) as storage_name:
-        document = CaseDocument(
-            case=case,
-            agreement=agreement,
-            kind=kind,
-            original_name=clean_file_name(file.name),
-            content_type=content_type,
-            size=file.size,
-            storage_name=storage_name,
-            attached_by=actor.user,
-        )
-        document.full_clean()
-        document.save()
+    with stored_document(
+        CaseDocument, file, attached_by=actor.user, case=case, agreement=agreement, kind=kind
+    ) as document:
         access_record(
             action=AccessAction.CREATE,
             actor=actor,

@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
 from core.actor import Actor
-from core.documents import clean_file_name, document_check, storing
+from core.documents import stored_document
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from safeguarding.models import Concern, ConcernDocument, Referral
@@ -25,20 +25,14 @@ def concern_document_attach(
     replacement is a new document; nothing attached before is changed."""
     if referral is not None and referral.concern_id != concern.pk:
         raise ValidationError({"referral": "Choose one of this concern's referrals."})
-    content_type = document_check(file)
-    with storing(file) as storage_name:
-        document = ConcernDocument(
-            concern=concern,
-            referral=referral,
-            kind=kind,
-            original_name=clean_file_name(file.name),
-            content_type=content_type,
-            size=file.size,
-            storage_name=storage_name,
-            attached_by=actor.user,
-        )
-        document.full_clean()
-        document.save()
+    with stored_document(
+        ConcernDocument,
+        file,
+        attached_by=actor.user,
+        concern=concern,
+        referral=referral,
+        kind=kind,
+    ) as document:
         access_record(
             action=AccessAction.CREATE,
             actor=actor,
