@@ -65,7 +65,8 @@ def _superseded(actor: Actor, concern: Concern, pk: int | None, reason: str) -> 
     of their own (the DSL team's marks are not theirs to see or correct)."""
     if pk is None:
         return None
-    old = BodyMark.objects.select_for_update().filter(
+    # Lock the mark row only: the reverse link it is filtered on is an outer join.
+    old = BodyMark.objects.select_for_update(of=("self",)).filter(
         pk=pk, concern=concern, superseded_by__isnull=True
     )
     if not can_triage_concern(actor.user, concern):
