@@ -26,3 +26,24 @@ class UkDateField(forms.DateField):
                 f"Enter a date between {EARLIEST_DATE:%d/%m/%Y} and {LATEST_DATE:%d/%m/%Y}.",
                 code="out_of_range",
             )
+
+
+def period_errors(
+    start: datetime.date | None, end: datetime.date | None, today: datetime.date
+) -> dict[str, str]:
+    """What is wrong with a period of past days (a report's, a printed chronology's), by field:
+    each form and its service both ask."""
+    errors: dict[str, str] = {}
+    if start is None:
+        errors["start"] = "Enter the first day of the period."
+    if end is None:
+        errors["end"] = "Enter the last day of the period."
+    if errors:
+        return errors
+    if start > today:
+        errors["start"] = (
+            f"The period cannot start in the future: choose {today:%d/%m/%Y} or earlier."
+        )
+    if end < start:
+        errors["end"] = "The last day must be on or after the first day."
+    return errors

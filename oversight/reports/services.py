@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from core.dates import period_errors as past_period_errors
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from core.suppression import share_of, suppressed
@@ -55,21 +56,9 @@ def retention_days() -> int:
 def period_errors(
     start: datetime.date | None, end: datetime.date | None, today: datetime.date
 ) -> dict[str, str]:
-    """What is wrong with a period, by field: the form and the service both ask."""
-    errors: dict[str, str] = {}
-    if start is None:
-        errors["start"] = "Enter the first day of the period."
-    if end is None:
-        errors["end"] = "Enter the last day of the period."
-    if errors:
-        return errors
-    if start > today:
-        errors["start"] = (
-            f"The period cannot start in the future: choose {today:%d/%m/%Y} or earlier."
-        )
-    if end < start:
-        errors["end"] = "The last day must be on or after the first day."
-    elif (end - start).days >= LONGEST_PERIOD_DAYS:
+    """A report's period: any period of past days (core.dates), and at most a year."""
+    errors = past_period_errors(start, end, today)
+    if start and end and "end" not in errors and (end - start).days >= LONGEST_PERIOD_DAYS:
         errors["end"] = "A report covers at most a year: choose a shorter period."
     return errors
 

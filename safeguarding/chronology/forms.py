@@ -4,8 +4,8 @@ import datetime
 
 from django import forms
 
-from core.dates import UkDateField
-from safeguarding.chronology.services import KIND_LABELS, period_errors, words_from
+from core.dates import UkDateField, period_errors
+from safeguarding.chronology.services import KIND_LABELS, words_from
 
 VERSIONS = [
     ("full", "Full: for the DSL team and the school's own meetings"),

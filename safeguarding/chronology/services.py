@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from core.actor import Actor
+from core.dates import period_errors
 from core.pdf import render_pdf
 from core.queue import enqueue_on_commit
 from dataprotection.models import AccessAction
@@ -71,26 +72,6 @@ def kind_label(kind: str) -> str:
 
 def retention_days() -> int:
     return int(getattr(settings, "CHRONOLOGY_PRINT_RETENTION_DAYS", 7))
-
-
-def period_errors(
-    start: datetime.date | None, end: datetime.date | None, today: datetime.date
-) -> dict[str, str]:
-    """What is wrong with a period, by field: the form and the service both ask."""
-    errors: dict[str, str] = {}
-    if start is None:
-        errors["start"] = "Enter the first day of the period."
-    if end is None:
-        errors["end"] = "Enter the last day of the period."
-    if errors:
-        return errors
-    if start > today:
-        errors["start"] = (
-            f"The period cannot start in the future: choose {today:%d/%m/%Y} or earlier."
-        )
-    if end < start:
-        errors["end"] = "The last day must be on or after the first day."
-    return errors
 
 
 def category_choices(pupil: Pupil, *, viewer: object) -> list[tuple[int, str]]:
