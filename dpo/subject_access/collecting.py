@@ -16,6 +16,7 @@ from django.utils import timezone
 from cases.models import (
     Agreement,
     Case,
+    CaseDocument,
     Closure,
     PaperDelivery,
     Provision,
@@ -45,12 +46,17 @@ from dpo.subject_access.structure import (
     ContactPlanVersionRow,
     ContactRow,
     DecisionRow,
+    DocumentRow,
+    FileTransferRow,
     HomeVisitRow,
     InvolvementRow,
+    LeavingRow,
     Options,
     PaperDeliveryRow,
     ProvisionRow,
     PupilDetails,
+    ReferralChaseRow,
+    ReferralResponseRow,
     ReferralRow,
     ReintegrationRow,
     ReintegrationVersionRow,
@@ -63,6 +69,7 @@ from dpo.subject_access.structure import (
     StatusChangeRow,
     StepRow,
     SubjectAccessRecord,
+    TransferredFileRow,
     WithdrawalRow,
 )
 from safeguarding.models import (
@@ -70,13 +77,19 @@ from safeguarding.models import (
     Addendum,
     BodyMark,
     Concern,
+    ConcernDocument,
     Decision,
+    FileTransfer,
     HomeVisit,
     Involvement,
+    PupilLeaving,
     Referral,
+    ReferralChase,
+    ReferralResponse,
     SessionAttendance,
     SessionFamilyAgreement,
     SocialWorkerInformed,
+    TransferredFile,
     VirtualSession,
 )
 from schools.models import Pupil
@@ -113,6 +126,19 @@ def _pupil(pupil: Pupil) -> PupilDetails:
         has_social_worker=pupil.has_social_worker,
         social_worker_name=pupil.social_worker_name,
         social_worker_authority=pupil.social_worker_authority,
+    )
+
+
+def _document(document: CaseDocument | ConcernDocument, attached_to: str) -> DocumentRow:
+    """A document's name, kind and type, who attached it and when: never the file."""
+    return DocumentRow(
+        name=document.original_name,
+        kind=document.get_kind_display(),
+        file_type=document.type_label,
+        attached_to=attached_to,
+        attached_by=_name(document.attached_by),
+        attached_at=document.attached_at,
+        removed_at=document.removed_at,
     )
 
 
@@ -319,6 +345,10 @@ def _case(case: Case) -> CaseRecord:
             )
             for c in case.contacts.all()
         ],
+        documents=[
+            _document(d, f"Agreement: {d.agreement.get_party_display()}" if d.agreement else "")
+            for d in case.documents.all()
+        ],
     )
 
 
@@ -358,6 +388,12 @@ def _cases(pupil: Pupil) -> list[CaseRecord]:
             Prefetch(
                 "contacts",
                 ContactLog.objects.select_related("staff").order_by("contacted_at", "id"),
+            ),
+            Prefetch(
+                "documents",
+                CaseDocument.objects.select_related("attached_by", "agreement").order_by(
+                    "attached_at", "id"
+                ),
             ),
         )
         .order_by("start_date", "id")
@@ -459,6 +495,31 @@ def _concern(c: Concern) -> ConcernRecord:
                 notes=r.notes,
                 made_by=_name(r.made_by),
                 made_at=r.made_at,
+                responses=[
+                    ReferralResponseRow(
+                        responded_on=response.responded_on,
+                        responded_by=response.responded_by,
+                        what_they_said=response.what_they_said,
+                        outcome=response.outcome,
+                        corrects_response_of=(
+                            response.corrects.responded_on if response.corrects else None
+                        ),
+                        recorded_by=_name(response.recorded_by),
+                        recorded_at=response.recorded_at,
+                    )
+                    for response in r.responses.all()
+                ],
+                chases=[
+                    ReferralChaseRow(
+                        chased_on=chase.chased_on,
+                        how=chase.get_how_display(),
+                        spoke_to=chase.spoke_to,
+                        what_was_said=chase.what_was_said,
+                        next_due_on=chase.next_due_on,
+                        chased_by=_name(chase.chased_by),
+                    )
+                    for chase in r.chases.all()
+                ],
             )
             for r in c.referrals.all()
         ],
@@ -478,7 +539,69 @@ def _concern(c: Concern) -> ConcernRecord:
             )
             for m in c.body_marks.all()
         ],
+        documents=[
+            _document(d, f"Referral: {d.referral.get_agency_display()}" if d.referral else "")
+            for d in c.documents.all()
+        ],
     )
+
+
+def _leavings(pupil: Pupil) -> list[LeavingRow]:
+    leavings = (
+        PupilLeaving.objects.filter(pupil=pupil)
+        .select_related("recorded_by")
+        .prefetch_related(
+            Prefetch(
+                "transfers",
+                FileTransfer.objects.select_related("made_by").order_by("made_at", "id"),
+            )
+        )
+        .order_by("recorded_at", "id")
+    )
+    return [
+        LeavingRow(
+            left_on=leaving.left_on,
+            new_school_name=leaving.new_school_name,
+            new_school_urn=leaving.new_school_urn,
+            new_dsl_name=leaving.new_dsl_name,
+            recorded_by=_name(leaving.recorded_by),
+            recorded_at=leaving.recorded_at,
+            transfers=[
+                FileTransferRow(
+                    made_at=t.made_at,
+                    made_by=_name(t.made_by),
+                    sent_to_name=t.sent_to_name,
+                    digest=t.digest,
+                    expires_at=t.expires_at,
+                    downloaded_at=t.downloaded_at,
+                    received_at=t.received_at,
+                    received_by_name=t.received_by_name,
+                    received_by_role=t.received_by_role,
+                )
+                for t in leaving.transfers.all()
+            ],
+        )
+        for leaving in leavings
+    ]
+
+
+def _transferred_files(pupil: Pupil) -> list[TransferredFileRow]:
+    files = (
+        TransferredFile.objects.filter(pupil=pupil)
+        .select_related("imported_by")
+        .order_by("imported_at", "id")
+    )
+    return [
+        TransferredFileRow(
+            from_school_name=f.from_school_name,
+            from_school_urn=f.from_school_urn,
+            digest=f.digest,
+            imported_by=_name(f.imported_by),
+            imported_at=f.imported_at,
+            concerns_in_it=len((f.records or {}).get("concerns", [])),
+        )
+        for f in files
+    ]
 
 
 def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
@@ -489,8 +612,23 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
             Prefetch("addenda", Addendum.objects.select_related("added_by")),
             Prefetch("actions", Action.objects.select_related("who", "recorded_by")),
             Prefetch("decisions", Decision.objects.select_related("decided_by")),
-            Prefetch("referrals", Referral.objects.select_related("made_by")),
+            Prefetch(
+                "referrals",
+                Referral.objects.select_related("made_by").prefetch_related(
+                    Prefetch(
+                        "responses",
+                        ReferralResponse.objects.select_related("recorded_by", "corrects"),
+                    ),
+                    Prefetch("chases", ReferralChase.objects.select_related("chased_by")),
+                ),
+            ),
             Prefetch("body_marks", BodyMark.objects.select_related("recorded_by")),
+            Prefetch(
+                "documents",
+                ConcernDocument.objects.select_related("attached_by", "referral").order_by(
+                    "attached_at", "id"
+                ),
+            ),
         )
         .order_by("raised_at", "id")
     )
@@ -547,7 +685,16 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
         )
         for i in involvements
     ]
-    held = len(concern_rows) + len(visit_rows) + len(notice_rows) + len(involvement_rows)
+    leaving_rows = _leavings(pupil)
+    transferred_rows = _transferred_files(pupil)
+    held = (
+        len(concern_rows)
+        + len(visit_rows)
+        + len(notice_rows)
+        + len(involvement_rows)
+        + len(leaving_rows)
+        + len(transferred_rows)
+    )
     if not held:
         return Safeguarding(status=SAFEGUARDING_NONE_HELD, reason="", records_held=0)
     return Safeguarding(
@@ -558,6 +705,8 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
         home_visits=visit_rows,
         social_worker_notices=notice_rows,
         involvements=involvement_rows,
+        leavings=leaving_rows,
+        transferred_files=transferred_rows,
     )
 
 
@@ -568,6 +717,8 @@ def safeguarding_records_held(pupil: Pupil) -> int:
         + HomeVisit.objects.filter(case__pupil=pupil).count()
         + SocialWorkerInformed.objects.filter(case__pupil=pupil).count()
         + Involvement.objects.filter(case__pupil=pupil).count()
+        + PupilLeaving.objects.filter(pupil=pupil).count()
+        + TransferredFile.objects.filter(pupil=pupil).count()
     )
 
 

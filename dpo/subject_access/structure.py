@@ -194,6 +194,20 @@ class ContactRow:
 
 
 @dataclass(frozen=True, slots=True)
+class DocumentRow:
+    """A file attached to a record: what it is and who attached it when. The file itself is
+    not in the export; the school sends a copy where the person asks for one."""
+
+    name: str
+    kind: str
+    file_type: str
+    attached_to: str  # the agreement or referral it was attached with, or "" for the record
+    attached_by: str
+    attached_at: datetime.datetime
+    removed_at: datetime.datetime | None  # when retention deleted the file, keeping this row
+
+
+@dataclass(frozen=True, slots=True)
 class CaseRecord:
     id: int
     basis: str
@@ -226,6 +240,7 @@ class CaseRecord:
     contact_plan: ContactPlanRow | None
     contact_plan_versions: list[ContactPlanVersionRow]
     contacts: list[ContactRow]
+    documents: list[DocumentRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -279,12 +294,37 @@ class DecisionRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferralResponseRow:
+    """What the agency said; a correction is a new response naming the one it corrects."""
+
+    responded_on: datetime.date
+    responded_by: str
+    what_they_said: str
+    outcome: str
+    corrects_response_of: datetime.date | None
+    recorded_by: str
+    recorded_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReferralChaseRow:
+    chased_on: datetime.date
+    how: str
+    spoke_to: str
+    what_was_said: str
+    next_due_on: datetime.date
+    chased_by: str
+
+
+@dataclass(frozen=True, slots=True)
 class ReferralRow:
     agency: str
     reference: str
     notes: str
     made_by: str
     made_at: datetime.datetime
+    responses: list[ReferralResponseRow] = field(default_factory=list)
+    chases: list[ReferralChaseRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -328,6 +368,7 @@ class ConcernRecord:
     decisions: list[DecisionRow]
     referrals: list[ReferralRow]
     body_marks: list[BodyMarkRow] = field(default_factory=list)
+    documents: list[DocumentRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,6 +405,47 @@ class InvolvementRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FileTransferRow:
+    """One sending of the child-protection file to the new school: to whom, when, and when it
+    was received. The link and code are never kept, so never shown."""
+
+    made_at: datetime.datetime
+    made_by: str
+    sent_to_name: str
+    digest: str
+    expires_at: datetime.datetime
+    downloaded_at: datetime.datetime | None
+    received_at: datetime.datetime | None
+    received_by_name: str
+    received_by_role: str
+
+
+@dataclass(frozen=True, slots=True)
+class LeavingRow:
+    """The pupil's leaving for a new school, with each sending of their child-protection file."""
+
+    left_on: datetime.date
+    new_school_name: str
+    new_school_urn: str
+    new_dsl_name: str
+    recorded_by: str
+    recorded_at: datetime.datetime
+    transfers: list[FileTransferRow]
+
+
+@dataclass(frozen=True, slots=True)
+class TransferredFileRow:
+    """A child-protection file received from the pupil's previous school, kept as it came."""
+
+    from_school_name: str
+    from_school_urn: str
+    digest: str
+    imported_by: str
+    imported_at: datetime.datetime
+    concerns_in_it: int
+
+
+@dataclass(frozen=True, slots=True)
 class Safeguarding:
     """Included in full, or withheld with the reason and how many records are held."""
 
@@ -374,6 +456,8 @@ class Safeguarding:
     home_visits: list[HomeVisitRow] = field(default_factory=list)
     social_worker_notices: list[SocialWorkerNoticeRow] = field(default_factory=list)
     involvements: list[InvolvementRow] = field(default_factory=list)
+    leavings: list[LeavingRow] = field(default_factory=list)
+    transferred_files: list[TransferredFileRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -403,6 +487,10 @@ class SubjectAccessRecord:
     @property
     def contact_count(self) -> int:
         return sum(len(case.contacts) for case in self.cases)
+
+    @property
+    def case_document_count(self) -> int:
+        return sum(len(case.documents) for case in self.cases)
 
     @property
     def parts(self) -> list[str]:

@@ -4,6 +4,7 @@ step in the access audit; a fixed number of queries whatever the number of recor
 
 import datetime as dt
 import json
+import uuid
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -19,6 +20,7 @@ from cases.models import (
     AttendanceCode,
     Basis,
     Case,
+    CaseDocument,
     Closure,
     Decision,
     PaperDelivery,
@@ -34,6 +36,7 @@ from cases.models import (
 )
 from contacts.models import Channel, ContactLog, ContactPlan, ContactPlanVersion, Outcome
 from core.actor import Actor
+from core.documents import DocumentKind, DocumentType
 from dataprotection.models import AccessAction, AccessEvent
 from dataprotection.services import access_record
 from dpo.subject_access.collecting import (
@@ -54,11 +57,14 @@ from safeguarding.models import (
     Addendum,
     Agency,
     Concern,
+    ConcernDocument,
     HomeVisit,
     InformedHow,
     Involvement,
     InvolvementKind,
     Referral,
+    ReferralChase,
+    ReferralResponse,
     SessionAttendance,
     SessionFamilyAgreement,
     SocialWorkerInformed,
@@ -153,6 +159,15 @@ def fill_records(world, count: int, *, concerns: bool = True) -> None:
         PaperDelivery.objects.create(
             case=case, delivered_on=start, delivered_by=teacher, notes="Left with carer"
         )
+        CaseDocument.objects.create(
+            case=case,
+            kind=DocumentKind.CONSENT_LETTER,
+            original_name="Consent letter.pdf",
+            content_type=DocumentType.PDF,
+            size=1024,
+            storage_name=uuid.uuid4().hex,
+            attached_by=teacher,
+        )
     used = set(case.provisions.values_list("date", flat=True))
     days = [start + dt.timedelta(days=d) for d in range(200)]
     for day in [d for d in days if d not in used][:count]:
@@ -219,8 +234,35 @@ def fill_records(world, count: int, *, concerns: bool = True) -> None:
         ConcernDecision.objects.create(
             concern=concern, decision="Refer", reason="Pattern of need", decided_by=dsl
         )
-        Referral.objects.create(
+        referral = Referral.objects.create(
             concern=concern, agency=Agency.EARLY_HELP, notes="Early help form sent", made_by=dsl
+        )
+        ReferralResponse.objects.create(
+            referral=referral,
+            responded_on=start,
+            responded_by="Early help hub",
+            what_they_said="Allocated",
+            outcome="Family support",
+            recorded_by=dsl,
+        )
+        ReferralChase.objects.create(
+            referral=referral,
+            chased_on=start,
+            how=InformedHow.EMAIL,
+            spoke_to="Early help hub",
+            what_was_said="Asked for an update",
+            next_due_on=start,
+            chased_by=dsl,
+        )
+        ConcernDocument.objects.create(
+            concern=concern,
+            referral=referral,
+            kind=DocumentKind.REFERRAL_FORM,
+            original_name="Early help form.pdf",
+            content_type=DocumentType.PDF,
+            size=1024,
+            storage_name=uuid.uuid4().hex,
+            attached_by=dsl,
         )
         visit = HomeVisit.objects.create(
             case=case, reason="No answer for two days", requested_by=dsl
@@ -386,6 +428,8 @@ def test_the_json_file_parses_with_the_expected_keys_and_counts(world, dpo):
         "home_visits": [],
         "social_worker_notices": [],
         "involvements": [],
+        "leavings": [],
+        "transferred_files": [],
     }
     assert CONCERN_TEXT not in response.content.decode("utf-8")
     views = [e for e in data["access_events"] if e["route"] == "schools:pupil_detail"]
@@ -712,7 +756,7 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
 ):
     options = Options(include_safeguarding=include, safeguarding_reason=REASON if include else "")
     dpo_user = world.users["dpo"]
-    expected = 26 if include else 20
+    expected = 32 if include else 23
 
     fill_records(world, 1)
     pupil = pupil_for_subject_access(world.pupil.pk)
@@ -725,9 +769,13 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
         many = subject_access_collect(pupil=pupil, options=options, produced_by=dpo_user)
 
     assert few.contact_count == 1 and many.contact_count == 5
+    assert few.case_document_count == 1 and many.case_document_count == 5
     assert len(many.virtual_sessions) == 5
     if include:
         assert len(few.safeguarding.concerns) == 1 and len(many.safeguarding.concerns) == 5
+        [referral] = many.safeguarding.concerns[-1].referrals
+        assert len(referral.responses) == len(referral.chases) == 1
+        assert len(many.safeguarding.concerns[-1].documents) == 1
         assert many.safeguarding.status == SAFEGUARDING_INCLUDED
     else:
         assert many.safeguarding.records_held == 20 and many.safeguarding.concerns == []
