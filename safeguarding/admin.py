@@ -15,9 +15,9 @@ class SafeguardingSettingsAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ConcernCategory)
-class ConcernCategoryAdmin(admin.ModelAdmin):
-    # Where a school says which of its categories record a body map (physical abuse, injuries)
-    # and which are for the DSL team only (an allegation about a member of staff).
+class ConcernCategoryAdmin(ReadOnlyAdmin):
+    # Changed only on the school's Concern categories page, where each change keeps who, when,
+    # why and the old value.
     list_display = ("name", "school", "active", "records_body_map", "dsl_team_only")
     list_filter = ("school", "active", "records_body_map", "dsl_team_only")
     search_fields = ("name",)

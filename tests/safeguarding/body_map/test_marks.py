@@ -165,18 +165,20 @@ def test_a_mark_is_corrected_once_and_only_on_its_own_concern(world):
     assert BodyMark.objects.count() == 2
 
 
-def test_a_school_chooses_which_of_its_categories_record_a_body_map_where_it_edits_them(world):
+def test_a_school_chooses_which_of_its_categories_record_a_body_map_on_its_categories_page(
+    world,
+):
     from django.urls import reverse
 
     from tests.conftest import client_for
 
     category = ConcernCategory.objects.create(school=world.school, name="Self-harm")
-    admin = client_for(world.users["administrator"])
-    url = reverse("admin:safeguarding_concerncategory_change", args=[category.pk])
-    assert "records a body map" in admin.get(url).content.decode().lower()
-    admin.post(
+    url = reverse("setup:category_change", args=[world.school.pk, category.pk])
+    client = client_for(world.users["dsl"])
+    assert "records a body map" in client.get(url).content.decode().lower()
+    client.post(
         url,
-        {"school": world.school.pk, "name": "Self-harm", "active": "on", "records_body_map": "on"},
+        {"name": "Self-harm", "active": "on", "records_body_map": "on", "reason": "Injuries."},
     )
     category.refresh_from_db()
     assert category.records_body_map
