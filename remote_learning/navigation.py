@@ -32,6 +32,7 @@ from safeguarding.permissions import can_oversee_sessions, can_plan_sessions, ca
 from schools.permissions import can_import_mis, can_list_pupils, can_view_access_log
 from schools.structure.permissions import can_read_structure
 from schools.term_dates.permissions import can_see_calendars
+from setup.categories.permissions import can_read_some_categories
 from setup.checklist.permissions import can_configure_setup
 from setup.settings_area.permissions import can_read_school_settings
 
@@ -69,6 +70,7 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Dashboard", "safeguarding:dashboard", can_use_dashboard, SAFEGUARDING),
     NavItem("Virtual sessions", "safeguarding:session_list", can_plan_sessions, SAFEGUARDING),
     NavItem("Session checks", "safeguarding:session_gaps", can_oversee_sessions, SAFEGUARDING),
+    NavItem("Concern categories", "setup:categories_home", can_read_some_categories, SAFEGUARDING),
     NavItem("Oversight reports", "oversight:report_list", can_request_reports, LEADERSHIP),
     NavItem("Monitoring", "governance:monitoring_list", can_list_monitoring, LEADERSHIP),
     NavItem(

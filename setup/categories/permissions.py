@@ -47,6 +47,11 @@ def can_change_categories_of(user: object, school: School) -> bool:
     return _is_administrator(user) or school.pk in school_ids_with_roles(user, CHANGE_ROLES)
 
 
+def can_read_some_categories(user: object) -> bool:
+    """Whether this person reads some school's categories (the menu's entry)."""
+    return _is_administrator(user) or bool(school_ids_with_roles(user, READ_ROLES))
+
+
 def can_change_some_categories(user: object) -> bool:
     """Whether this person changes some school's categories (the checklist's link)."""
     return _is_administrator(user) or bool(school_ids_with_roles(user, CHANGE_ROLES))
@@ -54,6 +59,12 @@ def can_change_some_categories(user: object) -> bool:
 
 def may_open_dsl_team_only(user: object, school: School) -> bool:
     return school.pk in school_ids_with_roles(user, OPEN_DSL_ONLY_ROLES)
+
+
+def access_categories_area(actor: Actor) -> None:
+    """The menu's entry: an audited 404 for someone who reads no school's categories."""
+    if not can_read_some_categories(actor.user):
+        refuse(actor, detail=NOT_VISIBLE)
 
 
 def access_school_categories(actor: Actor, school_pk: int, *, to: Access = "read") -> School:

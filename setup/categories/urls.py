@@ -6,6 +6,7 @@ from django.urls import path
 from setup.categories import views
 
 urlpatterns: list = [
+    path("categories/", views.categories_home, name="categories_home"),
     path("schools/<int:school_pk>/categories/", views.category_list, name="category_list"),
     path("schools/<int:school_pk>/categories/new/", views.category_add, name="category_add"),
     path(

@@ -16,11 +16,14 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from core.actor import Actor
 from core.forms import attempt
+from schools.models import School
 from setup.categories.forms import CategoryAddForm, CategoryChangeForm, dsl_team_only_sentence
 from setup.categories.permissions import (
+    access_categories_area,
     access_category,
     access_school_categories,
     can_change_categories_of,
+    schools_with_readable_categories,
 )
 from setup.categories.selectors import RECENT_CHANGES, categories_of, category_changes_of
 from setup.categories.services import concern_category_add, concern_category_change
@@ -34,8 +37,22 @@ def _list_url(school_pk: int) -> str:
 
 @login_required
 @require_safe
+def categories_home(request: HttpRequest) -> HttpResponse:
+    """The menu's entry: the one school's categories, or a choice of school."""
+    access_categories_area(Actor.of(request))
+    schools = list(schools_with_readable_categories(request.user))
+    if len(schools) == 1:
+        return _render_list(request, schools[0])
+    return render(request, "setup/categories/schools.html", {"schools": schools})
+
+
+@login_required
+@require_safe
 def category_list(request: HttpRequest, school_pk: int) -> HttpResponse:
-    school = access_school_categories(Actor.of(request), school_pk)
+    return _render_list(request, access_school_categories(Actor.of(request), school_pk))
+
+
+def _render_list(request: HttpRequest, school: School) -> HttpResponse:
     return render(
         request,
         "setup/categories/list.html",

@@ -41,6 +41,8 @@ def _a_new_name(world: World) -> dict:
 
 
 ROWS = {
+    # The menu's entry: every school's heads and DSLs read their own school's list there.
+    "setup:categories_home": Rule(allowed=READS | {"other_school_head"}),
     "setup:category_list": Rule(allowed=READS, args=_school),
     "setup:category_history": Rule(allowed=READS, args=_school),
     "setup:category_add": Rule(

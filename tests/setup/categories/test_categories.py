@@ -287,3 +287,13 @@ def test_the_list_costs_the_same_queries_whatever_the_number_of_categories(
     with django_assert_num_queries(LIST_QUERIES):
         page = client.get(list_url(world))
     assert "Local heading 9" in page.content.decode()
+
+
+def test_the_menu_entry_opens_the_one_school_list_and_hides_from_teachers(client, world):
+    client.force_login(world.users["dsl"])
+    response = client.get(reverse("setup:categories_home"))
+    assert response.status_code == 200
+    assert reverse("setup:category_list", args=[world.school.pk]) in response.content.decode()
+    assert reverse("setup:categories_home") in response.content.decode()  # in the menu
+    client.force_login(world.users["teacher"])
+    assert client.get(reverse("setup:categories_home")).status_code == 404
