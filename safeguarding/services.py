@@ -216,7 +216,7 @@ def concern_pupil_add(
         raise ValidationError(NOT_YOURS_TO_ADD_TO)
     if pupil is None:
         raise ValidationError({"pupil": "Choose the pupil to name."})
-    _require_text("reason", reason, label="why this pupil is named")
+    _require_text("reason", reason, label="why this pupil is named in the concern")
     try:
         (pupil,) = _named_pupils_check(actor, concern.pupil, [pupil])
     except ValidationError as error:
