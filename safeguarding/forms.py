@@ -2,8 +2,9 @@
 
 from django import forms
 
-from core.forms import ModelChoiceField
+from core.forms import ModelChoiceField, ModelMultipleChoiceField
 from safeguarding.models import TEXT_LIMIT, Agency, ConcernCategory, InformedHow, Urgency
+from schools.models import Pupil
 
 DATETIME_FORMATS = ["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M", "%Y-%m-%d %H:%M"]
 
@@ -45,12 +46,46 @@ class ConcernForm(forms.Form):
     )
     where = forms.CharField(label="Where", required=False, max_length=300)
     others_told = forms.CharField(label="Who else has been told", required=False, max_length=500)
+    other_pupils = ModelMultipleChoiceField(
+        label="Other pupils involved",
+        required=False,
+        queryset=Pupil.objects.none(),
+        help_text="Optional. Any other pupil of the school this is also about (a sibling, "
+        "a friend): the concern is then in their safeguarding chronology too. Hold Ctrl (or "
+        "Command) to choose more than one.",
+        error_messages={"invalid_choice": "Name only pupils of this pupil's school."},
+    )
 
-    def __init__(self, *args, categories=(), **kwargs):
+    def __init__(self, *args, categories=(), pupils=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["category"].queryset = ConcernCategory.objects.filter(
             pk__in=[category.pk for category in categories]
         )
+        if pupils is not None:
+            self.fields["other_pupils"].queryset = pupils
+            self.fields["other_pupils"].widget.attrs["size"] = 6
+        else:
+            del self.fields["other_pupils"]
+
+
+class NamedPupilForm(forms.Form):
+    pupil = ModelChoiceField(
+        label="Pupil",
+        queryset=Pupil.objects.none(),
+        empty_label="Choose the pupil",
+        error_messages={"invalid_choice": "Name only pupils of this pupil's school."},
+    )
+    reason = _text(
+        "Why they are named",
+        rows=2,
+        help_text="For example: was with the pupil at the time, or is a sibling who was also "
+        "at home.",
+        missing="Write why this pupil is named in the concern.",
+    )
+
+    def __init__(self, *args, pupils=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["pupil"].queryset = pupils
 
 
 class AssignForm(forms.Form):

@@ -138,6 +138,13 @@ class Concern(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     closed_at = models.DateTimeField(null=True, blank=True)
+    other_pupils = models.ManyToManyField(
+        Pupil,
+        through="ConcernPupil",
+        blank=True,
+        related_name="named_in_concerns",
+        help_text="Other pupils of the school involved in what happened (a sibling, a friend).",
+    )
 
     class Meta:
         ordering = ["-raised_at", "-id"]
@@ -160,6 +167,36 @@ class Concern(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("safeguarding:concern_detail", args=[self.pk])
+
+
+class ConcernPupil(models.Model):
+    """Another pupil named in a concern about a pupil: the concern is in their chronology too.
+
+    Never removed: a pupil named later is a new row, with who named them, when and why (those
+    named when the concern was raised have no reason).
+    """
+
+    concern = models.ForeignKey(Concern, on_delete=models.PROTECT, related_name="named_pupils")
+    pupil = models.ForeignKey(Pupil, on_delete=models.PROTECT, related_name="+")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(
+        "why they are named",
+        blank=True,
+        max_length=TEXT_LIMIT,
+        help_text="Left blank when the pupil was named as the concern was raised.",
+    )
+
+    class Meta:
+        ordering = ["concern", "added_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["concern", "pupil"], name="sg_concernpupil_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Pupil {self.pupil_id} named in concern {self.concern_id}"
 
 
 class Addendum(models.Model):

@@ -77,6 +77,23 @@ def can_raise_concern_for(user: object, pupil: Pupil) -> bool:
     return can_view_pupil(user, pupil)
 
 
+def can_name_in_concern(user: object, pupil: Pupil) -> bool:
+    """Another pupil a concern may name: one the person can see (the service also keeps them
+    to the school of the pupil the concern is about)."""
+    return can_view_pupil(user, pupil)
+
+
+def nameable_pupils(user: object, school_id: int) -> QuerySet[Pupil]:
+    """The pupils this person may name in a concern about a pupil of this school: those of the
+    school they can see, in name order (a fixed choice for the form)."""
+    return (
+        pupils_visible_to(user)
+        .filter(school_id=school_id)
+        .select_related("school_class")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
 def can_use_dashboard(user: object) -> bool:
     return any(m.role in SAFEGUARDING_ROLES for m in memberships_of(user))
 

@@ -15,6 +15,7 @@ from safeguarding.models import (
     BodyMark,
     Concern,
     ConcernDocument,
+    ConcernPupil,
     Decision,
     HomeVisit,
     Involvement,
@@ -24,8 +25,14 @@ from safeguarding.models import (
     ReferralResponse,
     SocialWorkerInformed,
 )
-from safeguarding.visibility import concerns_visible_to
+from safeguarding.visibility import concerns_naming_visible_to, concerns_visible_to
 from schools.models import Pupil
+from schools.permissions import pupils_visible_to
+
+ANOTHER_PUPIL = "another pupil"
+NAMED_PUPILS = Prefetch(
+    "named_pupils", ConcernPupil.objects.select_related("pupil__school_class", "added_by")
+)
 
 # A concern's referrals with their responses and chases, for its page and the chronology.
 REFERRALS_WITH_ANSWERS = Referral.objects.select_related("made_by").prefetch_related(
@@ -54,10 +61,25 @@ def concern_for_page(pk: int) -> Concern | None:
                 "documents", ConcernDocument.objects.select_related("attached_by", "referral")
             ),
             Prefetch("body_marks", BodyMark.objects.select_related("recorded_by")),
+            NAMED_PUPILS,
         )
         .filter(pk=pk)
         .first()
     )
+
+
+def named_pupils_for_page(concern: Concern, *, viewer: object) -> list[ConcernPupil]:
+    """The other pupils a concern names (prefetched by ``concern_for_page``), each with
+    ``page_url`` when the viewer may open the pupil's page: one query."""
+    named = list(concern.named_pupils.all())
+    seen = set(
+        pupils_visible_to(viewer)
+        .filter(pk__in=[row.pupil_id for row in named])
+        .values_list("pk", flat=True)
+    )
+    for row in named:
+        row.page_url = row.pupil.get_absolute_url() if row.pupil_id in seen else ""
+    return named
 
 
 def referral_for_page(pk: int) -> Referral | None:
@@ -104,7 +126,8 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
 
     Only the concerns ``viewer`` may read are in it, with what is recorded on them (a
     category kept for the DSL team is left out for anyone else); the gate to the chronology
-    itself is the caller's."""
+    itself is the caller's. A concern about another pupil that names this one is in it as one
+    entry (``_named_entries``)."""
     visible = concerns_visible_to(viewer).filter(pupil=pupil)
     concerns = list(
         visible.select_related(
@@ -195,6 +218,7 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
                     concern.closed_by,
                 )
             )
+    entries.extend(_named_entries(pupil, viewer))
     entries.extend(_case_entries(pupil))
     entries.extend(_notification_entries(visible))
     entries.extend(_contact_plan_entries(pupil))
@@ -209,6 +233,53 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
         for entry in entries
     ]
     entries.sort(key=lambda entry: (entry.at, entry.concern_id or 0))
+    return entries
+
+
+def _named_entries(pupil: Pupil, viewer: object) -> list[ChronologyEntry]:
+    """Each concern about another pupil that names this one and that ``viewer`` knows of
+    through this pupil: when it was raised, its category and urgency, and who named this
+    pupil, when and why. The pupil it is about is named only to a viewer who may see them
+    (else "another pupil"), and the entry opens the concern only for one who may read it.
+    Three queries, whatever the number of concerns."""
+    rows = list(
+        ConcernPupil.objects.filter(
+            pupil=pupil, concern__in=concerns_naming_visible_to(viewer, pupil=pupil)
+        )
+        .exclude(concern__pupil=pupil)
+        .select_related("concern__category", "concern__pupil", "concern__raised_by", "added_by")
+    )
+    about_ids = {row.concern.pupil_id for row in rows}
+    seen = set(pupils_visible_to(viewer).filter(pk__in=about_ids).values_list("pk", flat=True))
+    readable = set(
+        concerns_visible_to(viewer)
+        .filter(pk__in=[row.concern_id for row in rows])
+        .values_list("pk", flat=True)
+    )
+    entries = []
+    for row in rows:
+        concern = row.concern
+        about = str(concern.pupil) if concern.pupil_id in seen else ANOTHER_PUPIL
+        if not row.reason:
+            named = "Named when the concern was raised"
+        else:
+            named = f"Named by {row.added_by.get_full_name()} on "
+            named += f"{timezone.localtime(row.added_at):%d/%m/%Y}"
+            # Why may name the pupil the concern is about: only for those who may see them.
+            named += f": {row.reason}" if concern.pupil_id in seen else ""
+        entries.append(
+            ChronologyEntry(
+                concern.raised_at,
+                "named_in_concern",
+                concern.pk if concern.pk in readable else None,
+                f"Named in a concern about {about}: {concern.category} "
+                f"({concern.get_urgency_display()})",
+                "",
+                " · ".join((named, concern.get_status_display())),
+                concern.raised_by,
+                category_id=concern.category_id,
+            )
+        )
     return entries
 
 

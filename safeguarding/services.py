@@ -7,6 +7,7 @@ nudged after commit and swept every minute, so a broker outage delays but never 
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -27,6 +28,7 @@ from safeguarding.models import (
     Addendum,
     Concern,
     ConcernCategory,
+    ConcernPupil,
     ConcernSource,
     ConcernStatus,
     Decision,
@@ -40,8 +42,10 @@ from safeguarding.models import (
     Urgency,
 )
 from safeguarding.permissions import (
+    can_name_in_concern,
     can_raise_concern_for,
     can_see_receipt,
+    can_triage_concern,
     covering,
     dsl_team_for,
     dsl_teams_of,
@@ -120,11 +124,14 @@ def concern_raise(
     where: str = "",
     others_told: str = "",
     contact: ContactLog | None = None,
+    other_pupils: Iterable[Pupil] = (),
 ) -> Concern:
-    """Record a concern. An immediate one writes a notification for each member of the site's
-    DSL team in this same transaction, then nudges the sender once it has committed."""
+    """Record a concern, with the other pupils it names. An immediate one writes a
+    notification for each member of the site's DSL team in this same transaction, then nudges
+    the sender once it has committed."""
     if not can_raise_concern_for(actor.user, pupil):
         raise ValidationError({"pupil": "You cannot raise a concern about this pupil."})
+    other_pupils = _named_pupils_check(actor, pupil, list(other_pupils))
     if contact is not None and contact.case.pupil_id != pupil.pk:
         raise ValidationError({"pupil": "This contact was not about this pupil."})
     if category is None or category.school_id != pupil.school_id:
@@ -148,6 +155,8 @@ def concern_raise(
     concern.full_clean()
     concern.save()
     access_record(action=AccessAction.CREATE, subject=concern, pupil_id=pupil.pk, actor=actor)
+    for other in other_pupils:
+        _name_pupil(actor, concern, other, reason="")
     if urgency == Urgency.IMMEDIATE:
         Notification.objects.bulk_create(
             [
@@ -159,6 +168,62 @@ def concern_raise(
         )
         outbox_nudge(Notification)
     return concern
+
+
+OTHER_SCHOOL = "Name only pupils of this pupil's school."
+NOT_YOURS_TO_NAME = "You can name only pupils you can see."
+NAMED_ALREADY = "This pupil is already named in the concern."
+NAMED_SUBJECT = "The concern is about this pupil: name the other pupils involved."
+
+
+def _named_pupils_check(actor: Actor, pupil: Pupil, others: list[Pupil]) -> list[Pupil]:
+    """The other pupils a concern about ``pupil`` names, each once: refused at the field if
+    one is of another school, is the pupil themself, or is one the person may not see."""
+    chosen = list({other.pk: other for other in others}.values())
+    for other in chosen:
+        if other.school_id != pupil.school_id:
+            raise ValidationError({"other_pupils": OTHER_SCHOOL})
+        if other.pk == pupil.pk:
+            raise ValidationError({"other_pupils": NAMED_SUBJECT})
+        if not can_name_in_concern(actor.user, other):
+            raise ValidationError({"other_pupils": NOT_YOURS_TO_NAME})
+    return chosen
+
+
+def _name_pupil(actor: Actor, concern: Concern, other: Pupil, *, reason: str) -> ConcernPupil:
+    named = ConcernPupil(concern=concern, pupil=other, added_by=actor.user, reason=reason)
+    named.full_clean()
+    named.save()
+    # In the named pupil's audit trail too: the concern is in their chronology now.
+    access_record(
+        action=AccessAction.CREATE,
+        subject=named,
+        pupil_id=other.pk,
+        actor=actor,
+        detail=f"named in concern {concern.pk}",
+    )
+    return named
+
+
+@transaction.atomic
+def concern_pupil_add(
+    *, actor: Actor, concern: Concern, pupil: Pupil | None, reason: str
+) -> ConcernPupil:
+    """Name another pupil in a concern after it was raised: the DSL team, while the concern is
+    open, with the reason. Appended, never removed."""
+    concern = _open_concern(concern)
+    if not can_triage_concern(actor.user, concern):
+        raise ValidationError(NOT_YOURS_TO_ADD_TO)
+    if pupil is None:
+        raise ValidationError({"pupil": "Choose the pupil to name."})
+    _require_text("reason", reason, label="why this pupil is named in the concern")
+    try:
+        (pupil,) = _named_pupils_check(actor, concern.pupil, [pupil])
+    except ValidationError as error:
+        raise ValidationError({"pupil": error.error_dict["other_pupils"]}) from None
+    if ConcernPupil.objects.filter(concern=concern, pupil=pupil).exists():
+        raise ValidationError({"pupil": NAMED_ALREADY})
+    return _name_pupil(actor, concern, pupil, reason=reason)
 
 
 # --- Triage ----------------------------------------------------------------------------------

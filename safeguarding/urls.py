@@ -16,6 +16,7 @@ urlpatterns = [
     path("concerns/<int:pk>/receipt/", views.concern_receipt, name="concern_receipt"),
     path("concerns/<int:pk>/acknowledge/", views.concern_acknowledge, name="concern_acknowledge"),
     path("concerns/<int:pk>/assign/", views.concern_assign, name="concern_assign"),
+    path("concerns/<int:pk>/pupils/", views.concern_pupil_add, name="concern_pupil_add"),
     path("concerns/<int:pk>/actions/", views.action_add, name="action_add"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
     path("concerns/<int:pk>/decisions/", views.decision_add, name="decision_add"),

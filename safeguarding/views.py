@@ -30,6 +30,7 @@ from safeguarding.forms import (
     CloseForm,
     ConcernForm,
     DecisionForm,
+    NamedPupilForm,
     ReferralChaseForm,
     ReferralForm,
     ReferralResponseForm,
@@ -45,9 +46,10 @@ from safeguarding.permissions import (
     can_run_session,
     can_triage_concern,
     is_reporter_raising,
+    nameable_pupils,
     owner_choices,
 )
-from safeguarding.selectors import chronology_for, concern_for_page
+from safeguarding.selectors import chronology_for, concern_for_page, named_pupils_for_page
 from safeguarding.sessions import services as services_sessions
 from schools.models import Pupil
 
@@ -57,7 +59,7 @@ NOT_VISIBLE = "You cannot raise a concern about this pupil."
 # --- Helpers ---------------------------------------------------------------------------------
 
 
-def _detail_forms(concern: Concern, body_map: BodyMapPage | None) -> dict[str, Form]:
+def _detail_forms(concern: Concern, body_map: BodyMapPage | None, user: object) -> dict[str, Form]:
     owners = owner_choices(concern)
     forms: dict[str, Form] = {"addendum_form": AddendumForm(prefix="addendum")}
     if concern.status != ConcernStatus.CLOSED:
@@ -69,8 +71,17 @@ def _detail_forms(concern: Concern, body_map: BodyMapPage | None) -> dict[str, F
             decision_form=DecisionForm(prefix="decision"),
             referral_form=ReferralForm(prefix="referral"),
             close_form=CloseForm(prefix="close"),
+            named_pupil_form=NamedPupilForm(prefix="named", pupils=_nameable_for(concern, user)),
         )
     return forms
+
+
+def _nameable_for(concern: Concern, user: object):
+    """Pupils the DSL team may still name in this concern: those of the school they can see,
+    other than the pupil it is about and those named already."""
+    return nameable_pupils(user, concern.pupil.school_id).exclude(
+        pk__in=[concern.pupil_id, *(named.pupil_id for named in concern.named_pupils.all())]
+    )
 
 
 def _referral_rows(concern: Concern, bound: dict[str, Form]) -> list[dict[str, object]]:
@@ -100,8 +111,9 @@ def _render_detail(request: HttpRequest, concern: Concern, **bound: Form) -> Htt
     if bound:
         concern = concern_for_page(concern.pk)
     body_map = body_map_for_page(concern)
-    forms = _detail_forms(concern, body_map)
+    forms = _detail_forms(concern, body_map, request.user)
     forms["referral_rows"] = _referral_rows(concern, bound)
+    forms["named_pupils"] = named_pupils_for_page(concern, viewer=request.user)
     forms.update(bound)
     access_record(
         action=AccessAction.VIEW,
@@ -196,8 +208,9 @@ def concern_new(request: HttpRequest) -> HttpResponse:
         return render(request, "safeguarding/concern_new.html", {"form": form}, status=200)
     session = _session_for(request, pupil) if contact is None else None
     categories = services.concern_categories_ensure(school=pupil.school)
+    others = nameable_pupils(request.user, pupil.school_id).exclude(pk=pupil.pk)
     if request.method == "POST":
-        form = ConcernForm(request.POST, prefix=None, categories=categories)
+        form = ConcernForm(request.POST, prefix=None, categories=categories, pupils=others)
         if form.is_valid():
             data = form.cleaned_data
 
@@ -214,6 +227,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                         happened_at=data["happened_at"],
                         where=data["where"],
                         others_told=data["others_told"],
+                        other_pupils=data["other_pupils"],
                     )
                 return services.concern_raise(
                     actor=Actor.of(request),
@@ -226,6 +240,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                     happened_at=data["happened_at"],
                     where=data["where"],
                     others_told=data["others_told"],
+                    other_pupils=data["other_pupils"],
                 )
 
             if concern := attempt(form, raise_it):
@@ -242,6 +257,7 @@ def concern_new(request: HttpRequest) -> HttpResponse:
                 "urgency": Urgency.IMMEDIATE if session else None,
             },
             categories=categories,
+            pupils=others,
         )
     access_record(
         action=AccessAction.VIEW,
@@ -300,6 +316,21 @@ def concern_assign(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         return _back(concern, "status")
     return _render_detail(request, concern, assign_form=form)
+
+
+@login_required
+@require_POST
+def concern_pupil_add(request: HttpRequest, pk: int) -> HttpResponse:
+    concern = access_concern(Actor.of(request), pk, to="act")
+    form = NamedPupilForm(request.POST, prefix="named", pupils=_nameable_for(concern, request.user))
+    if form.is_valid() and attempt(
+        form,
+        lambda: services.concern_pupil_add(
+            actor=Actor.of(request), concern=concern, **form.cleaned_data
+        ),
+    ):
+        return _back(concern, "named-pupils")
+    return _render_detail(request, concern, named_pupil_form=form)
 
 
 @login_required

@@ -43,6 +43,7 @@ STOPPED_MESSAGE = "The PDF stopped before it was finished. Try again."
 # still printed, under a label made from its name.
 KIND_LABELS = {
     "concern": "Concerns raised",
+    "named_in_concern": "Named in a concern about another pupil",
     "acknowledged": "Concerns acknowledged",
     "action": "Actions",
     "decision": "Discussions and decisions, with reasons",

@@ -9,7 +9,17 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Case as When_
-from django.db.models import Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
 from django.urls import reverse
 
 from cases.models import Case, Flag, FlagKind
@@ -17,6 +27,7 @@ from cases.permissions import cases_visible_to
 from safeguarding.models import (
     ActionFlag,
     Concern,
+    ConcernPupil,
     ConcernStatus,
     HomeVisit,
     Involvement,
@@ -131,8 +142,14 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
             output_field=IntegerField(),
         ),
     ).order_by("unacknowledged_first", "urgency_rank", "raised_at", "pk")
+    # The other pupils each names, with whether this person may open their page: one query.
+    named = ConcernPupil.objects.select_related("pupil").annotate(
+        may_open=Exists(pupils_visible_to(user).filter(pk=OuterRef("pupil_id")))
+    )
     concern_list = list(
-        ordered.select_related("pupil", "pupil__school_class", "category")[:LIST_LIMIT]
+        ordered.select_related("pupil", "pupil__school_class", "category").prefetch_related(
+            Prefetch("named_pupils", named, to_attr="named")
+        )[:LIST_LIMIT]
     )
     for concern in concern_list:
         concern.page_url = concern_path(concern.pk)

@@ -7,6 +7,7 @@ fault, before anything is written.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -494,6 +495,7 @@ def concern_raise_from_session(
     childs_words: str = "",
     where: str = "",
     others_told: str = "",
+    other_pupils: Iterable[Pupil] = (),
 ) -> Concern:
     """A concern raised from a virtual session: recorded as any concern is (an immediate one
     notifies the site's DSL team), with the session attached."""
@@ -508,6 +510,7 @@ def concern_raise_from_session(
         childs_words=childs_words,
         where=where or "Virtual session",
         others_told=others_told,
+        other_pupils=other_pupils,
         actor=actor,
     )
     concern.source = ConcernSource.VIRTUAL_SESSION

@@ -61,6 +61,7 @@ ROWS = {
     "safeguarding:concern_receipt": Rule(allowed=TRIAGES | REPORTER, args=_concern),
     "safeguarding:concern_acknowledge": _triage_post(302),
     "safeguarding:concern_assign": _triage_post(),
+    "safeguarding:concern_pupil_add": _triage_post(),
     "safeguarding:action_add": _triage_post(),
     "safeguarding:action_done": _triage_post(302, args=lambda world: [action_for(world).pk]),
     "safeguarding:decision_add": _triage_post(),
