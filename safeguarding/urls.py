@@ -5,6 +5,7 @@ from safeguarding.body_map.urls import urlpatterns as body_map_urls
 from safeguarding.chronology.urls import urlpatterns as chronology_print_urls
 from safeguarding.dashboard.urls import urlpatterns as dashboard_urls
 from safeguarding.documents.urls import urlpatterns as document_urls
+from safeguarding.households.urls import urlpatterns as household_urls
 from safeguarding.sessions.urls import urlpatterns as session_urls
 from safeguarding.transfers.urls import urlpatterns as transfer_urls
 
@@ -34,6 +35,7 @@ urlpatterns = [
     *chronology_print_urls,
     *dashboard_urls,
     *document_urls,
+    *household_urls,
     *session_urls,
     *transfer_urls,
 ]
