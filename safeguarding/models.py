@@ -9,7 +9,6 @@ added, each with who and when.
 import datetime
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,7 +19,7 @@ from contacts.models import ContactLog
 from core.documents import StoredDocument
 from core.links import site_url
 from core.outbox import OutboxMessage
-from schools.models import Pupil, School
+from schools.models import Pupil, School, urn_validator
 
 TEXT_LIMIT = 10_000
 
@@ -986,10 +985,6 @@ class ChronologyPrint(models.Model):
 
 # --- Child-protection file transfer (KCSIE) ---------------------------------------------------
 
-urn_validator = RegexValidator(
-    r"^\d{6}\Z", "A URN is 6 digits, as shown on Get Information about Schools."
-)
-
 
 class PupilLeaving(models.Model):
     """A pupil leaving the school, and the school they go to: who is to receive their
@@ -1000,9 +995,9 @@ class PupilLeaving(models.Model):
     new_school_name = models.CharField("new school", max_length=200)
     new_school_urn = models.CharField(
         "new school's URN",
-        max_length=6,
+        max_length=7,
         validators=[urn_validator],
-        help_text="Its 6-digit unique reference number (Get Information about Schools).",
+        help_text="Its unique reference number, 6 or 7 digits (Get Information about Schools).",
     )
     new_dsl_name = models.CharField("new school's DSL", max_length=150)
     new_dsl_email = models.EmailField(

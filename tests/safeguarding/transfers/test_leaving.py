@@ -48,8 +48,8 @@ def test_leaving_in_the_holidays_runs_to_the_fifth_day_of_the_new_term(world):
     assert TransferFlag.objects.get().due_on == datetime.date(2027, 1, 11)
 
 
-@pytest.mark.parametrize("urn", ["12345", "1234567", "12345a", ""])
-def test_a_urn_is_six_digits(world, urn):
+@pytest.mark.parametrize("urn", ["12345", "12345678", "12345a", ""])
+def test_a_urn_is_six_or_seven_digits_as_for_a_school(world, urn):
     with pytest.raises(ValidationError) as refused:
         services.pupil_leaving_record(
             actor=Actor.for_user(world.users["dsl"]),
@@ -61,6 +61,24 @@ def test_a_urn_is_six_digits(world, urn):
     assert not PupilLeaving.objects.exists() and not TransferFlag.objects.exists()
     world.pupil.refresh_from_db()
     assert world.pupil.on_roll is True
+
+
+def test_a_seven_digit_urn_is_accepted_as_the_school_register_gives_them(world):
+    leaving = services.pupil_leaving_record(
+        actor=Actor.for_user(world.users["dsl"]),
+        pupil=world.pupil,
+        left_on=LEFT_ON,
+        **(NEW_SCHOOL | {"new_school_urn": "1234567"}),
+    )
+    assert leaving.new_school_urn == "1234567"
+
+
+def test_the_leaving_urn_follows_the_schools_own_rule():
+    from schools.models import urn_validator
+
+    field = PupilLeaving._meta.get_field("new_school_urn")
+    assert urn_validator in field.validators
+    assert field.max_length == 7
 
 
 def test_a_pupil_already_off_roll_cannot_leave_twice(world):
@@ -119,15 +137,26 @@ def test_the_leaving_page_records_it(world):
     assert PupilLeaving.objects.get().recorded_by == world.users["headteacher"]
 
 
-def test_the_leaving_page_shows_a_bad_urn_at_its_field(world):
+@pytest.mark.parametrize("urn", ["12", "12345"])
+def test_the_leaving_page_shows_a_bad_urn_at_its_field(world, urn):
     client = client_for(world.users["dsl"])
     url = reverse("safeguarding:pupil_leaving", args=[world.pupil.pk])
     response = client.post(
-        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": "12"})}
+        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": urn})}
     )
     assert response.status_code == 200
-    assert "new_school_urn" in response.context["form"].errors
+    assert response.context["form"].errors["new_school_urn"] == ["A URN is six or seven digits."]
     assert not PupilLeaving.objects.exists()
+
+
+def test_the_leaving_page_takes_a_seven_digit_urn(world):
+    client = client_for(world.users["dsl"])
+    url = reverse("safeguarding:pupil_leaving", args=[world.pupil.pk])
+    response = client.post(
+        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": "1234567"})}
+    )
+    assert response.status_code == 302
+    assert PupilLeaving.objects.get().new_school_urn == "1234567"
 
 
 def test_the_rule_runs_each_morning(world, settings):
