@@ -19,7 +19,7 @@ from contacts.models import ContactLog
 from core.documents import StoredDocument
 from core.links import site_url
 from core.outbox import OutboxMessage
-from schools.models import Pupil, School, urn_validator
+from schools.models import Pupil, School, Site, urn_validator
 
 TEXT_LIMIT = 10_000
 
@@ -1033,6 +1033,50 @@ class TransferFlag(models.Model):
 
     def __str__(self) -> str:
         return f"Transfer of leaving {self.leaving_id}"
+
+
+class TransferOverdueNotice(OutboxMessage):
+    """Each school day while leavers' files at a site are past their date and not yet
+    received, one email to each of the site's DSL team: one per person, site and day however
+    many files (unique), raised by the daily rule. It names no child and no school, only how
+    many files and a link to the dashboard; a receipt stops it."""
+
+    give_up_after = None
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    files = models.PositiveIntegerField(default=1, help_text="How many were overdue that day.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "site", "day"], name="sg_transfer_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer overdue notice for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return "A leaver's child-protection file is past its transfer date"
+
+    def email_body(self) -> str:
+        link = site_url(f"{reverse('safeguarding:dashboard')}?site={self.site_id}")
+        files = f"{self.files} child-protection file{'s' if self.files != 1 else ''}"
+        return (
+            f"{files} of pupils who left {self.site.name} "
+            f"{'are' if self.files != 1 else 'is'} past the 5 school days allowed and not yet "
+            "received by the new school. Please sign in and send or chase "
+            f"{'them' if self.files != 1 else 'it'}:\n\n{link}\n\n"
+            "This message does not contain any details of the pupils."
+        )
 
 
 class FileTransfer(models.Model):
