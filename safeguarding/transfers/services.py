@@ -12,6 +12,7 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -177,9 +178,48 @@ def transfer_closed_reason(transfer: FileTransfer, *, now: datetime.datetime) ->
     return None
 
 
+# Wrong codes from one client address, whatever the links, within the window: past that, no
+# code is tried from the address until the window ends (counted in the cache, like sign-ins).
+WRONG_CODES_PER_ADDRESS = 10
+ADDRESS_WINDOW_SECONDS = 60 * 60
+TOO_MANY_CODES = (
+    "Too many wrong codes have been entered from this network. Wait an hour and try again, "
+    "or ask the school that sent the file to check the code with you."
+)
+
+
+def _address_key(actor: Actor) -> str:
+    # The address only as a digest: nothing about a person is kept in the cache's keys.
+    address = hashlib.sha256((actor.ip_address or "unknown").encode()).hexdigest()
+    return f"file-transfer-wrong-codes:{address}"
+
+
+def _address_limited(actor: Actor) -> bool:
+    return cache.get(_address_key(actor), 0) >= WRONG_CODES_PER_ADDRESS
+
+
+def _address_count_wrong(actor: Actor) -> None:
+    key = _address_key(actor)
+    cache.add(key, 0, timeout=ADDRESS_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window
+        cache.set(key, 1, timeout=ADDRESS_WINDOW_SECONDS)
+
+
 def transfer_code_check(*, actor: Actor, transfer: FileTransfer, code: str) -> FileTransfer:
-    """Accept the right code; count a wrong one (the 5th locks the link) and refuse it at the
-    field. The count is committed even though the answer is a refusal."""
+    """Accept the right code; count a wrong one (the 5th locks the link; the address's count
+    is kept too) and refuse it at the field. The count is committed even though the answer is
+    a refusal. From an address past its limit no code is tried: refused at the field, audited,
+    counted against no link."""
+    if _address_limited(actor):
+        refusal_record(
+            actor,
+            subject=transfer,
+            pupil_id=transfer.leaving.pupil_id,
+            detail="file transfer: too many wrong codes from one address",
+        )
+        raise ValidationError({"code": TOO_MANY_CODES})
     if hmac.compare_digest(code_digest(transfer.token_hash, code.strip()), transfer.code_hash):
         access_record(
             action=AccessAction.VIEW,
@@ -200,6 +240,7 @@ def transfer_code_check(*, actor: Actor, transfer: FileTransfer, code: str) -> F
             pupil_id=transfer.leaving.pupil_id,
             detail="file transfer: wrong code",
         )
+    _address_count_wrong(actor)
     transfer.refresh_from_db()
     raise ValidationError({"code": WRONG_CODE})
 
