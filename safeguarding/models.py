@@ -1082,7 +1082,10 @@ class TransferOverdueNotice(OutboxMessage):
 class FileTransfer(models.Model):
     """One sealed bundle of a leaver's file, sent to the receiving DSL: a one-time link
     (its token kept only as a digest) and a code given separately. Kept as the record of what
-    was sent, when, to whom and when it was received."""
+    was sent, when, to whom and when it was received.
+
+    The bundle is sealed by a Celery worker (``status``, as for a printed chronology): until
+    it is ready there is no stored file, no digest, and the link's email is held."""
 
     leaving = models.ForeignKey(PupilLeaving, on_delete=models.PROTECT, related_name="transfers")
     made_by = models.ForeignKey(
@@ -1091,10 +1094,16 @@ class FileTransfer(models.Model):
     made_at = models.DateTimeField(auto_now_add=True)
     sent_to_name = models.CharField(max_length=150)
     sent_to_email = models.EmailField()
-    storage_name = models.CharField(max_length=100, unique=True, editable=False)
-    size = models.PositiveBigIntegerField(help_text="In bytes.")
-    digest = models.CharField("SHA-256 of the bundle", max_length=64)
-    part_digests = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    # Empty until the bundle is sealed (NULL, so that many unsealed ones stay unique).
+    storage_name = models.CharField(
+        max_length=100, unique=True, null=True, blank=True, editable=False
+    )
+    size = models.PositiveBigIntegerField(default=0, help_text="In bytes.")
+    digest = models.CharField("SHA-256 of the bundle", max_length=64, blank=True)
+    part_digests = models.JSONField(default=dict, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     code_hash = models.CharField(max_length=64, editable=False)
     expires_at = models.DateTimeField()
@@ -1110,6 +1119,14 @@ class FileTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"File transfer {self.pk}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.status == PrintStatus.READY
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status in {PrintStatus.QUEUED, PrintStatus.RUNNING}
 
 
 class TransferLinkEmail(OutboxMessage):

@@ -39,6 +39,7 @@ def links(world, count: int) -> list[tuple[str, str]]:
         transfer, code = services.file_transfer_send(
             actor=Actor.for_user(world.users["dsl"]), pupil=pupil
         )
+        services.file_transfer_seal(transfer_id=transfer.pk)
         link = TransferLinkEmail.objects.get(transfer=transfer).link
         token = link.rstrip("/").rsplit("/", 1)[-1]
         sent.append((reverse("file_transfer:receive", args=[token]), code))
