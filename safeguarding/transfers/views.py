@@ -91,6 +91,7 @@ def transfer_send(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         sent, code = services.file_transfer_send(actor=actor, pupil=pupil)
     except ValidationError as refused:
         return _transfer_page(request, pupil, send_errors=refused.messages)
+    sent.refresh_from_db()  # a worker may already have sealed it
     return _transfer_page(request, pupil, sent=sent, code=code)
 
 

@@ -88,6 +88,11 @@ def test_the_dsl_prints_the_chronology_then_transfers_the_file_and_sees_it_recei
         page.get_by_role("button", name="Record the leaving").click()
         page.get_by_role("button", name="Seal and send the file").wait_for()
         shot(page, "3_transfer_to_send")
+        page.goto(reverse("safeguarding:dashboard"))
+        files = page.locator("#transfers-heading + p + ul")
+        assert pupil.last_name in files.inner_text() and "due " in files.inner_text()
+        shot(page, "3b_dashboard_with_the_file")
+        page.goto(reverse("safeguarding:pupil_transfer", args=[pupil.pk]))
 
         # Sending: the code is shown once; the link goes by email once the file is sealed.
         page.get_by_role("button", name="Seal and send the file").click()
@@ -137,6 +142,9 @@ def test_the_dsl_prints_the_chronology_then_transfers_the_file_and_sees_it_recei
         assert "by Morgan Hale, Designated safeguarding lead" in row.inner_text()
         assert "Done: " in page.locator("#transfer-flag").inner_text()
         shot(page, "8_transfer_record")
+        assert fits_the_screen(page)
+        page.set_viewport_size({"width": 390, "height": 844})
+        shot(page, "9_transfer_record_phone")
         assert fits_the_screen(page)
         assert errors == []
     finally:
