@@ -135,5 +135,5 @@ def test_the_transfer_page_costs_the_same_whatever_the_number_sent(world):
         services.file_transfer_send(actor=Actor.for_user(world.users["dsl"]), pupil=world.pupil)
     with CaptureQueriesContext(connection) as three:
         page = client.get(url)
-    assert page.content.decode().count('class="transfer-row"') == 3
+    assert page.content.decode().count('class="transfer-row ') == 3
     assert len(three) == len(one)
