@@ -1,8 +1,9 @@
 """A pupil leaves: the DSL team or the headteacher records the leaving date and the new
-school (name, URN of 6 or 7 digits, its DSL's name and email). The pupil goes off roll and the DSL team
-is given a transfer task, a flag due 5 school days after the last day (KCSIE: the file moves
-within 5 school days of the pupil leaving or of the start of a new term; counted on the
-school's calendar, a pupil leaving in a holiday has until the 5th day of the new term)."""
+school (name, URN of 6 or 7 digits, its DSL's name and email). The pupil goes off roll and
+the DSL team is given a transfer task, a flag due 5 school days after the last day (KCSIE:
+the file moves within 5 school days of the pupil leaving or of the start of a new term;
+counted on the school's calendar, a pupil leaving in a holiday has until the 5th day of the
+new term)."""
 
 import datetime
 
