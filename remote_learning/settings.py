@@ -282,6 +282,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "safeguarding.sweep_chronology_prints",
         "schedule": crontab(minute="*/10"),
     },
+    # Leavers' child-protection files: seal again any whose task was lost.
+    "safeguarding-file-transfers-sweep": {
+        "task": "safeguarding.sweep_file_transfers",
+        "schedule": crontab(minute="*/10"),
+    },
     # Oversight reports: delete expired ones, send again any whose task was lost.
     "oversight-reports-sweep": {
         "task": "oversight.tasks.oversight_reports_sweep_task",

@@ -9,7 +9,6 @@ added, each with who and when.
 import datetime
 
 from django.conf import settings
-from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -20,7 +19,7 @@ from contacts.models import ContactLog
 from core.documents import StoredDocument
 from core.links import site_url
 from core.outbox import OutboxMessage
-from schools.models import Pupil, School
+from schools.models import Pupil, School, Site, urn_validator
 
 TEXT_LIMIT = 10_000
 
@@ -1023,10 +1022,6 @@ class ChronologyPrint(models.Model):
 
 # --- Child-protection file transfer (KCSIE) ---------------------------------------------------
 
-urn_validator = RegexValidator(
-    r"^\d{6}\Z", "A URN is 6 digits, as shown on Get Information about Schools."
-)
-
 
 class PupilLeaving(models.Model):
     """A pupil leaving the school, and the school they go to: who is to receive their
@@ -1037,9 +1032,9 @@ class PupilLeaving(models.Model):
     new_school_name = models.CharField("new school", max_length=200)
     new_school_urn = models.CharField(
         "new school's URN",
-        max_length=6,
+        max_length=7,
         validators=[urn_validator],
-        help_text="Its 6-digit unique reference number (Get Information about Schools).",
+        help_text="Its unique reference number, 6 or 7 digits (Get Information about Schools).",
     )
     new_dsl_name = models.CharField("new school's DSL", max_length=150)
     new_dsl_email = models.EmailField(
@@ -1077,10 +1072,57 @@ class TransferFlag(models.Model):
         return f"Transfer of leaving {self.leaving_id}"
 
 
+class TransferOverdueNotice(OutboxMessage):
+    """Each school day while leavers' files at a site are past their date and not yet
+    received, one email to each of the site's DSL team: one per person, site and day however
+    many files (unique), raised by the daily rule. It names no child and no school, only how
+    many files and a link to the dashboard; a receipt stops it."""
+
+    give_up_after = None
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    site = models.ForeignKey(Site, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    files = models.PositiveIntegerField(default=1, help_text="How many were overdue that day.")
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "site", "day"], name="sg_transfer_notice_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Transfer overdue notice for {self.recipient}"
+
+    def email_recipients(self) -> list[str]:
+        return [self.recipient.email]
+
+    def email_subject(self) -> str:
+        return "A leaver's child-protection file is past its transfer date"
+
+    def email_body(self) -> str:
+        link = site_url(f"{reverse('safeguarding:dashboard')}?site={self.site_id}")
+        files = f"{self.files} child-protection file{'s' if self.files != 1 else ''}"
+        return (
+            f"{files} of pupils who left {self.site.name} "
+            f"{'are' if self.files != 1 else 'is'} past the 5 school days allowed and not yet "
+            "received by the new school. Please sign in and send or chase "
+            f"{'them' if self.files != 1 else 'it'}:\n\n{link}\n\n"
+            "This message does not contain any details of the pupils."
+        )
+
+
 class FileTransfer(models.Model):
     """One sealed bundle of a leaver's file, sent to the receiving DSL: a one-time link
     (its token kept only as a digest) and a code given separately. Kept as the record of what
-    was sent, when, to whom and when it was received."""
+    was sent, when, to whom and when it was received.
+
+    The bundle is sealed by a Celery worker (``status``, as for a printed chronology): until
+    it is ready there is no stored file, no digest, and the link's email is held."""
 
     leaving = models.ForeignKey(PupilLeaving, on_delete=models.PROTECT, related_name="transfers")
     made_by = models.ForeignKey(
@@ -1089,10 +1131,16 @@ class FileTransfer(models.Model):
     made_at = models.DateTimeField(auto_now_add=True)
     sent_to_name = models.CharField(max_length=150)
     sent_to_email = models.EmailField()
-    storage_name = models.CharField(max_length=100, unique=True, editable=False)
-    size = models.PositiveBigIntegerField(help_text="In bytes.")
-    digest = models.CharField("SHA-256 of the bundle", max_length=64)
-    part_digests = models.JSONField(default=dict)
+    status = models.CharField(max_length=8, choices=PrintStatus.choices, default=PrintStatus.QUEUED)
+    started_at = models.DateTimeField(null=True, blank=True)
+    sealed_at = models.DateTimeField(null=True, blank=True)
+    # Empty until the bundle is sealed (NULL, so that many unsealed ones stay unique).
+    storage_name = models.CharField(
+        max_length=100, unique=True, null=True, blank=True, editable=False
+    )
+    size = models.PositiveBigIntegerField(default=0, help_text="In bytes.")
+    digest = models.CharField("SHA-256 of the bundle", max_length=64, blank=True)
+    part_digests = models.JSONField(default=dict, blank=True)
     token_hash = models.CharField(max_length=64, unique=True, editable=False)
     code_hash = models.CharField(max_length=64, editable=False)
     expires_at = models.DateTimeField()
@@ -1108,6 +1156,14 @@ class FileTransfer(models.Model):
 
     def __str__(self) -> str:
         return f"File transfer {self.pk}"
+
+    @property
+    def is_sealed(self) -> bool:
+        return self.status == PrintStatus.READY
+
+    @property
+    def is_preparing(self) -> bool:
+        return self.status in {PrintStatus.QUEUED, PrintStatus.RUNNING}
 
 
 class TransferLinkEmail(OutboxMessage):

@@ -19,7 +19,7 @@ not saved its settings).
 import datetime
 
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from cases.flags.engine import all_of, period_rule, rule_run, running, sql
@@ -39,6 +39,7 @@ from safeguarding.models import (
     SafeguardingSettings,
     SocialWorkerInformed,
     TransferFlag,
+    TransferOverdueNotice,
 )
 from safeguarding.permissions import covering, dsl_teams_of
 from schools.models import SchoolDay
@@ -231,7 +232,8 @@ def flag_transfers_due(today: datetime.date) -> int:
     open flags of pupils back on roll; one SELECT of the leavings with no flag (a receipt
     resolves a flag, it never goes); one INSERT of their flags (one per leaving: a second
     run raises none); one UPDATE giving open flags without a due date the 5th school day
-    after the leaving, once the calendar reaches it. ``today`` is the day the rule runs for.
+    after the leaving, once the calendar reaches it; then the day's emails about files past
+    their date (``_tell_of_overdue_transfers``). ``today`` is the day the rule runs for.
     """
     TransferFlag.objects.filter(resolved_at__isnull=True, leaving__pupil__on_roll=True).update(
         resolved_at=timezone.now(), resolution=BACK_ON_ROLL
@@ -248,4 +250,35 @@ def flag_transfers_due(today: datetime.date) -> int:
     TransferFlag.objects.filter(resolved_at__isnull=True, due_on__isnull=True).update(
         due_on=transfer_due_on()
     )
+    _tell_of_overdue_transfers(today)
     return len(new)
+
+
+def _tell_of_overdue_transfers(today: datetime.date) -> None:
+    """On a school day, one email to each of a site's DSL team while files of its leavers are
+    past their date and not yet received: one SELECT of the open flags past their date, counted
+    per site (only where ``today`` is a school day of the pupil's school); one of the DSL
+    teams; one INSERT of the notices (unique per person, site and day, so a second run the
+    same day tells nobody again; the next school day tells them again, until the receipt)."""
+    school_day = SchoolDay.objects.filter(
+        school_id=OuterRef("leaving__pupil__school_id"), date=today
+    )
+    overdue = list(
+        TransferFlag.objects.filter(resolved_at__isnull=True, due_on__lt=today)
+        .filter(Exists(school_day))
+        .values_list("leaving__pupil__school_id", "leaving__pupil__school_class__site_id")
+        .annotate(files=Count("pk"))
+        .order_by()
+    )
+    if not overdue:
+        return
+    team = dsl_teams_of({school_id for school_id, _, _ in overdue})
+    TransferOverdueNotice.objects.bulk_create(
+        [
+            TransferOverdueNotice(recipient_id=user_id, site_id=site_id, day=today, files=files)
+            for school_id, site_id, files in overdue
+            for user_id in covering(team, school_id, site_id)
+        ],
+        ignore_conflicts=True,
+    )
+    outbox_nudge(TransferOverdueNotice)

@@ -13,6 +13,7 @@ from safeguarding.rules import (
 )
 from safeguarding.services import notifications_for_unacknowledged
 from safeguarding.sessions.services import prerecorded_provision_record
+from safeguarding.transfers.services import file_transfer_seal, file_transfers_sweep
 from schools.calendar import today
 
 
@@ -71,3 +72,17 @@ def check_transfers_due() -> int:
     school days after the last day), and keep the flags true. Safe to run again: one flag per
     leaving."""
     return flag_transfers_due(today())
+
+
+@shared_task(name="safeguarding.seal_file_transfer")
+def seal_file_transfer(transfer_id: int) -> None:
+    """Seal one leaver's child-protection file and release its link's email. Safe to deliver
+    twice: a transfer already taken is left alone."""
+    file_transfer_seal(transfer_id=transfer_id)
+
+
+@shared_task(name="safeguarding.sweep_file_transfers")
+def sweep_file_transfers() -> int:
+    """Send again the sealing of transfers whose task was lost; close those a dead worker left
+    running. Returns how many were sent again."""
+    return file_transfers_sweep()["sent_again"]

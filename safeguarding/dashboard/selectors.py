@@ -12,14 +12,18 @@ from django.db.models import Case as When_
 from django.db.models import (
     Count,
     Exists,
+    F,
     IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
+from django.db.models.expressions import Window
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from cases.models import Case, Flag, FlagKind
@@ -33,12 +37,13 @@ from safeguarding.models import (
     Involvement,
     ReferralFlag,
     SocialWorkerInformed,
+    TransferFlag,
     Urgency,
 )
 from safeguarding.permissions import SAFEGUARDING_ROLES
 from safeguarding.visibility import concerns_visible_to
 from schools.calendar import today, working_days_between
-from schools.models import Role, Site
+from schools.models import Role, SchoolDay, Site
 from schools.permissions import memberships_of, pupils_visible_to
 
 # Lists are capped so a page costs the same whatever the numbers; the counts say how many.
@@ -108,12 +113,47 @@ class Dashboard:
     overdue_actions: list[ActionFlag] = field(default_factory=list)
     overdue_referral_count: int = 0
     overdue_referrals: list[ReferralFlag] = field(default_factory=list)
+    transfer_count: int = 0
+    transfers: list[TransferFlag] = field(default_factory=list)
     limit: int = LIST_LIMIT
     urgency_rows: list[tuple[str, str, int]] = field(default_factory=list)
 
 
+def transfers_to_send(
+    user: object, *, day: datetime.date, site_id: int | None = None
+) -> QuerySet[TransferFlag]:
+    """Leavers' files not yet received, of the pupils in the person's safeguarding scope, each
+    with how many school days it is past its date and the number of them all (a window), so
+    the capped list and its count are one statement."""
+    school_days_past = (
+        SchoolDay.objects.filter(
+            school_id=OuterRef("leaving__pupil__school_id"),
+            date__gt=OuterRef("due_on"),
+            date__lte=day,
+        )
+        .order_by()
+        .values("school_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    flags = TransferFlag.objects.filter(
+        resolved_at__isnull=True,
+        leaving__pupil__in=pupils_visible_to(user, roles=SAFEGUARDING_ROLES),
+    )
+    if site_id is not None:
+        flags = flags.filter(leaving__pupil__school_class__site_id=site_id)
+    return (
+        flags.select_related("leaving__pupil__school_class")
+        .annotate(
+            total=Window(Count("pk")),
+            school_days_overdue=Coalesce(Subquery(school_days_past), Value(0)),
+        )
+        .order_by(F("due_on").asc(nulls_last=True), "pk")
+    )
+
+
 def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
-    """Ten statements (plus the person's memberships): counts, then capped lists."""
+    """Eleven statements (plus the person's memberships): counts, then capped lists."""
     # Concerns in view, closed ones included (a closed concern's referral may still await a
     # response); the open ones are the dashboard's concerns.
     in_view = concerns_visible_to(user)
@@ -195,7 +235,12 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
         flag.page_url = concern_path(flag.referral.concern_id)
         flag.working_days_overdue = working_days_between(flag.due_on, day)
 
+    # Leavers' files not yet received (their flags, raised when the leaving is recorded).
+    transfer_list = list(transfers_to_send(user, day=day, site_id=site_id)[:LIST_LIMIT])
+
     return Dashboard(
+        transfer_count=transfer_list[0].total if transfer_list else 0,
+        transfers=transfer_list,
         overdue_referral_count=awaiting_count,
         overdue_referrals=awaiting_list,
         overdue_action_count=overdue_count,

@@ -9,9 +9,12 @@ flags true.
 import datetime
 import hashlib
 import hmac
+import logging
 import secrets
+import traceback
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
@@ -24,12 +27,14 @@ from django.utils.crypto import salted_hmac
 from core.actor import Actor
 from core.documents import max_bytes, storing
 from core.links import site_url
+from core.queue import enqueue_on_commit
 from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.refusals import refusal_record
 from dataprotection.services import access_record
 from safeguarding.models import (
     FileTransfer,
+    PrintStatus,
     PupilLeaving,
     TransferFlag,
     TransferLinkEmail,
@@ -39,6 +44,8 @@ from safeguarding.rules import TRANSFER_SCHOOL_DAYS
 from safeguarding.transfers.bundle import bundle_make, bundle_read, sha256
 from schools.calendar import add_school_days
 from schools.models import Pupil
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -111,49 +118,134 @@ def new_code() -> str:
 
 @transaction.atomic
 def file_transfer_send(*, actor: Actor, pupil: Pupil) -> tuple[FileTransfer, str]:
-    """Seal the pupil's file, store it, and email the receiving DSL a one-time link. Returns
-    the transfer and the code for the sending DSL to give by phone (kept only as a digest).
-    Earlier links still open stop working. The stored bundle is removed again if anything
-    after it fails."""
+    """Record the transfer and hand the sealing of the pupil's file to a Celery worker
+    (``file_transfer_seal``); its email to the receiving DSL is written now and held until
+    the bundle is sealed. Returns the transfer and the code for the sending DSL to give by
+    phone (kept only as a digest). Earlier links still open stop working."""
     leaving = PupilLeaving.objects.filter(pupil=pupil).select_related("flag").first()
     if leaving is None:
         raise ValidationError(NO_LEAVING)
     if leaving.transfers.filter(received_at__isnull=False).exists():
         raise ValidationError(ALREADY_RECEIVED)
-    data, digests = bundle_make(pupil, by=actor.user)
     # One live link at a time: a file sent again ends the earlier links still open.
     now = timezone.now()
     leaving.transfers.filter(
         received_at__isnull=True, locked_at__isnull=True, expires_at__gt=now
     ).update(expires_at=now)
     token, code = secrets.token_urlsafe(32), new_code()
-    with storing(ContentFile(data, name="bundle.zip")) as storage_name:
-        transfer = FileTransfer.objects.create(
-            leaving=leaving,
-            made_by=actor.user,
-            sent_to_name=leaving.new_dsl_name,
-            sent_to_email=leaving.new_dsl_email,
+    transfer = FileTransfer(
+        leaving=leaving,
+        made_by=actor.user,
+        sent_to_name=leaving.new_dsl_name,
+        sent_to_email=leaving.new_dsl_email,
+        status=PrintStatus.QUEUED,
+        token_hash=token_digest(token),
+        code_hash=code_digest(token_digest(token), code),
+        expires_at=now + datetime.timedelta(days=LINK_DAYS),
+    )
+    transfer.full_clean(exclude=["leaving", "made_by"])
+    transfer.save()
+    # Held (no time to try it) until the bundle is sealed.
+    TransferLinkEmail.objects.create(
+        transfer=transfer,
+        link=site_url(reverse("file_transfer:receive", args=[token])),
+        next_attempt_at=None,
+    )
+    access_record(
+        action=AccessAction.SHARE,
+        actor=actor,
+        subject=transfer,
+        pupil_id=pupil.pk,
+        detail="child-protection file to be sealed and sent to the new school",
+    )
+    _enqueue_seal(transfer.pk)
+    return transfer, code
+
+
+def _enqueue_seal(transfer_id: int) -> None:
+    enqueue_on_commit("safeguarding.seal_file_transfer", transfer_id)
+
+
+SEAL_FAILED = "The file could not be prepared. Send it again; if it fails again, tell IT."
+SEAL_STOPPED = "Preparing the file stopped before it finished. Send it again."
+# A queued transfer older than this lost its task (broker down): the sweep sends it again.
+SEAL_LOST_AFTER = datetime.timedelta(minutes=5)
+SEAL_STUCK_AFTER = datetime.timedelta(hours=1)
+
+
+def file_transfer_seal(*, transfer_id: int) -> FileTransfer | None:
+    """Seal one queued transfer's bundle, store it and release its email. Idempotent: a
+    transfer already taken, sealed or failed is left alone, so a task delivered twice does
+    nothing the second time. A bundle that cannot be made marks the transfer failed and
+    removes its email (the link never goes); the stored bundle is removed again if anything
+    after storing it fails."""
+    claimed = FileTransfer.objects.filter(pk=transfer_id, status=PrintStatus.QUEUED).update(
+        status=PrintStatus.RUNNING, started_at=timezone.now()
+    )
+    if not claimed:
+        return None
+    transfer = FileTransfer.objects.select_related("leaving__pupil__school", "made_by").get(
+        pk=transfer_id
+    )
+    pupil = transfer.leaving.pupil
+    try:
+        data, digests = bundle_make(pupil, by=transfer.made_by)
+    except Exception as exc:
+        # The message may quote a child's record: log the type and the place only.
+        where = "".join(traceback.format_tb(exc.__traceback__))
+        logger.error("File transfer %s failed: %s\n%s", transfer_id, type(exc).__name__, where)
+        _seal_failed(transfer_id, SEAL_FAILED)
+        return FileTransfer.objects.get(pk=transfer_id)
+    # The file is stored first and removed again if the commit fails.
+    with storing(ContentFile(data, name="bundle.zip")) as storage_name, transaction.atomic():
+        FileTransfer.objects.filter(pk=transfer_id, status=PrintStatus.RUNNING).update(
+            status=PrintStatus.READY,
+            sealed_at=timezone.now(),
             storage_name=storage_name,
             size=len(data),
             digest=sha256(data),
             part_digests=digests,
-            token_hash=token_digest(token),
-            code_hash=code_digest(token_digest(token), code),
-            expires_at=now + datetime.timedelta(days=LINK_DAYS),
         )
-        TransferLinkEmail.objects.create(
-            transfer=transfer,
-            link=site_url(reverse("file_transfer:receive", args=[token])),
+        TransferLinkEmail.objects.filter(transfer_id=transfer_id).update(
+            next_attempt_at=timezone.now()
         )
         access_record(
             action=AccessAction.SHARE,
-            actor=actor,
+            actor=Actor.system(route="celery"),
             subject=transfer,
             pupil_id=pupil.pk,
-            detail="child-protection file sealed and sent to the new school",
+            detail="child-protection file sealed; its link emailed to the new school",
         )
-    outbox_nudge(TransferLinkEmail)
-    return transfer, code
+        outbox_nudge(TransferLinkEmail)
+    return FileTransfer.objects.get(pk=transfer_id)
+
+
+def _seal_failed(transfer_id: int, message: str) -> None:
+    with transaction.atomic():
+        FileTransfer.objects.filter(pk=transfer_id).update(status=PrintStatus.FAILED)
+        TransferLinkEmail.objects.filter(transfer_id=transfer_id).delete()
+    logger.info("File transfer %s not sealed: %s", transfer_id, message)
+
+
+def file_transfers_sweep(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Close transfers a dead worker left sealing, and send again the sealing of those whose
+    task the broker lost."""
+    now = now or timezone.now()
+    stuck = list(
+        FileTransfer.objects.filter(
+            status=PrintStatus.RUNNING, started_at__lt=now - SEAL_STUCK_AFTER
+        ).values_list("pk", flat=True)
+    )
+    for transfer_id in stuck:
+        _seal_failed(transfer_id, SEAL_STOPPED)
+    lost = list(
+        FileTransfer.objects.filter(
+            status=PrintStatus.QUEUED, made_at__lt=now - SEAL_LOST_AFTER
+        ).values_list("pk", flat=True)[:50]
+    )
+    for transfer_id in lost:
+        _enqueue_seal(transfer_id)
+    return {"stopped": len(stuck), "sent_again": len(lost)}
 
 
 # --- Receiving the file ----------------------------------------------------------------------
@@ -164,7 +256,11 @@ RECEIVED_RESOLUTION = "The new school's DSL confirmed receipt of the file"
 
 
 def transfer_closed_reason(transfer: FileTransfer, *, now: datetime.datetime) -> str | None:
-    """Why the link no longer works, or None while it does."""
+    """Why the link does not work (or no longer does), or None while it does."""
+    if transfer.status == PrintStatus.FAILED:
+        return "This file could not be prepared. Ask the school that sent it to send it again."
+    if not transfer.is_sealed:
+        return "This file is still being prepared. Try the link again in a few minutes."
     if transfer.received_at is not None:
         return "This file has already been received: the link worked once and no longer works."
     if transfer.locked_at is not None:
@@ -177,9 +273,48 @@ def transfer_closed_reason(transfer: FileTransfer, *, now: datetime.datetime) ->
     return None
 
 
+# Wrong codes from one client address, whatever the links, within the window: past that, no
+# code is tried from the address until the window ends (counted in the cache, like sign-ins).
+WRONG_CODES_PER_ADDRESS = 10
+ADDRESS_WINDOW_SECONDS = 60 * 60
+TOO_MANY_CODES = (
+    "Too many wrong codes have been entered from this network. Wait an hour and try again, "
+    "or ask the school that sent the file to check the code with you."
+)
+
+
+def _address_key(actor: Actor) -> str:
+    # The address only as a digest: nothing about a person is kept in the cache's keys.
+    address = hashlib.sha256((actor.ip_address or "unknown").encode()).hexdigest()
+    return f"file-transfer-wrong-codes:{address}"
+
+
+def _address_limited(actor: Actor) -> bool:
+    return cache.get(_address_key(actor), 0) >= WRONG_CODES_PER_ADDRESS
+
+
+def _address_count_wrong(actor: Actor) -> None:
+    key = _address_key(actor)
+    cache.add(key, 0, timeout=ADDRESS_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired between the two calls: a new window
+        cache.set(key, 1, timeout=ADDRESS_WINDOW_SECONDS)
+
+
 def transfer_code_check(*, actor: Actor, transfer: FileTransfer, code: str) -> FileTransfer:
-    """Accept the right code; count a wrong one (the 5th locks the link) and refuse it at the
-    field. The count is committed even though the answer is a refusal."""
+    """Accept the right code; count a wrong one (the 5th locks the link; the address's count
+    is kept too) and refuse it at the field. The count is committed even though the answer is
+    a refusal. From an address past its limit no code is tried: refused at the field, audited,
+    counted against no link."""
+    if _address_limited(actor):
+        refusal_record(
+            actor,
+            subject=transfer,
+            pupil_id=transfer.leaving.pupil_id,
+            detail="file transfer: too many wrong codes from one address",
+        )
+        raise ValidationError({"code": TOO_MANY_CODES})
     if hmac.compare_digest(code_digest(transfer.token_hash, code.strip()), transfer.code_hash):
         access_record(
             action=AccessAction.VIEW,
@@ -200,6 +335,7 @@ def transfer_code_check(*, actor: Actor, transfer: FileTransfer, code: str) -> F
             pupil_id=transfer.leaving.pupil_id,
             detail="file transfer: wrong code",
         )
+    _address_count_wrong(actor)
     transfer.refresh_from_db()
     raise ValidationError({"code": WRONG_CODE})
 

@@ -37,11 +37,19 @@ def pupil_leaving(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(request, "safeguarding/pupil_leaving.html", {"pupil": pupil, "form": form})
 
 
-def _transfer_page(request: HttpRequest, pupil, **extra: object) -> HttpResponse:
-    leaving = PupilLeaving.objects.filter(pupil=pupil).select_related("flag", "recorded_by").first()
+def _transfers_sent(pupil) -> dict[str, object]:
     transfers = list(
         FileTransfer.objects.filter(leaving__pupil=pupil).select_related("made_by", "leaving")
     )
+    return {
+        "pupil": pupil,
+        "transfers": transfers,
+        "preparing": any(sent.is_preparing for sent in transfers),
+    }
+
+
+def _transfer_page(request: HttpRequest, pupil, **extra: object) -> HttpResponse:
+    leaving = PupilLeaving.objects.filter(pupil=pupil).select_related("flag", "recorded_by").first()
     access_record(
         action=AccessAction.VIEW,
         actor=Actor.of(request),
@@ -50,10 +58,9 @@ def _transfer_page(request: HttpRequest, pupil, **extra: object) -> HttpResponse
         detail="child-protection file transfer",
     )
     context = {
-        "pupil": pupil,
+        **_transfers_sent(pupil),
         "leaving": leaving,
         "flag": getattr(leaving, "flag", None) if leaving else None,
-        "transfers": transfers,
         "imported": list(TransferredFile.objects.filter(pupil=pupil).defer("records")),
         "can_send": can_send_file(request.user, pupil),
         **extra,
@@ -64,8 +71,12 @@ def _transfer_page(request: HttpRequest, pupil, **extra: object) -> HttpResponse
 @login_required
 @require_safe
 def pupil_transfer(request: HttpRequest, pupil_pk: int) -> HttpResponse:
-    """The leaving, the transfer task and every bundle sent, with its receipt."""
+    """The leaving, the transfer task and every bundle sent, with its receipt. Polled by htmx
+    for the files sent alone while one is being sealed (what the full page showed, again:
+    not audited each time)."""
     pupil = access_pupil_transfer(Actor.of(request), pupil_pk)
+    if request.htmx:
+        return render(request, "safeguarding/_transfers_sent.html", _transfers_sent(pupil))
     return _transfer_page(request, pupil)
 
 
@@ -80,6 +91,7 @@ def transfer_send(request: HttpRequest, pupil_pk: int) -> HttpResponse:
         sent, code = services.file_transfer_send(actor=actor, pupil=pupil)
     except ValidationError as refused:
         return _transfer_page(request, pupil, send_errors=refused.messages)
+    sent.refresh_from_db()  # a worker may already have sealed it
     return _transfer_page(request, pupil, sent=sent, code=code)
 
 

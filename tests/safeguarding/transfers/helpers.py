@@ -54,5 +54,6 @@ def sent_for(world: World):
     transfer, code = services.file_transfer_send(
         actor=Actor.for_user(world.users["dsl"]), pupil=world.pupil
     )
+    transfer = services.file_transfer_seal(transfer_id=transfer.pk)
     token = TransferLinkEmail.objects.get(transfer=transfer).link.rstrip("/").rsplit("/", 1)[-1]
     return transfer, token, code

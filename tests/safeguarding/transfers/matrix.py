@@ -50,6 +50,7 @@ def _live_link(world: World) -> list:
         token_hash=token_digest(token),
         code_hash=code_digest(token_digest(token), "ABCDEFGH"),
         expires_at=timezone.now() + datetime.timedelta(days=14),
+        status="ready",
     )
     return [token]
 

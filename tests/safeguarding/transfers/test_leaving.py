@@ -1,8 +1,9 @@
 """A pupil leaves: the DSL team or the headteacher records the leaving date and the new
-school (name, 6-digit URN, its DSL's name and email). The pupil goes off roll and the DSL team
-is given a transfer task, a flag due 5 school days after the last day (KCSIE: the file moves
-within 5 school days of the pupil leaving or of the start of a new term; counted on the
-school's calendar, a pupil leaving in a holiday has until the 5th day of the new term)."""
+school (name, URN of 6 or 7 digits, its DSL's name and email). The pupil goes off roll and
+the DSL team is given a transfer task, a flag due 5 school days after the last day (KCSIE:
+the file moves within 5 school days of the pupil leaving or of the start of a new term;
+counted on the school's calendar, a pupil leaving in a holiday has until the 5th day of the
+new term)."""
 
 import datetime
 
@@ -48,8 +49,8 @@ def test_leaving_in_the_holidays_runs_to_the_fifth_day_of_the_new_term(world):
     assert TransferFlag.objects.get().due_on == datetime.date(2027, 1, 11)
 
 
-@pytest.mark.parametrize("urn", ["12345", "1234567", "12345a", ""])
-def test_a_urn_is_six_digits(world, urn):
+@pytest.mark.parametrize("urn", ["12345", "12345678", "12345a", ""])
+def test_a_urn_is_six_or_seven_digits_as_for_a_school(world, urn):
     with pytest.raises(ValidationError) as refused:
         services.pupil_leaving_record(
             actor=Actor.for_user(world.users["dsl"]),
@@ -61,6 +62,24 @@ def test_a_urn_is_six_digits(world, urn):
     assert not PupilLeaving.objects.exists() and not TransferFlag.objects.exists()
     world.pupil.refresh_from_db()
     assert world.pupil.on_roll is True
+
+
+def test_a_seven_digit_urn_is_accepted_as_the_school_register_gives_them(world):
+    leaving = services.pupil_leaving_record(
+        actor=Actor.for_user(world.users["dsl"]),
+        pupil=world.pupil,
+        left_on=LEFT_ON,
+        **(NEW_SCHOOL | {"new_school_urn": "1234567"}),
+    )
+    assert leaving.new_school_urn == "1234567"
+
+
+def test_the_leaving_urn_follows_the_schools_own_rule():
+    from schools.models import urn_validator
+
+    field = PupilLeaving._meta.get_field("new_school_urn")
+    assert urn_validator in field.validators
+    assert field.max_length == 7
 
 
 def test_a_pupil_already_off_roll_cannot_leave_twice(world):
@@ -75,8 +94,9 @@ def test_the_daily_rule_is_set_based_and_idempotent(world, django_assert_max_num
     for pupil in others:
         leaving_for(world, pupil=pupil)
     TransferFlag.objects.all().delete()
-    # Four statements and the savepoint around them, whatever the number of leavers.
-    with django_assert_max_num_queries(6):
+    # Five statements (the fifth looks for files past their date to email about) and the
+    # savepoint around them, whatever the number of leavers.
+    with django_assert_max_num_queries(7):
         assert flag_transfers_due(LEFT_ON) == 3
     assert flag_transfers_due(LEFT_ON) == 0
     assert set(TransferFlag.objects.values_list("due_on", flat=True)) == {DUE_ON}
@@ -119,15 +139,26 @@ def test_the_leaving_page_records_it(world):
     assert PupilLeaving.objects.get().recorded_by == world.users["headteacher"]
 
 
-def test_the_leaving_page_shows_a_bad_urn_at_its_field(world):
+@pytest.mark.parametrize("urn", ["12", "12345"])
+def test_the_leaving_page_shows_a_bad_urn_at_its_field(world, urn):
     client = client_for(world.users["dsl"])
     url = reverse("safeguarding:pupil_leaving", args=[world.pupil.pk])
     response = client.post(
-        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": "12"})}
+        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": urn})}
     )
     assert response.status_code == 200
-    assert "new_school_urn" in response.context["form"].errors
+    assert response.context["form"].errors["new_school_urn"] == ["A URN is six or seven digits."]
     assert not PupilLeaving.objects.exists()
+
+
+def test_the_leaving_page_takes_a_seven_digit_urn(world):
+    client = client_for(world.users["dsl"])
+    url = reverse("safeguarding:pupil_leaving", args=[world.pupil.pk])
+    response = client.post(
+        url, {"left_on": LEFT_ON.isoformat(), **(NEW_SCHOOL | {"new_school_urn": "1234567"})}
+    )
+    assert response.status_code == 302
+    assert PupilLeaving.objects.get().new_school_urn == "1234567"
 
 
 def test_the_rule_runs_each_morning(world, settings):
