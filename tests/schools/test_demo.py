@@ -66,6 +66,9 @@ def test_loading_again_changes_nothing():
     assert database_fingerprint() == before
     assert before["schools.Pupil"][0] == 60
     assert before["schools.School"][0] == 1
+    # The school's concern categories are there before anyone raises a concern, as for a
+    # school made on the setup pages, so its setup page shows them.
+    assert before["safeguarding.ConcernCategory"][0] > 0
     for label, email in DEMO_LOGINS:
         assert label in out.getvalue()
         assert email in out.getvalue()

@@ -8,6 +8,7 @@ from declarations.demo import declarations_demo_load
 from dpo.demo import breaches_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load
+from safeguarding.services import concern_categories_ensure
 from schools.demo import DEMO_LOGINS, demo_load
 
 
@@ -28,6 +29,9 @@ class Command(BaseCommand):
         if not settings.DEBUG and not allow_production:
             raise CommandError("Refusing to load demo logins with DEBUG off.")
         school = demo_load()
+        # A school made on the setup pages gets these when it is created; the demo school is
+        # made here, so it gets them here.
+        concern_categories_ensure(school=school)
         directory_demo_load(school)
         cases_demo_load(school)
         breaches_demo_load(school)
