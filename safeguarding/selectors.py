@@ -3,12 +3,13 @@
 import datetime
 from dataclasses import dataclass, replace
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Agreement, CaseDocument, ReintegrationPlanVersion, Review, StatusChange
 from contacts.models import ContactLog, ContactPlanVersion
 from core.outbox import OutboxStatus
+from safeguarding.chronology.redaction import Redactor, other_pupils_redactor
 from safeguarding.models import (
     Action,
     Addendum,
@@ -118,7 +119,9 @@ class ChronologyEntry:
     category_id: int | None = None
 
 
-def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
+def chronology_for(
+    pupil: Pupil, *, viewer: object, name_others: bool = True
+) -> list[ChronologyEntry]:
     """Everything recorded on the pupil's concerns, and the home visits, social-worker notices,
     involvements, notifications, contacts, case events (status changes, agreements, reviews),
     contact-plan decisions, reintegration-plan versions and documents around them, oldest
@@ -127,7 +130,8 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
     Only the concerns ``viewer`` may read are in it, with what is recorded on them (a
     category kept for the DSL team is left out for anyone else); the gate to the chronology
     itself is the caller's. A concern about another pupil that names this one is in it as one
-    entry (``_named_entries``)."""
+    entry (``_named_entries``); with ``name_others`` false (a file sent to another school)
+    that entry never names the pupil the concern is about, nor any other pupil named in it."""
     visible = concerns_visible_to(viewer).filter(pupil=pupil)
     concerns = list(
         visible.select_related(
@@ -218,7 +222,7 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
                     concern.closed_by,
                 )
             )
-    entries.extend(_named_entries(pupil, viewer))
+    entries.extend(_named_entries(pupil, viewer, name_others=name_others))
     entries.extend(_case_entries(pupil))
     entries.extend(_notification_entries(visible))
     entries.extend(_contact_plan_entries(pupil))
@@ -236,12 +240,16 @@ def chronology_for(pupil: Pupil, *, viewer: object) -> list[ChronologyEntry]:
     return entries
 
 
-def _named_entries(pupil: Pupil, viewer: object) -> list[ChronologyEntry]:
+def _named_entries(
+    pupil: Pupil, viewer: object, *, name_others: bool = True
+) -> list[ChronologyEntry]:
     """Each concern about another pupil that names this one and that ``viewer`` knows of
     through this pupil: when it was raised, its category and urgency, and who named this
     pupil, when and why. The pupil it is about is named only to a viewer who may see them
     (else "another pupil"), and the entry opens the concern only for one who may read it.
-    Three queries, whatever the number of concerns."""
+    Three queries, whatever the number of concerns. With ``name_others`` false, nobody is
+    shown the other pupils' names: "another pupil", in why this pupil was named too (one
+    query more)."""
     rows = list(
         ConcernPupil.objects.filter(
             pupil=pupil, concern__in=concerns_naming_visible_to(viewer, pupil=pupil)
@@ -251,6 +259,9 @@ def _named_entries(pupil: Pupil, viewer: object) -> list[ChronologyEntry]:
     )
     about_ids = {row.concern.pupil_id for row in rows}
     seen = set(pupils_visible_to(viewer).filter(pk__in=about_ids).values_list("pk", flat=True))
+    unnamed = None if name_others else _others_redactor(pupil)
+    if unnamed is not None:
+        seen = set()
     readable = set(
         concerns_visible_to(viewer)
         .filter(pk__in=[row.concern_id for row in rows])
@@ -266,7 +277,10 @@ def _named_entries(pupil: Pupil, viewer: object) -> list[ChronologyEntry]:
             named = f"Named by {row.added_by.get_full_name()} on "
             named += f"{timezone.localtime(row.added_at):%d/%m/%Y}"
             # Why may name the pupil the concern is about: only for those who may see them.
-            named += f": {row.reason}" if concern.pupil_id in seen else ""
+            if unnamed is not None:
+                named += f": {unnamed.apply(row.reason)}"
+            elif concern.pupil_id in seen:
+                named += f": {row.reason}"
         entries.append(
             ChronologyEntry(
                 concern.raised_at,
@@ -281,6 +295,61 @@ def _named_entries(pupil: Pupil, viewer: object) -> list[ChronologyEntry]:
             )
         )
     return entries
+
+
+def _others_redactor(pupil: Pupil) -> Redactor:
+    """Replaces the names of the other pupils in the concerns that name ``pupil`` (the pupils
+    they are about, and any others named in them) by "another pupil": one query."""
+    others = (
+        Pupil.objects.filter(
+            Q(concerns__named_pupils__pupil=pupil) | Q(named_in_concerns__named_pupils__pupil=pupil)
+        )
+        .exclude(pk=pupil.pk)
+        .values_list("first_name", "last_name", "preferred_name")
+        .distinct()
+    )
+    return other_pupils_redactor(pupil, others)
+
+
+@dataclass(frozen=True)
+class NamedInConcern:
+    """A concern about another pupil that names this one, as it may be shown outside the
+    school's own pages (a subject access export, a file sent to another school): what kind of
+    concern it is and how this pupil came to be named, never the other pupil or the account."""
+
+    raised_at: datetime.datetime
+    category: str
+    urgency: str
+    status: str
+    named_by: object
+    named_at: datetime.datetime
+    named_when_raised: bool
+    why: str  # other pupils' names replaced by "another pupil"
+
+
+def named_in_concerns_of(pupil: Pupil) -> list[NamedInConcern]:
+    """Every concern about another pupil that names ``pupil``, oldest first, with the names of
+    the other pupils in why they were named replaced: two queries, whatever the number."""
+    rows = (
+        ConcernPupil.objects.filter(pupil=pupil)
+        .exclude(concern__pupil=pupil)
+        .select_related("concern__category", "added_by")
+        .order_by("concern__raised_at", "concern_id")
+    )
+    unnamed = _others_redactor(pupil)
+    return [
+        NamedInConcern(
+            raised_at=row.concern.raised_at,
+            category=row.concern.category.name,
+            urgency=row.concern.get_urgency_display(),
+            status=row.concern.get_status_display(),
+            named_by=row.added_by,
+            named_at=row.added_at,
+            named_when_raised=not row.reason,
+            why=unnamed.apply(row.reason),
+        )
+        for row in rows
+    ]
 
 
 def _referral_entries(concern: Concern, referral: Referral) -> list[ChronologyEntry]:

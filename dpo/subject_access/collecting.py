@@ -51,6 +51,7 @@ from dpo.subject_access.structure import (
     HomeVisitRow,
     InvolvementRow,
     LeavingRow,
+    NamedInConcernRow,
     Options,
     PaperDeliveryRow,
     ProvisionRow,
@@ -78,6 +79,7 @@ from safeguarding.models import (
     BodyMark,
     Concern,
     ConcernDocument,
+    ConcernPupil,
     Decision,
     FileTransfer,
     HomeVisit,
@@ -92,6 +94,7 @@ from safeguarding.models import (
     TransferredFile,
     VirtualSession,
 )
+from safeguarding.selectors import ANOTHER_PUPIL, named_in_concerns_of
 from schools.models import Pupil
 
 STANDARD_WITHHOLDING_REASON = (
@@ -604,6 +607,24 @@ def _transferred_files(pupil: Pupil) -> list[TransferredFileRow]:
     ]
 
 
+def _named_in_concerns(pupil: Pupil) -> list[NamedInConcernRow]:
+    """Concerns about other pupils that name this one, without the other pupils' names."""
+    return [
+        NamedInConcernRow(
+            about=ANOTHER_PUPIL,
+            category=named.category,
+            raised_at=named.raised_at,
+            urgency=named.urgency,
+            status=named.status,
+            named_by=_name(named.named_by),
+            named_at=named.named_at,
+            named_when_raised=named.named_when_raised,
+            why=named.why,
+        )
+        for named in named_in_concerns_of(pupil)
+    ]
+
+
 def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
     concerns = (
         Concern.objects.filter(pupil=pupil)
@@ -687,6 +708,7 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
     ]
     leaving_rows = _leavings(pupil)
     transferred_rows = _transferred_files(pupil)
+    named_rows = _named_in_concerns(pupil)
     held = (
         len(concern_rows)
         + len(visit_rows)
@@ -694,6 +716,7 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
         + len(involvement_rows)
         + len(leaving_rows)
         + len(transferred_rows)
+        + len(named_rows)
     )
     if not held:
         return Safeguarding(status=SAFEGUARDING_NONE_HELD, reason="", records_held=0)
@@ -707,6 +730,7 @@ def _safeguarding_included(pupil: Pupil, reason: str) -> Safeguarding:
         involvements=involvement_rows,
         leavings=leaving_rows,
         transferred_files=transferred_rows,
+        named_in_concerns=named_rows,
     )
 
 
@@ -719,6 +743,7 @@ def safeguarding_records_held(pupil: Pupil) -> int:
         + Involvement.objects.filter(case__pupil=pupil).count()
         + PupilLeaving.objects.filter(pupil=pupil).count()
         + TransferredFile.objects.filter(pupil=pupil).count()
+        + ConcernPupil.objects.filter(pupil=pupil).exclude(concern__pupil=pupil).count()
     )
 
 

@@ -446,6 +446,23 @@ class TransferredFileRow:
 
 
 @dataclass(frozen=True, slots=True)
+class NamedInConcernRow:
+    """A concern about another pupil that names this one: the pupil's own data in it (that
+    they were named, by whom, when and why, and what kind of concern it is). The other pupil
+    and the concern's account are that child's data: neither is here."""
+
+    about: str  # always "another pupil"
+    category: str
+    raised_at: datetime.datetime
+    urgency: str
+    status: str
+    named_by: str
+    named_at: datetime.datetime
+    named_when_raised: bool
+    why: str  # other pupils' names replaced by "another pupil"
+
+
+@dataclass(frozen=True, slots=True)
 class Safeguarding:
     """Included in full, or withheld with the reason and how many records are held."""
 
@@ -458,6 +475,7 @@ class Safeguarding:
     involvements: list[InvolvementRow] = field(default_factory=list)
     leavings: list[LeavingRow] = field(default_factory=list)
     transferred_files: list[TransferredFileRow] = field(default_factory=list)
+    named_in_concerns: list[NamedInConcernRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)

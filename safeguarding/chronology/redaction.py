@@ -176,3 +176,23 @@ def _own_names(pupil: Pupil) -> set[str]:
         )
         if name and name.strip()
     }
+
+
+def other_pupils_redactor(pupil: Pupil, others: Iterable[tuple[str, str, str]]) -> Redactor:
+    """Replaces the names of these other pupils (first, last and preferred names) by "another
+    pupil", keeping ``pupil``'s own (a sibling's surname is theirs too): for what is shown of
+    a concern about another child."""
+    own_names = _own_names(pupil) | {_key(pupil.last_name)}
+    names: dict[str, tuple[str, str]] = {}
+    for first, last, preferred in others:
+        for name in (
+            f"{first} {last}",
+            f"{preferred} {last}" if preferred else "",
+            preferred,
+            first,
+            last,
+        ):
+            key = _key(name or "")
+            if key and key not in own_names:
+                names.setdefault(key, (" ".join(name.split()), ANOTHER_PUPIL))
+    return Redactor(names)

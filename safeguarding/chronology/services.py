@@ -253,11 +253,17 @@ def printed_entries(entries: list[ChronologyEntry], redactor: Redactor | None) -
     ]
 
 
-def chronology_print_context(printed: ChronologyPrint, *, now: datetime.datetime) -> dict:
+def chronology_print_context(
+    printed: ChronologyPrint, *, now: datetime.datetime, name_others: bool = True
+) -> dict:
     """What the PDF shows, the replacement list of a sharing version, and whether it holds a
-    concern kept for the DSL team only. It holds what the person who asked for it may read."""
+    concern kept for the DSL team only. It holds what the person who asked for it may read;
+    with ``name_others`` false (a file for another school), a concern about another pupil that
+    names this one never names the other pupils."""
     viewer = printed.requested_by
-    entries = chosen_entries(printed, chronology_for(printed.pupil, viewer=viewer))
+    entries = chosen_entries(
+        printed, chronology_for(printed.pupil, viewer=viewer, name_others=name_others)
+    )
     redactor = None
     if printed.for_sharing:
         texts = _texts(entries)

@@ -19,6 +19,7 @@ from core.dates import EARLIEST_DATE
 from core.pdf import render_pdf
 from safeguarding.chronology.services import chronology_print_context
 from safeguarding.models import ChronologyPrint, Concern
+from safeguarding.selectors import ANOTHER_PUPIL, named_in_concerns_of
 from schools.calendar import today
 from schools.models import Pupil
 
@@ -70,8 +71,29 @@ def record_dict(record: models.Model) -> dict[str, Any]:
     }
 
 
+def _named_in_concerns(pupil: Pupil) -> list[dict[str, Any]]:
+    """Each concern about another pupil that names this one, as the chronology shows it: what
+    kind of concern, and who named the pupil, when and why. The other child's name and the
+    account are that child's file, not this one's."""
+    return [
+        {
+            "about": ANOTHER_PUPIL,
+            "raised_at": named.raised_at.isoformat(),
+            "category": named.category,
+            "urgency": named.urgency,
+            "status": named.status,
+            "named_by": _person(named.named_by),
+            "named_at": named.named_at.isoformat(),
+            "named_when_raised": named.named_when_raised,
+            "why": named.why,
+        }
+        for named in named_in_concerns_of(pupil)
+    ]
+
+
 def records_of(pupil: Pupil) -> dict[str, Any]:
-    """The pupil and every concern about them, each with what hangs from it."""
+    """The pupil and every concern about them, each with what hangs from it, and the concerns
+    about other pupils that name them."""
     concerns = (
         Concern.objects.filter(pupil=pupil)
         .select_related("category", "raised_by", "owner", "acknowledged_by", "closed_by")
@@ -106,15 +128,17 @@ def records_of(pupil: Pupil) -> dict[str, Any]:
             "date_of_birth": pupil.date_of_birth.isoformat(),
         },
         "concerns": exported,
+        "named_in_concerns": _named_in_concerns(pupil),
     }
 
 
 def chronology_pdf(pupil: Pupil, *, by: Any) -> bytes:
-    """The whole chronology, full version, drawn as the printable chronology draws it."""
+    """The whole chronology, full version, drawn as the printable chronology draws it; a
+    concern about another pupil that names this one never names that pupil."""
     whole = ChronologyPrint(
         pupil=pupil, requested_by=by, start=EARLIEST_DATE, end=today(), for_sharing=False
     )
-    made = chronology_print_context(whole, now=timezone.now())
+    made = chronology_print_context(whole, now=timezone.now(), name_others=False)
     return render_pdf("safeguarding/pdf/chronology.html", made["context"])
 
 

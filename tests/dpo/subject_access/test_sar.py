@@ -58,6 +58,7 @@ from safeguarding.models import (
     Agency,
     Concern,
     ConcernDocument,
+    ConcernPupil,
     HomeVisit,
     InformedHow,
     Involvement,
@@ -87,6 +88,8 @@ CONTACT_NOTE = "Mum said the tablet charger is broken again"
 CONCERN_TEXT = "Said there was no food at home since Monday"
 HOSTILE = "<script>alert('x')</script> & <b>bold</b>"
 REASON = "DSL confirmed disclosure would not put the child at risk"
+ACCOUNT = "Jude pushed a younger child near the gate and took their lunch."
+WHY = "Jude Penrose said Ellis saw it happen"
 
 
 def read_pdf(content: bytes) -> str:
@@ -284,6 +287,26 @@ def fill_records(world, count: int, *, concerns: bool = True) -> None:
         )
 
 
+def named_in_concerns_about_jude(world, count: int = 1) -> list[Concern]:
+    """Concerns about Jude Penrose, each naming Ellis Marsh (the subject) after it was raised."""
+    category = concern_categories_ensure(school=world.school)[0]
+    concerns = []
+    for n in range(count):
+        concern = Concern.objects.create(
+            pupil=world.other_pupil,
+            category=category,
+            urgency=Urgency.HIGH,
+            what_happened=f"{ACCOUNT} ({n})",
+            happened_at=timezone.now() - dt.timedelta(hours=3),
+            raised_by=world.users["teacher"],
+        )
+        ConcernPupil.objects.create(
+            concern=concern, pupil=world.pupil, added_by=world.users["dsl"], reason=WHY
+        )
+        concerns.append(concern)
+    return concerns
+
+
 @pytest.fixture
 def dpo(world):
     return client_for(world.users["dpo"])
@@ -430,6 +453,7 @@ def test_the_json_file_parses_with_the_expected_keys_and_counts(world, dpo):
         "involvements": [],
         "leavings": [],
         "transferred_files": [],
+        "named_in_concerns": [],
     }
     assert CONCERN_TEXT not in response.content.decode("utf-8")
     views = [e for e in data["access_events"] if e["route"] == "schools:pupil_detail"]
@@ -756,14 +780,18 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
 ):
     options = Options(include_safeguarding=include, safeguarding_reason=REASON if include else "")
     dpo_user = world.users["dpo"]
-    expected = 32 if include else 23
+    # Naming the pupil in concerns about another pupil: one query, and one more for the
+    # other pupils named in them, whose names are replaced in why the pupil was named.
+    expected = 34 if include else 24
 
     fill_records(world, 1)
+    named_in_concerns_about_jude(world, 1)
     pupil = pupil_for_subject_access(world.pupil.pk)
     with django_assert_num_queries(expected):
         few = subject_access_collect(pupil=pupil, options=options, produced_by=dpo_user)
 
     fill_records(world, 4)
+    named_in_concerns_about_jude(world, 4)
     pupil = pupil_for_subject_access(world.pupil.pk)
     with django_assert_num_queries(expected):
         many = subject_access_collect(pupil=pupil, options=options, produced_by=dpo_user)
@@ -777,8 +805,9 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
         assert len(referral.responses) == len(referral.chases) == 1
         assert len(many.safeguarding.concerns[-1].documents) == 1
         assert many.safeguarding.status == SAFEGUARDING_INCLUDED
+        assert len(many.safeguarding.named_in_concerns) == 5
     else:
-        assert many.safeguarding.records_held == 20 and many.safeguarding.concerns == []
+        assert many.safeguarding.records_held == 25 and many.safeguarding.concerns == []
 
 
 def test_the_download_costs_the_same_queries_for_few_or_many_records(world, dpo):

@@ -36,8 +36,8 @@ def received_bundle(world) -> tuple[bytes, str]:
         return handle.read(), transfer.digest
 
 
-def post_import(world, data: bytes, digest: str):
-    url = reverse("safeguarding:transfer_import", args=[world.other_pupil.pk])
+def post_import(world, data: bytes, digest: str, *, pupil=None):
+    url = reverse("safeguarding:transfer_import", args=[(pupil or world.other_pupil).pk])
     upload = SimpleUploadedFile("child-protection-file.zip", data, "application/zip")
     return client_for(world.users["dsl"]).post(url, {"bundle": upload, "digest": digest})
 
