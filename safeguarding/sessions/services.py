@@ -81,6 +81,28 @@ def with_family_agreement(
     )
 
 
+def ground_rules_markers(pupil_ids: list[int], day: datetime.date) -> dict[int, str]:
+    """For the Today page: the pupils whose family's session ground rules count on ``day``,
+    with who agreed them when it was the carer on the family portal. One query."""
+    found: dict[int, str] = {}
+    agreements = (
+        complete_agreements_in_force(day)
+        .filter(pupil_id__in=pupil_ids)
+        .select_related("term")
+        .order_by("pupil_id", "-recorded_at", "-pk")
+    )
+    for agreement in agreements:
+        if agreement.pupil_id in found:
+            continue
+        found[agreement.pupil_id] = (
+            f"Session ground rules agreed for {agreement.term.name} by "
+            f"{agreement.agreed_with} (parent/carer) on the family portal"
+            if agreement.is_given_by_carer
+            else "Session ground rules agreed with the family"
+        )
+    return found
+
+
 def has_agreement(pupil: Pupil, on: datetime.date | None = None) -> bool:
     return agreements_in_force(on or today()).filter(pupil=pupil).exists()
 

@@ -32,4 +32,18 @@ def open_case(world, pupil=None, *, status=Status.ACTIVE, days=28) -> Case:
 
 def carer_account(carer):
     """The account a carer signs in with. (Until carer accounts exist it is a plain user.)"""
-    return UserFactory(email=carer.email or "carer@family.example", full_name=carer.full_name)
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.conftest import TEST_TOTP_SECRET
+
+    user = UserFactory(email=carer.email or "carer@family.example", full_name=carer.full_name)
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
+def carer_client(carer):
+    """A signed-in client for the carer (and the account it signs in with)."""
+    from tests.conftest import client_for
+
+    user = carer_account(carer)
+    return client_for(user), user

@@ -7,6 +7,7 @@ import datetime
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from core.actor import Actor
 from dataprotection.models import AccessAction, AccessEvent
@@ -20,7 +21,7 @@ from safeguarding.sessions.services import (
 from schools.models import Phase, Pupil, SchoolClass
 from tests.cases.closures.matrix import build_calendar
 from tests.conftest import client_for
-from tests.families.agreements.helpers import AUTUMN_DAY, SPRING_DAY, carer_account
+from tests.families.agreements.helpers import AUTUMN_DAY, SPRING_DAY, carer_account, open_case
 
 ALL_RULES = {
     "no_recordings": True,
@@ -156,3 +157,17 @@ def test_staff_see_the_ground_rules_as_agreed_by_the_carer(world, autumn, carer_
         "ground rules agreed by Dana Marsh (parent/carer) through the family portal on "
         "03/12/2026, for Autumn 2026" in body
     )
+
+
+def test_the_teacher_sees_the_carers_agreement_on_today(world, autumn, carer_user):
+    open_case(world)
+    open_case(world, world.other_pupil)
+    agree(world, carer_user)
+    body = client_for(world.users["teacher"]).get(reverse("contacts:today")).content.decode()
+    assert (
+        "Session ground rules agreed for Autumn 2026 by Dana Marsh (parent/carer) on the "
+        "family portal" in body
+    )
+    # Another class's teacher sees their own pupil's row, without the marker.
+    other = client_for(world.users["other_teacher"]).get(reverse("contacts:today"))
+    assert "Session ground rules agreed" not in other.content.decode()
