@@ -1,0 +1,101 @@
+"""A carer on a 390 px phone: reads their child's week, agrees the arrangement and the
+virtual-session ground rules; the teacher then sees the agreement on Today."""
+
+from pathlib import Path
+
+import pytest
+import time_machine
+
+from cases.models import Agreement, Provision
+from safeguarding.models import SessionFamilyAgreement, SessionKind, VirtualSession
+from tests.cases.closures.matrix import build_calendar, london
+from tests.cases.test_case_journey_browser import fits_the_screen, sign_in
+from tests.conftest import TEST_PASSWORD
+from tests.families.agreements.helpers import carer_account, open_case
+from tests.world import build_world
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def shot(page, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"family_{name}.png"), full_page=True)
+
+
+def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_page):
+    with time_machine.travel(london(2026, 12, 3, 10, 0), tick=True):
+        world = build_world()
+        build_calendar(world.school)
+        case = open_case(world)
+        Provision.objects.create(
+            case=case,
+            date=case.start_date,
+            sent_by_email=True,
+            visual_timetable_sent=True,
+            work_links="https://learning.example/phonics/week-14-sounds-and-stories",
+            recorded_by=world.users["teacher"],
+        )
+        session = VirtualSession.objects.create(
+            school=world.school,
+            kind=SessionKind.LIVE,
+            title="Phonics and story time",
+            starts_at=london(2026, 12, 4, 14, 0),
+            minutes=45,
+            meeting_link="https://teams.example/meet/abc",
+            planned_by=world.users["teacher"],
+        )
+        session.pupils.set([world.pupil])
+        carer = carer_account(world.carer)
+        carer.set_password(TEST_PASSWORD)
+        carer.save()
+
+        sign_in(phone_page, carer)
+        phone_page.goto(f"/family/child/{world.pupil.pk}/week/")
+        phone_page.get_by_role("heading", name="Ellis's week").wait_for()
+        assert phone_page.get_by_text("Planning and activities emailed to you").is_visible()
+        assert phone_page.get_by_role("link", name="Join the session").count() == 0
+        assert fits_the_screen(phone_page)
+        shot(phone_page, "week_before")
+
+        phone_page.get_by_role("link", name="Learning at home").click()
+        phone_page.get_by_role("heading", name="The arrangement").wait_for()
+        assert fits_the_screen(phone_page)
+        shot(phone_page, "arrangement")
+        phone_page.get_by_label("I have read the arrangement above and I agree to it").check()
+        phone_page.get_by_role("button", name="I agree").click()
+        phone_page.get_by_text("You agreed this arrangement on 03/12/2026").wait_for()
+
+        phone_page.get_by_role("link", name="Session ground rules").click()
+        phone_page.get_by_role("heading", name="Agree for Autumn 2026").wait_for()
+        phone_page.get_by_role("button", name="I agree to the ground rules").click()
+        phone_page.locator("#id_no_recordings_error").wait_for()
+        assert not SessionFamilyAgreement.objects.exists()
+        for box in (
+            "I will not make any recordings of the session.",
+            "I will keep what happens in the session",
+            "A parent or carer will be with my child during the session.",
+            "Other people at home will not be seen or heard.",
+            "We will dress appropriately and use appropriate language.",
+            "I know what is expected of my child",
+        ):
+            phone_page.get_by_label(box).check()
+        assert fits_the_screen(phone_page)
+        shot(phone_page, "ground_rules")
+        phone_page.get_by_role("button", name="I agree to the ground rules").click()
+        phone_page.get_by_text("You agreed the ground rules on 03/12/2026").wait_for()
+
+        phone_page.get_by_role("link", name="The week").click()
+        phone_page.get_by_role("link", name="Join the session").wait_for()
+        assert fits_the_screen(phone_page)
+        shot(phone_page, "week_after")
+        assert Agreement.objects.get().given_by_carer == world.carer
+
+        sign_in(page, world.users["teacher"])
+        page.goto("/contacts/today/")
+        page.get_by_text(
+            "Session ground rules agreed for Autumn 2026 by Dana Marsh (parent/carer) on the "
+            "family portal"
+        ).wait_for()
+        shot(page, "teacher_today")
