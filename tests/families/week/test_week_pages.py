@@ -17,9 +17,10 @@ from safeguarding.models import (
     SessionKind,
     VirtualSession,
 )
+from schools.models import CarerLink
 from tests.cases.closures.matrix import build_calendar, london
 from tests.conftest import client_for
-from tests.factories import CarerFactory
+from tests.factories import CarerFactory, CarerLinkFactory, PupilFactory
 from tests.families.agreements.helpers import AUTUMN_DAY, carer_client, open_case
 
 MONDAY = datetime.date(2026, 11, 30)
@@ -174,3 +175,24 @@ def test_the_page_costs_the_same_queries_with_1_or_10_provision_rows(world, autu
         live_session(world, london(2026, 12, 2, hour, 0), title=f"Session {hour}")
     assert Provision.objects.count() == 10
     assert _page_queries(carer, world) == few
+
+
+def test_a_restricted_carer_with_parental_responsibility_sees_nothing(world, autumn, carer):
+    open_case(world)
+    CarerLink.objects.filter(carer=world.carer, pupil=world.pupil).update(
+        contact_restricted=True, restriction_reason="Court order", restricted_at=AUTUMN_DAY
+    )
+    assert carer.get(week_url(world.pupil)).status_code == 404
+    for name in ("families:child_arrangement", "families:child_ground_rules"):
+        assert carer.get(reverse(name, args=[world.pupil.pk])).status_code == 404
+    assert (
+        AccessEvent.objects.filter(action=AccessAction.DENIED, user_id=carer.user.pk).count() == 3
+    )
+    assert not AccessEvent.objects.filter(action=AccessAction.VIEW).exists()
+
+
+def test_a_carer_of_two_siblings_sees_both_weeks(world, autumn, carer):
+    sibling = PupilFactory(school_class=world.class_b, first_name="Robin", last_name="Marsh")
+    CarerLinkFactory(pupil=sibling, carer=world.carer)
+    assert carer.get(week_url(world.pupil)).status_code == 200
+    assert "Robin's week" in carer.get(week_url(sibling)).content.decode()
