@@ -1,0 +1,12 @@
+"""The carers' portal, under /family/, in the "families" namespace: each feature's URL set
+joins this one. A child is addressed by id, never by name."""
+
+from django.urls import path
+
+from families import views
+
+app_name = "families"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+]
