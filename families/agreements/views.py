@@ -17,6 +17,7 @@ from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from families.agreements.forms import ArrangementAgreeForm, GroundRulesForm
+from families.boundary import portal_page
 from families.permissions import access_child
 from safeguarding.sessions.services import (
     carer_ground_rules_current,
@@ -36,6 +37,7 @@ def _viewed(actor: Actor, pupil, what: str) -> None:
     )
 
 
+@portal_page
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def arrangement(request: HttpRequest, pupil_id: int) -> HttpResponse:
@@ -75,6 +77,7 @@ def arrangement(request: HttpRequest, pupil_id: int) -> HttpResponse:
     return render(request, "families/arrangement.html", context)
 
 
+@portal_page
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def ground_rules(request: HttpRequest, pupil_id: int) -> HttpResponse:

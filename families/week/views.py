@@ -10,6 +10,7 @@ from django.views.decorators.http import require_safe
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
+from families.boundary import portal_page
 from families.permissions import access_child
 from families.week.selectors import child_week, monday_of
 from schools.calendar import today
@@ -23,6 +24,7 @@ def _monday(value: str | None) -> datetime.date:
         return monday_of(today())
 
 
+@portal_page
 @login_required
 @require_safe
 def week(request: HttpRequest, pupil_id: int) -> HttpResponse:

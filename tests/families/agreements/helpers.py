@@ -5,7 +5,7 @@ import datetime
 
 from cases.models import AttendanceCode, Basis, Case, Reason, Status
 from tests.cases.closures.matrix import london
-from tests.factories import UserFactory
+from tests.families.families import carer_account as families_carer_account
 
 AUTUMN_DAY = london(2026, 12, 3, 11, 0)  # a Thursday in Autumn 2026
 SPRING_DAY = london(2027, 1, 14, 11, 0)  # a Thursday in Spring 2027
@@ -31,14 +31,8 @@ def open_case(world, pupil=None, *, status=Status.ACTIVE, days=28) -> Case:
 
 
 def carer_account(carer):
-    """The account a carer signs in with. (Until carer accounts exist it is a plain user.)"""
-    from allauth.mfa.totp.internal.auth import TOTP
-
-    from tests.conftest import TEST_TOTP_SECRET
-
-    user = UserFactory(email=carer.email or "carer@family.example", full_name=carer.full_name)
-    TOTP.activate(user, TEST_TOTP_SECRET)
-    return user
+    """The carer's portal account (a carer's kind of account, linked to ``carer``)."""
+    return families_carer_account(carer)
 
 
 def carer_client(carer):
