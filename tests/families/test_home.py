@@ -78,3 +78,17 @@ def test_it_costs_the_same_queries_for_one_child_or_many(django_assert_num_queri
 
     with django_assert_num_queries(len(for_one)):
         assert many.get(reverse("families:home")).status_code == 200
+
+
+def test_each_child_links_to_their_week_arrangement_and_ground_rules():
+    alex = PupilFactory(first_name="Alex", last_name="Marsh")
+    bo = PupilFactory(school_class=alex.school_class, first_name="Bo", last_name="Marsh")
+    _, user = family(alex, bo)
+
+    html = client_for(user).get(reverse("families:home")).content.decode()
+
+    pages = ("families:child_week", "families:child_arrangement", "families:child_ground_rules")
+    for child in (alex, bo):
+        for name in pages:
+            assert f'href="{reverse(name, args=[child.pk])}"' in html
+    assert 'The week<span class="visually-hidden"> for Alex Marsh</span>' in html

@@ -1,5 +1,6 @@
-"""A carer on a 390 px phone: reads their child's week, agrees the arrangement and the
-virtual-session ground rules; the teacher then sees the agreement on Today."""
+"""A carer on a 390 px phone: signs in with their password (no second factor), goes from the
+portal's home to their child's week, agrees the arrangement and the virtual-session ground
+rules; the teacher then sees the agreement on Today."""
 
 from pathlib import Path
 
@@ -17,6 +18,16 @@ from tests.world import build_world
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
+
+
+def carer_signs_in(page, user) -> None:
+    """Through the real sign-in form: a carer's account is asked for no second factor and
+    lands on the portal's home."""
+    page.goto("/accounts/login/")
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password").fill(TEST_PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.wait_for_url("**/family/")
 
 
 def shot(page, name: str) -> None:
@@ -48,11 +59,13 @@ def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_
         )
         session.pupils.set([world.pupil])
         carer = carer_account(world.carer)
-        carer.set_password(TEST_PASSWORD)
-        carer.save()
 
-        sign_in(phone_page, carer)
-        phone_page.goto(f"/family/child/{world.pupil.pk}/week/")
+        carer_signs_in(phone_page, carer)
+        phone_page.get_by_role("heading", name="Your children").wait_for()
+        assert phone_page.get_by_text("Class: Ash").is_visible()
+        assert fits_the_screen(phone_page)
+        shot(phone_page, "home")
+        phone_page.get_by_role("link", name="The week for Ellis Marsh").click()
         phone_page.get_by_role("heading", name="Ellis's week").wait_for()
         assert phone_page.get_by_text("Planning and activities emailed to you").is_visible()
         assert phone_page.get_by_role("link", name="Join the session").count() == 0
@@ -91,6 +104,7 @@ def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_
         assert fits_the_screen(phone_page)
         shot(phone_page, "week_after")
         assert Agreement.objects.get().given_by_carer == world.carer
+        assert phone_page.goto("/contacts/today/").status == 404  # no staff page for a carer
 
         sign_in(page, world.users["teacher"])
         page.goto("/contacts/today/")
