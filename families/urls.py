@@ -4,9 +4,11 @@ joins this one. A child is addressed by id, never by name."""
 from django.urls import path
 
 from families import views
+from families.accounts.urls import urlpatterns as account_urls
 
 app_name = "families"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    *account_urls,
 ]
