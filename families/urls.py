@@ -4,6 +4,7 @@ joins this one. A child is addressed by id, never by name."""
 from django.urls import path
 
 from families import views
+from families.accounts.urls import urlpatterns as account_urls
 from families.agreements.urls import urlpatterns as agreements_urls
 from families.week.urls import urlpatterns as week_urls
 
@@ -11,6 +12,7 @@ app_name = "families"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    *account_urls,
     *week_urls,
     *agreements_urls,
 ]
