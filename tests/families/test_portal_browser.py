@@ -1,18 +1,24 @@
-"""A carer on a 390 px phone: signs in with their password (no second factor), goes from the
-portal's home to their child's week, agrees the arrangement and the virtual-session ground
-rules; the teacher then sees the agreement on Today."""
+"""A carer on a 390 px phone: opens their account from the invitation the school emailed,
+signs in again with a code sent by email (no second factor), goes from the portal's home to
+their child's week, agrees the arrangement and the virtual-session ground rules; the teacher
+then sees the agreement on Today."""
 
+import re
 from pathlib import Path
 
 import pytest
 import time_machine
+from django.core import mail
 
 from cases.models import Agreement, Provision
+from core.actor import Actor
+from core.outbox import send_pending
+from families.accounts.services import carer_invitation_send
+from families.models import CarerInvitationEmail
 from safeguarding.models import SessionFamilyAgreement, SessionKind, VirtualSession
 from tests.cases.closures.matrix import build_calendar, london
 from tests.cases.test_case_journey_browser import fits_the_screen, sign_in
-from tests.conftest import TEST_PASSWORD
-from tests.families.agreements.helpers import carer_account, open_case
+from tests.families.agreements.helpers import open_case
 from tests.world import build_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,13 +26,35 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "var" / "screenshots"
 
 
-def carer_signs_in(page, user) -> None:
-    """Through the real sign-in form: a carer's account is asked for no second factor and
-    lands on the portal's home."""
-    page.goto("/accounts/login/")
-    page.get_by_label("Email").fill(user.email)
-    page.get_by_label("Password").fill(TEST_PASSWORD)
-    page.get_by_role("button", name="Sign In").click()
+def emailed(pattern: str) -> str:
+    """The first group of ``pattern`` in the newest email sent."""
+    return re.search(pattern, mail.outbox[-1].body, re.MULTILINE).group(1)
+
+
+def carer_accepts_the_invitation(page) -> None:
+    """The link in the invitation email: the carer chooses sign-in by code and is signed in."""
+    send_pending(CarerInvitationEmail)
+    link = emailed(r"https?://\S+(/family/invitation/\S+/)")
+    page.goto(link)
+    page.get_by_role("heading", name="Open your account").wait_for()
+    assert fits_the_screen(page)
+    shot(page, "invitation")
+    page.get_by_label("Sign in with a code sent to my email each time").check()
+    page.get_by_role("button", name="Open my account").click()
+    page.wait_for_url("**/family/")
+
+
+def carer_signs_in_with_a_code(page, email: str) -> None:
+    """Through allauth's sign-in by code: no second factor, and the carer lands on the portal."""
+    page.goto("/accounts/login/code/")
+    page.locator("input[name=email]").fill(email)
+    page.get_by_role("button", name="Request Code").click()
+    page.locator("input[name=code]").wait_for()
+    code = emailed(r"^\s*([A-Z0-9]{3,4}-?[A-Z0-9]{3,4})\s*$")
+    assert fits_the_screen(page)
+    shot(page, "sign_in_code")
+    page.locator("input[name=code]").fill(code)
+    page.locator("input[name=code]").press("Enter")
     page.wait_for_url("**/family/")
 
 
@@ -58,9 +86,14 @@ def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_
             planned_by=world.users["teacher"],
         )
         session.pupils.set([world.pupil])
-        carer = carer_account(world.carer)
+        carer_invitation_send(
+            actor=Actor.for_user(world.users["teacher"]), pupil=world.pupil, carer=world.carer
+        )
 
-        carer_signs_in(phone_page, carer)
+        carer_accepts_the_invitation(phone_page)
+        phone_page.get_by_text("Your account is ready. Welcome.").wait_for()
+        phone_page.get_by_role("button", name="Sign out").click()
+        carer_signs_in_with_a_code(phone_page, world.carer.email)
         phone_page.get_by_role("heading", name="Your children").wait_for()
         assert phone_page.get_by_text("Class: Ash").is_visible()
         assert fits_the_screen(phone_page)
