@@ -15,6 +15,7 @@ from cases.models import (
 from cases.selectors import STATUS_ANY, STATUS_OPEN
 from cases.services import BEHAVIOUR_REFUSAL
 from core.forms import ModelChoiceField
+from core.links import web_links_validator
 from schools.models import Pupil, SchoolClass, Site
 
 # Browsers send ISO dates from a date picker; people typing (or older browsers) use UK dates.
@@ -127,7 +128,11 @@ class AgreementForm(forms.Form):
         error_messages={"required": "Say who agreed, with their role."},
     )
     agreed_on = date_field(label="Date agreed")
-    method = forms.ChoiceField(label="How", choices=[("", "Choose how"), *AgreementMethod.choices])
+    method = forms.ChoiceField(
+        label="How",
+        choices=[("", "Choose how")]
+        + [c for c in AgreementMethod.choices if c[0] != AgreementMethod.FAMILY_PORTAL],
+    )
     notes = forms.CharField(required=False, max_length=2000, widget=_text(2))
 
 
@@ -165,6 +170,15 @@ class ProvisionForm(forms.Form):
         widget=_text(2),
         help_text="How the pupil or family found the work.",
     )
+    work_links = forms.CharField(
+        label="Links to the work",
+        required=False,
+        max_length=2000,
+        widget=_text(2),
+        validators=[web_links_validator],
+        help_text="Web addresses the family can open from their week, one a line, each "
+        "starting https://.",
+    )
 
     PROVIDED = (
         "sent_by_email",
@@ -173,6 +187,7 @@ class ProvisionForm(forms.Form):
         "visual_timetable_sent",
         "resources_signposted",
         "feedback",
+        "work_links",
     )
 
     def clean(self) -> dict:

@@ -9,7 +9,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from core.documents import StoredDocument
-from schools.models import Pupil, School, SchoolClass, Site
+from core.links import web_links, web_links_validator
+from schools.models import Carer, Pupil, School, SchoolClass, Site, Term
 
 
 class Basis(models.TextChoices):
@@ -248,6 +249,8 @@ class AgreementMethod(models.TextChoices):
     EMAIL = "email", "By email"
     LETTER = "letter", "By letter"
     IN_PERSON = "in_person", "In person"
+    # Only ever set by the carer agreeing on the family portal, never chosen by staff.
+    FAMILY_PORTAL = "portal", "Through the family portal"
 
 
 class Agreement(models.Model):
@@ -263,19 +266,57 @@ class Agreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set when a parent or carer agreed themselves on the family portal: the record is theirs
+    # (recorded_by is their own account), not staff work. Such an agreement is to one version
+    # of the arrangement (what they were shown, kept here) and counts for one term only.
+    given_by_carer = models.ForeignKey(
+        Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    arrangement = models.JSONField(
+        default=dict, blank=True, help_text="The arrangement as the carer read it."
+    )
+    arrangement_version = models.CharField(max_length=64, blank=True)
+    term = models.ForeignKey(
+        Term, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
-        ordering = ["case", "party"]
+        ordering = ["case", "party", "recorded_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case", "party"],
+                condition=Q(given_by_carer__isnull=True),
                 name="cases_agreement_one_per_party",
                 violation_error_message="This party's agreement is already recorded.",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["case", "given_by_carer", "arrangement_version", "term"],
+                condition=Q(given_by_carer__isnull=False),
+                name="cases_agreement_carer_once_per_version_and_term",
+                violation_error_message="You have already agreed this arrangement this term.",
+            ),
+            models.CheckConstraint(
+                condition=Q(given_by_carer__isnull=True)
+                | (Q(party="carers") & Q(term__isnull=False) & ~Q(arrangement_version="")),
+                name="cases_agreement_carer_gives_carers_party",
+                violation_error_message="A carer agrees as the carers' party, for a term.",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_party_display()} agreed"
+
+    @property
+    def is_given_by_carer(self) -> bool:
+        return self.given_by_carer_id is not None
+
+    @property
+    def given_by_carer_line(self) -> str:
+        """How staff see a carer's own agreement: theirs, never staff work."""
+        return (
+            f"Agreed by {self.agreed_by} (parent/carer) through the family portal on "
+            f"{self.agreed_on:%d/%m/%Y}"
+        )
 
 
 class CaseDocument(StoredDocument):
@@ -417,6 +458,13 @@ class Provision(models.Model):
     feedback = models.TextField(
         blank=True, max_length=2000, help_text="What the pupil or family said about the work."
     )
+    work_links = models.TextField(
+        "links to the work",
+        blank=True,
+        max_length=2000,
+        validators=[web_links_validator],
+        help_text="Web addresses the family can open, one a line, each starting https://.",
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -438,6 +486,11 @@ class Provision(models.Model):
     @property
     def planning_sent(self) -> bool:
         return self.sent_by_email or self.sent_as_work_pack or self.sent_to_platform
+
+    @property
+    def links(self) -> list[str]:
+        """The links to the work that are web addresses (http or https), nothing else."""
+        return web_links(self.work_links)
 
 
 class Wellbeing(models.TextChoices):

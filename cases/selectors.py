@@ -374,7 +374,11 @@ def _chronology(page: CasePage, step_events: dict) -> list[ChronologyEntry]:
                 kind="agreement",
                 title=f"Agreed: {agreement.get_party_display().lower()}",
                 detail=f"{agreement.agreed_by}, {agreement.get_method_display().lower()}",
-                who=_name(agreement.recorded_by),
+                who=(
+                    f"{agreement.agreed_by} (parent/carer)"
+                    if agreement.is_given_by_carer
+                    else _name(agreement.recorded_by)
+                ),
             )
         )
     for review in page.reviews:
@@ -509,7 +513,9 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
     """
     school = case.pupil.school
     agreements = list(
-        case.agreements.select_related("recorded_by").order_by("agreed_on", "recorded_at", "pk")
+        case.agreements.select_related("recorded_by", "term").order_by(
+            "agreed_on", "recorded_at", "pk"
+        )
     )
     reviews = list(case.reviews.select_related("recorded_by").order_by("held_on", "pk"))
     provisions = list(case.provisions.select_related("recorded_by").order_by("date"))

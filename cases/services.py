@@ -13,6 +13,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from cases.arrangement import agreeable, arrangement_for, arrangement_version
 from cases.models import (
     CLOSURE_CODES_SET_BY_REGULATION,
     CLOSURE_REASONS,
@@ -22,6 +23,7 @@ from cases.models import (
     MEDICAL_REASONS,
     OPEN_STATUSES,
     Agreement,
+    AgreementMethod,
     AttendanceCodeChoice,
     Basis,
     Case,
@@ -49,9 +51,10 @@ from schools.calendar import (
     check_within_calendar,
     is_school_day,
     last_school_day,
+    term_agreed_for,
     today,
 )
-from schools.models import Pupil, School, SchoolClass, Site
+from schools.models import Carer, Pupil, School, SchoolClass, Site
 
 BEHAVIOUR_REFUSAL = (
     "Remote education cannot be used because of a pupil's behaviour. Sending a pupil home "
@@ -224,6 +227,8 @@ def agreement_record(
 ) -> Agreement:
     _require_open(case)
     _not_in_future(agreed_on, "agreed_on")
+    if method == AgreementMethod.FAMILY_PORTAL:
+        raise ValidationError({"method": "Only the carer gives an agreement on the family portal."})
     if Agreement.objects.filter(case=case, party=party).exists():
         raise ValidationError({"party": "This party's agreement is already recorded."})
     agreement = Agreement(
@@ -243,6 +248,77 @@ def agreement_record(
         subject=agreement,
         pupil_id=case.pupil_id,
         detail=f"agreement: {party}",
+    )
+    return agreement
+
+
+def carer_agreement_current(case: Case, carer: Carer) -> Agreement | None:
+    """The carer's own agreement to the arrangement as it now stands, for this term: None
+    when they have not agreed it, agreed an older version or agreed in another term."""
+    term = term_agreed_for(case.pupil.school, today())
+    if term is None:
+        return None
+    return (
+        Agreement.objects.filter(
+            case=case,
+            given_by_carer=carer,
+            term=term,
+            arrangement_version=arrangement_version(arrangement_for(case)),
+        )
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def carer_agreement_give(*, actor: Actor, case: Case, carer: Carer, version: str) -> Agreement:
+    """A parent or carer agrees the arrangement themselves (the carers' party), on the family
+    portal. ``version`` is the arrangement_version of what they were shown: if the
+    arrangement changed while they read it, nothing is written and they read it again. The
+    agreement is to that version, for the term it is given in (or, in a holiday, the next)."""
+    case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
+    if not agreeable(case):
+        raise ValidationError(
+            "This arrangement has ended, so there is nothing to agree. Contact the school if "
+            "you have a question."
+        )
+    arrangement = arrangement_for(case)
+    current = arrangement_version(arrangement)
+    if version != current:
+        raise ValidationError(
+            "The school changed the arrangement while you were reading it. Read it again "
+            "below, then agree if you are happy with it."
+        )
+    term = term_agreed_for(case.pupil.school, today())
+    if term is None:
+        raise ValidationError(
+            "The school has not set its term dates yet, so an agreement cannot be recorded. "
+            "Contact the school."
+        )
+    if Agreement.objects.filter(
+        case=case, given_by_carer=carer, arrangement_version=current, term=term
+    ).exists():
+        raise ValidationError("You have already agreed this arrangement this term.")
+    agreement = Agreement(
+        case=case,
+        party=Party.CARERS,
+        agreed_by=carer.full_name,
+        agreed_on=today(),
+        method=AgreementMethod.FAMILY_PORTAL,
+        recorded_by=actor.user,
+        given_by_carer=carer,
+        arrangement=arrangement,
+        arrangement_version=current,
+        term=term,
+    )
+    agreement.full_clean()
+    agreement.save()
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=agreement,
+        pupil_id=case.pupil_id,
+        detail="agreement: carers, given by the carer on the family portal",
     )
     return agreement
 
@@ -317,6 +393,7 @@ def provision_record(
     visual_timetable_sent: bool = False,
     resources_signposted: bool = False,
     feedback: str = "",
+    work_links: str = "",
 ) -> Provision:
     # Lock the case: two taps on "Save" at once must still leave one record for the day.
     case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
@@ -343,6 +420,7 @@ def provision_record(
         visual_timetable_sent=visual_timetable_sent,
         resources_signposted=resources_signposted,
         feedback=feedback.strip(),
+        work_links="\n".join(line.strip() for line in work_links.splitlines() if line.strip()),
         recorded_by=actor.user,
     )
     provision.full_clean()

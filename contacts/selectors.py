@@ -6,6 +6,7 @@ the numbers are annotated in SQL, and related rows come in one query each.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
@@ -50,6 +51,19 @@ def extra_calls_on(plan: ContactPlan | None, day: datetime.date) -> int:
     return plan.extra_calls_per_day
 
 
+# Higher apps mark Today's rows with what they know of a pupil (safeguarding: the family's
+# session ground rules agreed this term). Each marker takes the rows' pupil ids and the day and
+# returns {pupil id: short text}, in one query for all the rows; it is registered from the
+# higher app's AppConfig.ready(), so this app never imports it.
+TodayMarker = Callable[[list[int], datetime.date], dict[int, str]]
+_today_markers: list[TodayMarker] = []
+
+
+def mark_today_rows_with(marker: TodayMarker) -> None:
+    if marker not in _today_markers:
+        _today_markers.append(marker)
+
+
 @dataclass
 class TodayRow:
     case: Case
@@ -64,6 +78,7 @@ class TodayRow:
     plan: ContactPlan | None
     cover: CoverAssignment | None = None
     form: object = None
+    markers: list[str] = field(default_factory=list)
 
     @property
     def extra_calls(self) -> int:
@@ -201,6 +216,8 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
         if cases
         else {}
     )
+    pupil_ids = [case.pupil_id for case in cases]
+    marks = [marker(pupil_ids, day) for marker in _today_markers] if cases else []
     rows = []
     for case in cases:
         carers = case.pupil.carers_in_order
@@ -217,6 +234,7 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
                 show_carer_contacts=carer_contacts_shown(user, case, via_class=case.via_class),
                 plan=_plan_of(case),
                 cover=covers.get(case.pk),
+                markers=[found[case.pupil_id] for found in marks if case.pupil_id in found],
             )
         )
     return rows

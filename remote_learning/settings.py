@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "itsupport",
     "oversight",
     "setup",
+    "families",
 ]
 
 MIDDLEWARE = [
@@ -91,6 +92,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Carers' accounts reach the carers' portal alone, and staff never reach it.
+    "families.middleware.FamilyBoundaryMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After sign-in and the second factor: staff without a current device declaration.
@@ -351,7 +354,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
+    # Sign-in codes by email (the carers' portal): per address and per account.
+    "request_login_code": "20/m/ip,3/m/key",
 }
+# A one-time code sent to the account's email, instead of a password: how carers sign in.
+# Staff who use it still give their authenticator code next (allauth's MFA stage), and staff
+# without a second factor are still held at setting one up (RequireMfaMiddleware).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 MFA_ADAPTER = "accounts.adapters.StaffMfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SCHOOL_NAME
@@ -396,6 +407,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 20 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 9 * 60 * 60)
+# A carer's account (the carers' portal) signs out sooner: family phones are often shared.
+CARER_SESSION_IDLE_TIMEOUT = env_int("CARER_SESSION_IDLE_TIMEOUT", 15 * 60)
+CARER_SESSION_ABSOLUTE_TIMEOUT = env_int("CARER_SESSION_ABSOLUTE_TIMEOUT", 2 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

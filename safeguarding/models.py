@@ -19,7 +19,7 @@ from contacts.models import ContactLog
 from core.documents import StoredDocument
 from core.links import site_url
 from core.outbox import OutboxMessage
-from schools.models import Pupil, School, Site, urn_validator
+from schools.models import Carer, Pupil, School, Site, Term, urn_validator
 
 TEXT_LIMIT = 10_000
 
@@ -867,12 +867,42 @@ class SessionFamilyAgreement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    # Set when the parent or carer agreed the ground rules themselves on the family portal
+    # (recorded_by is then their own account): such an agreement holds for one term only.
+    given_by_carer = models.ForeignKey(
+        Carer, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    term = models.ForeignKey(
+        Term,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The term a carer's own agreement holds for.",
+    )
 
     class Meta:
         ordering = ["pupil", "-recorded_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(given_by_carer__isnull=True) | Q(term__isnull=False),
+                name="sg_session_agreement_carer_for_a_term",
+                violation_error_message="A carer's own agreement holds for a term.",
+            ),
+            models.UniqueConstraint(
+                fields=["pupil", "given_by_carer", "term"],
+                condition=Q(given_by_carer__isnull=False),
+                name="sg_session_agreement_carer_once_a_term",
+                violation_error_message="You have already agreed the ground rules this term.",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Session agreement for pupil {self.pupil_id}"
+
+    @property
+    def is_given_by_carer(self) -> bool:
+        return self.given_by_carer_id is not None
 
 
 class ChecklistItem(models.TextChoices):

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.utils import timezone
 
-from schools.models import School, SchoolDay
+from schools.models import School, SchoolDay, Term
 
 # Who may extend the calendar, named in every message that refuses a date beyond it.
 CALENDAR_OWNERS = "the headteacher or an administrator"
@@ -53,6 +53,17 @@ def compute_school_days(
 def today() -> datetime.date:
     """Today's date in Europe/London, which is what 'today' means in school."""
     return timezone.localdate()
+
+
+def term_agreed_for(school: School, date: datetime.date) -> Term | None:
+    """The term something a family agrees on ``date`` holds for (policy: term by term): the
+    confirmed term that ``date`` falls in or, in a holiday, the next one; None when the
+    school's calendar has no confirmed term from then on."""
+    return (
+        Term.objects.filter(school=school, draft=False, last_day__gte=date)
+        .order_by("first_day")
+        .first()
+    )
 
 
 def is_school_day(school: School, date: datetime.date) -> bool:

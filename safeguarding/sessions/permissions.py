@@ -60,7 +60,7 @@ def access_session(actor: Actor, pk: int, *, to: Access = "read") -> VirtualSess
             "pupils__school_class__site",
             "staff",
             "checklist",
-            "attendance__pupil__session_agreements",
+            "attendance__pupil__session_agreements__term",
         )
         .filter(pk=pk)
         .first()

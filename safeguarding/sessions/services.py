@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, Expression, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from cases.models import Case, Provision, Status
@@ -32,8 +32,8 @@ from safeguarding.models import (
 )
 from safeguarding.permissions import can_invite, can_run_session, not_session_staff
 from safeguarding.services import concern_raise
-from schools.calendar import check_within_calendar, today
-from schools.models import Phase, Pupil, School, SchoolDay
+from schools.calendar import check_within_calendar, term_agreed_for, today
+from schools.models import Carer, Phase, Pupil, School, SchoolDay
 
 DEFAULT_MAX_MINUTES = SafeguardingSettings._meta.get_field("max_session_minutes").default
 MIN_STAFF = 2
@@ -55,20 +55,68 @@ def max_session_minutes(school: School) -> int:
     return next(iter(found), DEFAULT_MAX_MINUTES)
 
 
-def has_agreement(pupil: Pupil) -> bool:
-    return SessionFamilyAgreement.objects.filter(pupil=pupil).exists()
+def agreements_in_force(on: datetime.date | Expression) -> QuerySet[SessionFamilyAgreement]:
+    """The family agreements that count for a session on ``on`` (a date, or an expression
+    for one): the one place that decides whether a family agreed. An agreement recorded by
+    staff counts from then on; one the carer gave themselves on the family portal counts for
+    sessions in the term it was given for (Appendix 1, agreed term by term)."""
+    return SessionFamilyAgreement.objects.filter(
+        Q(given_by_carer__isnull=True) | Q(term__first_day__lte=on, term__last_day__gte=on)
+    )
 
 
-def _agreement_gaps(pupils: list[Pupil]) -> tuple[list[str], list[str]]:
-    """Pupils whose family has agreed nothing yet, and pupils whose only agreements predate
-    the household term (Appendix 1: others at home are not seen or heard): two queries."""
+def complete_agreements_in_force(on: datetime.date | Expression):
+    """Agreements in force that also record the household term: what a live session needs."""
+    return agreements_in_force(on).filter(household_not_seen_or_heard=True)
+
+
+def with_family_agreement(
+    sessions: QuerySet[VirtualSession], pupil_id: int
+) -> QuerySet[VirtualSession]:
+    """``sessions`` marked ``family_agreed``: whether the pupil's family has an agreement in
+    force, and complete, for each session's own day. No query until read."""
+    return sessions.annotate(
+        family_agreed=Exists(
+            complete_agreements_in_force(OuterRef("starts_at__date")).filter(pupil_id=pupil_id)
+        )
+    )
+
+
+def ground_rules_markers(pupil_ids: list[int], day: datetime.date) -> dict[int, str]:
+    """For the Today page: the pupils whose family's session ground rules count on ``day``,
+    with who agreed them when it was the carer on the family portal. One query."""
+    found: dict[int, str] = {}
+    agreements = (
+        complete_agreements_in_force(day)
+        .filter(pupil_id__in=pupil_ids)
+        .select_related("term")
+        .order_by("pupil_id", "-recorded_at", "-pk")
+    )
+    for agreement in agreements:
+        if agreement.pupil_id in found:
+            continue
+        found[agreement.pupil_id] = (
+            f"Session ground rules agreed for {agreement.term.name} by "
+            f"{agreement.agreed_with} (parent/carer) on the family portal"
+            if agreement.is_given_by_carer
+            else "Session ground rules agreed with the family"
+        )
+    return found
+
+
+def has_agreement(pupil: Pupil, on: datetime.date | None = None) -> bool:
+    return agreements_in_force(on or today()).filter(pupil=pupil).exists()
+
+
+def _agreement_gaps(pupils: list[Pupil], on: datetime.date) -> tuple[list[str], list[str]]:
+    """Pupils whose family has agreed nothing that counts for a session on ``on``, and pupils
+    whose only such agreements predate the household term (Appendix 1: others at home are
+    not seen or heard): two queries."""
     agreed = set(
-        SessionFamilyAgreement.objects.filter(pupil__in=pupils).values_list("pupil_id", flat=True)
+        agreements_in_force(on).filter(pupil__in=pupils).values_list("pupil_id", flat=True)
     )
     complete = set(
-        SessionFamilyAgreement.objects.filter(
-            pupil__in=pupils, household_not_seen_or_heard=True
-        ).values_list("pupil_id", flat=True)
+        complete_agreements_in_force(on).filter(pupil__in=pupils).values_list("pupil_id", flat=True)
     )
     never = [p.display_name for p in pupils if p.pk not in agreed]
     incomplete = [p.display_name for p in pupils if p.pk in agreed and p.pk not in complete]
@@ -147,6 +195,96 @@ def session_agreement_record(
     agreement.save()
     access_record(action=AccessAction.CREATE, subject=agreement, pupil_id=pupil.pk, actor=actor)
     return agreement
+
+
+GROUND_RULES_REQUIRED = {
+    "no_recordings": "Agree not to make any recordings of the session.",
+    "confidentiality": "Agree to keep the content, password and invitation codes confidential.",
+    "dress_and_language": "Agree to appropriate clothing and language.",
+    "expectations_known": "Agree that you know what is expected of your child.",
+    "household_not_seen_or_heard": "Agree that other members of the household will not be "
+    "seen or heard.",
+}
+
+
+@transaction.atomic
+def session_agreement_give_by_carer(
+    *,
+    actor: Actor,
+    pupil: Pupil,
+    carer: Carer,
+    no_recordings: bool,
+    confidentiality: bool,
+    parent_present: bool,
+    dress_and_language: bool,
+    expectations_known: bool,
+    household_not_seen_or_heard: bool,
+) -> SessionFamilyAgreement:
+    """A parent or carer agrees the ground rules of Appendix 1 themselves, on the family
+    portal, for this term (or, in a holiday, the next). The family portal's gate
+    (``families.permissions.access_child``) has already said this carer speaks for this
+    pupil; the agreement is theirs (recorded_by is their own account), never staff work.
+    Independent access is not theirs to agree alone: the policy asks for it to be discussed
+    and agreed with the school, so it stays as staff recorded it."""
+    pupil = Pupil.objects.select_for_update().select_related("school_class").get(pk=pupil.pk)
+    values = {
+        "no_recordings": no_recordings,
+        "confidentiality": confidentiality,
+        "dress_and_language": dress_and_language,
+        "expectations_known": expectations_known,
+        "household_not_seen_or_heard": household_not_seen_or_heard,
+    }
+    errors = {
+        field: message for field, message in GROUND_RULES_REQUIRED.items() if not values[field]
+    }
+    if pupil.school_class.phase == Phase.PRIMARY and not parent_present:
+        errors["parent_present"] = (
+            "A parent or carer must be with your child during the session. If your child "
+            "should join on their own, talk to the school first."
+        )
+    if errors:
+        raise ValidationError(errors)
+    term = term_agreed_for(pupil.school, today())
+    if term is None:
+        raise ValidationError(
+            "The school has not set its term dates yet, so an agreement cannot be recorded. "
+            "Contact the school."
+        )
+    if SessionFamilyAgreement.objects.filter(pupil=pupil, given_by_carer=carer, term=term).exists():
+        raise ValidationError(f"You have already agreed the ground rules for {term.name}.")
+    agreement = SessionFamilyAgreement(
+        pupil=pupil,
+        agreed_with=carer.full_name,
+        agreed_on=today(),
+        parent_present=parent_present,
+        independent_access_agreed=False,
+        recorded_by=actor.user,
+        given_by_carer=carer,
+        term=term,
+        **values,
+    )
+    agreement.full_clean()
+    agreement.save()
+    access_record(
+        action=AccessAction.CREATE,
+        subject=agreement,
+        pupil_id=pupil.pk,
+        actor=actor,
+        detail="ground rules agreed by the carer on the family portal",
+    )
+    return agreement
+
+
+def carer_ground_rules_current(pupil: Pupil, carer: Carer) -> SessionFamilyAgreement | None:
+    """The carer's own agreement to the ground rules for the term now running (or next)."""
+    term = term_agreed_for(pupil.school, today())
+    if term is None:
+        return None
+    return (
+        SessionFamilyAgreement.objects.select_related("term")
+        .filter(pupil=pupil, given_by_carer=carer, term=term)
+        .first()
+    )
 
 
 # --- Planning --------------------------------------------------------------------------------
@@ -232,7 +370,7 @@ def session_plan(
     if len(set(staff)) < MIN_STAFF:
         errors["staff"] = TWO_STAFF_MESSAGE
     without_email = [p.display_name for p in pupils if not p.school_email]
-    without_agreement, incomplete_agreement = _agreement_gaps(pupils)
+    without_agreement, incomplete_agreement = _agreement_gaps(pupils, date)
     pupil_errors = []
     if without_email:
         pupil_errors.append(
@@ -240,7 +378,7 @@ def session_plan(
         )
     if without_agreement:
         pupil_errors.append(
-            "No family agreement recorded yet, so they cannot be invited: "
+            "No family agreement recorded yet that holds on this day, so they cannot be invited: "
             + ", ".join(without_agreement)
             + "."
         )

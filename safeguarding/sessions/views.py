@@ -140,7 +140,11 @@ def session_agreement(request: HttpRequest, pupil_pk: int) -> HttpResponse:
     return render(
         request,
         "safeguarding/session_agreement.html",
-        {"form": form, "pupil": pupil, "agreements": pupil.session_agreements.all()},
+        {
+            "form": form,
+            "pupil": pupil,
+            "agreements": pupil.session_agreements.select_related("term"),
+        },
     )
 
 
