@@ -13,7 +13,7 @@ class InvitationAcceptForm(forms.Form):
     how = forms.ChoiceField(
         label="How would you like to sign in?",
         choices=HOW_TO_SIGN_IN,
-        widget=forms.RadioSelect,
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
         initial="code",
     )
     password1 = forms.CharField(

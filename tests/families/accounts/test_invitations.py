@@ -196,3 +196,13 @@ def test_inviting_again_ends_the_earlier_link(world, client):
     response = client.get(first)
 
     assert escape(services.INVITATION_REVOKED) in response.content.decode()
+
+
+def test_the_invitation_page_is_headed_with_the_inviting_school(world, client, settings):
+    settings.SCHOOL_NAME = "Remote Learning"
+    invite(world, world.carer)
+
+    html = client.get(path_of(emailed_link())).content.decode()
+
+    assert f'<span class="fw-semibold fs-5">{world.school.name}</span>' in html
+    assert "invitation-password" in html  # folded away while "code" is chosen
