@@ -5,7 +5,7 @@ from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
 from contacts.demo import contacts_demo_load, directory_demo_load
 from declarations.demo import declarations_demo_load
-from dpo.demo import breaches_demo_load
+from dpo.demo import breaches_demo_load, subject_access_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load
 from safeguarding.demo import safeguarding_demo_load
@@ -38,6 +38,7 @@ class Command(BaseCommand):
         contacts_demo_load(school)
         safeguarding_demo_load(school)
         breaches_demo_load(school)
+        subject_access_demo_load(school)
         itsupport_demo_load(school)
         governance_demo_load(school)
         declarations_demo_load()
