@@ -1,14 +1,18 @@
-"""Demo breaches for the demo school: one closed, decided not reportable, and one still open
-with its 72-hour clock running. Flagged by the IT technician through the same services as the
-pages. A school that already has a breach is left alone: loading twice changes nothing."""
+"""Demo breaches and subject access requests for the demo school.
+
+Breaches: one closed, decided not reportable, and one still open with its 72-hour clock
+running, flagged by the IT technician. Subject access requests: one answered last month and
+one open, its month running. All through the same services as the pages. A school that already
+has a breach (or a request) is left alone: loading twice changes nothing."""
 
 import datetime
 
 from django.db import transaction
 from django.utils import timezone
 
+from cases.demo import at, backdate, demo_case_pupils
 from core.actor import Actor
-from dpo.models import Breach, BreachDecision
+from dpo.models import Breach, BreachDecision, SubjectAccessRequest
 from dpo.services import (
     breach_assess,
     breach_close,
@@ -16,6 +20,11 @@ from dpo.services import (
     breach_flag,
     breach_record_subjects_told,
 )
+from dpo.subject_access.services import (
+    subject_access_request_log,
+    subject_access_request_mark_sent,
+)
+from schools.calendar import today
 from schools.models import Membership, Role, School
 
 
@@ -75,3 +84,31 @@ def breaches_demo_load(school: School) -> None:
         containment="Platform sessions revoked and the password changed; reported to the "
         "railway's lost property.",
     )
+
+
+# (demo case whose pupil it is about, who asked, days since it came in, days since answered)
+SUBJECT_ACCESS_REQUESTS = (
+    ("closed", "The pupil's mother, by email", 40, 12),
+    ("silent", "The pupil's father, by letter (lives apart from the pupil)", 9, None),
+)
+
+
+@transaction.atomic
+def subject_access_demo_load(school: School) -> None:
+    dpo = _holder(school, Role.DPO)
+    if dpo is None or SubjectAccessRequest.objects.filter(school=school).exists():
+        return
+    pupils = demo_case_pupils(school)
+    for key, requested_by, received, answered in SUBJECT_ACCESS_REQUESTS:
+        received_on = today() - datetime.timedelta(days=received)
+        sar = subject_access_request_log(
+            actor=Actor.for_user(dpo),
+            pupil=pupils[key],
+            requested_by=requested_by,
+            received_on=received_on,
+        )
+        backdate(SubjectAccessRequest.objects.filter(pk=sar.pk), logged_at=at(received_on, 12))
+        if answered is not None:
+            subject_access_request_mark_sent(actor=Actor.for_user(dpo), sar=sar)
+            sent_on = today() - datetime.timedelta(days=answered)
+            backdate(SubjectAccessRequest.objects.filter(pk=sar.pk), answered_at=at(sent_on, 15))

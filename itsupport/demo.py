@@ -11,6 +11,7 @@ import datetime
 
 from django.db import transaction
 
+from cases.demo import demo_case_pupils
 from core.actor import Actor
 from itsupport.models import (
     AssistanceKind,
@@ -34,7 +35,7 @@ from itsupport.services import (
     request_raise,
 )
 from schools.calendar import today
-from schools.models import Membership, Pupil, Role, School
+from schools.models import Membership, Role, School
 
 
 def _member(school: School, role: str, **scope: object) -> object | None:
@@ -50,15 +51,12 @@ def itsupport_demo_load(school: School) -> int:
     if SupportRequest.objects.filter(school=school).exists():
         return 0
     it = _member(school, Role.IT_STAFF)
-    pupils = list(
-        Pupil.objects.filter(school=school, on_roll=True)
-        .select_related("school_class__site", "school")
-        .order_by("school_class__name", "last_name", "first_name")
-    )
-    chosen = pupils[::12][:5]
-    if it is None or len(chosen) < 5:
+    chosen = demo_case_pupils(school)
+    if it is None or not chosen:
         return 0
-    first, active, overdue_pupil, returning, _closed = chosen
+    first, active, overdue_pupil, returning = (
+        chosen[key] for key in ("waiting", "active", "overdue", "returning")
+    )
     teacher = _member(school, Role.TEACHER, school_class=active.school_class) or it
     day = today()
 

@@ -2,17 +2,44 @@ import datetime
 import hashlib
 import re
 from io import StringIO
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
+from cases.models import Case, Closure, Flag, FlagKind, Provision
+from contacts.models import ContactLog
+from contacts.selectors import today_page
+from core.outbox import outboxes
 from dataprotection.models import AccessAction, AccessEvent
+from dpo.models import Breach, RequestStatus, SubjectAccessRequest
+from governance.models import MonitoringActivity
+from itsupport.models import DeviceLoan, SupportRequest
+from safeguarding.dashboard.selectors import dashboard_for
+from safeguarding.models import (
+    Action,
+    ActionFlag,
+    BodyMark,
+    Concern,
+    ConcernStatus,
+    Decision,
+    HomeVisit,
+    PupilLeaving,
+    Referral,
+    ReferralFlag,
+    SessionFamilyAgreement,
+    TransferFlag,
+    Urgency,
+    VirtualSession,
+)
 from schools.calendar import bank_holidays, is_school_day
 from schools.demo import (
     DEMO_LOGINS,
@@ -216,3 +243,186 @@ def test_the_school_is_invented(school):
     assert ".example/" in school.safeguarding_partnership_url
     assert school.sites.count() == 2
     assert school.pathways.count() >= 3
+
+
+# --- The work the demo shows ------------------------------------------------------------------
+
+# A Wednesday in the autumn term, mid-morning: the day's calls are under way.
+WEDNESDAY = datetime.datetime(2026, 11, 25, 11, 30, tzinfo=ZoneInfo("Europe/London"))
+# A Monday before school: nothing logged today yet, last week's rules have run.
+MONDAY_EARLY = datetime.datetime(2026, 12, 7, 7, 45, tzinfo=ZoneInfo("Europe/London"))
+
+
+def _load_at(moment: datetime.datetime) -> None:
+    with time_machine.travel(moment, tick=False):
+        call_command("load_demo", allow_production=True, stdout=StringIO())
+
+
+@pytest.fixture
+def loaded(db) -> School:
+    _load_at(WEDNESDAY)
+    return School.objects.get(urn=SCHOOL["urn"])
+
+
+def _login(login: str) -> User:
+    return User.objects.get(email=f"{login}@demo-school.example")
+
+
+def test_every_teacher_has_several_pupils_at_home_and_one_class_is_closed(loaded):
+    teachers = [post.login for post in POSTS if post.role == Role.TEACHER]
+    with time_machine.travel(WEDNESDAY, tick=False):
+        for login in teachers:
+            page = today_page(_login(login), WEDNESDAY.date())
+            assert len(page.rows) >= 2, login
+            assert page.school_day
+        rowan = today_page(_login("teacher.rowan"), WEDNESDAY.date())
+    closure = Closure.objects.get(school=loaded)
+    assert closure.school_class.name == "Rowan"
+    assert closure.start_date <= WEDNESDAY.date() <= closure.end_date
+    assert len(rowan.rows) == closure.cases.count() == closure.school_class.pupils.count()
+    # Mid-morning: some of today's calls are made, not all.
+    contacted = sum(
+        row.contacted
+        for row in page.rows
+        for page in [today_page(_login("teacher.post16"), WEDNESDAY.date())]
+    )
+    assert contacted > 0
+
+
+def test_each_site_dsl_has_an_immediate_concern_waiting_first_and_work_on_the_dashboard(loaded):
+    for login in ("dsl.north", "dsl.south"):
+        with time_machine.travel(WEDNESDAY, tick=False):
+            board = dashboard_for(_login(login))
+        first = board.concerns[0]
+        assert (first.urgency, first.status) == (Urgency.IMMEDIATE, ConcernStatus.RAISED), login
+        assert WEDNESDAY - first.raised_at < datetime.timedelta(hours=1)
+        assert board.unacknowledged >= 2
+        assert board.open_concerns > board.unacknowledged
+        assert board.overdue_action_count >= 1, login
+        assert board.overdue_referral_count >= 1, login
+        assert board.flag_count >= 1, login
+    north = dashboard_for(_login("dsl.north"))
+    assert north.visit_count == 1  # arranged, not yet made
+    south = dashboard_for(_login("dsl.south"))
+    assert south.transfer_count == 1 and south.transfers[0].school_days_overdue > 0
+    # Each immediate concern told its site's DSL team at once.
+    for concern in Concern.objects.filter(urgency=Urgency.IMMEDIATE):
+        told = set(concern.notifications.values_list("recipient__email", flat=True))
+        assert {
+            f"dsl.{concern.pupil.school_class.site.name.split()[0].lower()}@demo-school.example"
+        } <= told
+
+
+def test_concerns_reach_every_stage_on_both_sites(loaded):
+    for site in loaded.sites.all():
+        here = Concern.objects.filter(pupil__school_class__site=site)
+        assert here.filter(status=ConcernStatus.RAISED).count() >= 2
+        assert here.filter(status=ConcernStatus.ACKNOWLEDGED).exists()
+        assert here.filter(status=ConcernStatus.CLOSED, addenda__isnull=False).exists()
+        assert Action.objects.filter(concern__in=here, done_on__isnull=True).exists()
+        assert Decision.objects.filter(concern__in=here).exists()
+        assert BodyMark.objects.filter(concern__in=here).exists()
+        assert Referral.objects.filter(concern__in=here, responses__isnull=True).exists()
+    assert HomeVisit.objects.filter(visited_on__isnull=False).count() == 1
+    assert (
+        HomeVisit.objects.filter(visited_on__isnull=True, dsl_agreed_at__isnull=False).count() == 1
+    )
+    done = VirtualSession.objects.filter(checklist__isnull=False).distinct()
+    assert done.count() == 2
+    assert VirtualSession.objects.filter(starts_at__gt=WEDNESDAY).exists()
+    assert SessionFamilyAgreement.objects.count() >= 7
+    assert PupilLeaving.objects.filter(pupil__on_roll=False).count() == 1
+    # The other rooms' work is there too.
+    assert Breach.objects.filter(school=loaded, closed_at__isnull=True).exists()
+    assert SubjectAccessRequest.objects.filter(school=loaded, status=RequestStatus.OPEN).exists()
+    assert SupportRequest.objects.filter(school=loaded).exists()
+    assert DeviceLoan.objects.filter(returned_on__isnull=True).exists()
+    assert MonitoringActivity.objects.filter(school=loaded).exists()
+
+
+def _open_flag_kinds() -> set[str]:
+    return set(Flag.objects.filter(resolved_at__isnull=True).values_list("kind", flat=True))
+
+
+def test_flags_of_every_kind_are_open(loaded):
+    assert _open_flag_kinds() == set(FlagKind.values)
+    assert ActionFlag.objects.filter(resolved_at__isnull=True).exists()
+    assert ReferralFlag.objects.filter(resolved_at__isnull=True).exists()
+    assert TransferFlag.objects.filter(resolved_at__isnull=True).exists()
+
+
+def test_loaded_on_a_monday_before_school_the_work_is_there_too(db):
+    _load_at(MONDAY_EARLY)
+    assert _open_flag_kinds() == set(FlagKind.values)
+    for login in ("dsl.north", "dsl.south"):
+        with time_machine.travel(MONDAY_EARLY, tick=False):
+            first = dashboard_for(_login(login)).concerns[0]
+        assert (first.urgency, first.status) == (Urgency.IMMEDIATE, ConcernStatus.RAISED)
+    assert not ContactLog.objects.filter(contact_date=MONDAY_EARLY.date()).exists()
+    _assert_dates_consistent(MONDAY_EARLY)
+
+
+def _assert_dates_consistent(moment: datetime.datetime) -> None:
+    day = moment.date()
+    four_weeks = day - datetime.timedelta(weeks=6)
+    for case in Case.objects.prefetch_related("agreements", "status_changes"):
+        assert four_weeks <= case.proposed_on <= day, case.pk
+        assert timezone.localdate(case.created_at) == case.proposed_on, case.pk
+        for agreement in case.agreements.all():
+            assert case.proposed_on <= agreement.agreed_on <= day, case.pk
+            assert agreement.recorded_at >= case.created_at
+        for change in case.status_changes.all():
+            assert case.created_at <= change.changed_at <= moment, case.pk
+        if case.closed_at:
+            assert case.start_date <= case.actual_return_date <= day
+    for contact in ContactLog.objects.select_related("case"):
+        assert contact.case.start_date <= contact.contact_date <= day
+        assert contact.contacted_at <= contact.recorded_at <= moment
+        assert contact.late_reason == ""
+    for provision in Provision.objects.select_related("case"):
+        assert provision.case.start_date <= provision.date <= day
+        assert provision.case.actual_return_date is None or (
+            provision.date <= provision.case.actual_return_date
+        )
+    for concern in Concern.objects.all():
+        assert concern.happened_at <= concern.raised_at <= moment
+        if concern.acknowledged_at:
+            assert concern.raised_at <= concern.acknowledged_at <= moment
+        if concern.closed_at:
+            assert concern.acknowledged_at <= concern.closed_at <= moment
+        for addendum in concern.addenda.all():
+            assert concern.closed_at <= addendum.added_at <= moment
+        for action in concern.actions.all():
+            assert concern.raised_at <= action.recorded_at
+            assert action.done_on is None or action.done_on <= day
+        for referral in concern.referrals.all():
+            assert timezone.localdate(concern.raised_at) <= referral.referred_on <= day
+        for mark in concern.body_marks.all():
+            assert mark.seen_at <= concern.acknowledged_at
+    for visit in HomeVisit.objects.select_related("case"):
+        assert visit.requested_at <= visit.dsl_agreed_at <= moment
+        if visit.visited_on:
+            assert visit.case.start_date <= visit.visited_on <= day
+    for session in VirtualSession.objects.prefetch_related("checklist"):
+        assert session.planned_at <= session.starts_at
+        for entry in session.checklist.all():
+            assert session.starts_at <= entry.recorded_at <= moment
+    for leaving in PupilLeaving.objects.all():
+        assert leaving.left_on <= day
+    for sar in SubjectAccessRequest.objects.all():
+        assert sar.received_on <= day
+        assert sar.answered_at is None or sar.answered_at <= moment
+
+
+def test_dates_are_consistent_and_nothing_past_is_in_the_future(loaded):
+    _assert_dates_consistent(WEDNESDAY)
+
+
+def test_the_demo_emails_only_demo_addresses(loaded):
+    queued = 0
+    for model in outboxes():
+        for message in model.objects.all():
+            recipients = message.email_recipients()
+            queued += 1
+            assert all(address.endswith(".example") for address in recipients), model
+    assert queued > 0

@@ -3,12 +3,13 @@ from django.core.management.base import BaseCommand, CommandError
 
 from accounts.demo import DEMO_PASSWORD
 from cases.demo import cases_demo_load
-from contacts.demo import directory_demo_load
+from contacts.demo import contacts_demo_load, directory_demo_load
 from declarations.demo import declarations_demo_load
-from dpo.demo import breaches_demo_load
+from dpo.demo import breaches_demo_load, subject_access_demo_load
 from families.demo import DEMO_CARER_LABEL, families_demo_load
 from governance.demo import governance_demo_load
 from itsupport.demo import itsupport_demo_load
+from safeguarding.demo import safeguarding_demo_load
 from safeguarding.services import concern_categories_ensure
 from schools.demo import DEMO_LOGINS, demo_load
 
@@ -35,7 +36,10 @@ class Command(BaseCommand):
         concern_categories_ensure(school=school)
         directory_demo_load(school)
         cases_demo_load(school)
+        contacts_demo_load(school)
+        safeguarding_demo_load(school)
         breaches_demo_load(school)
+        subject_access_demo_load(school)
         itsupport_demo_load(school)
         governance_demo_load(school)
         declarations_demo_load()
