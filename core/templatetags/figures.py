@@ -16,3 +16,10 @@ def suppressed(count: int) -> str:
 def suppressed_share(part: int, whole: int) -> str:
     """``{% suppressed_share part whole %}``."""
     return _suppressed_share(int(part or 0), int(whole or 0))
+
+
+@register.filter(name="zip")
+def zip_with(columns, values) -> list[tuple[object, object]]:
+    """``{% for column, value in columns|zip:values %}``: each value beside its column, so a
+    cell can carry its column's name (``data-label`` for stacked rows)."""
+    return list(zip(columns or [], values or [], strict=False))
