@@ -8,7 +8,17 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from cases.models import Case
@@ -21,6 +31,8 @@ from contacts.models import (
     ContactPlan,
     ContactPlanVersion,
     CoverAssignment,
+    FamilyReport,
+    daily_contact_made,
     weekday_numbers,
 )
 from contacts.permissions import (
@@ -63,6 +75,11 @@ class TodayRow:
     plan: ContactPlan | None
     cover: CoverAssignment | None = None
     form: object = None
+    # The daily contact is made (contacts.models.daily_contact_made): a contact logged today,
+    # or the family's own report where the school counts it.
+    contact_made: bool = False
+    # What the family reported through the carers' portal about today.
+    family_reports: list[FamilyReport] = field(default_factory=list)
 
     @property
     def extra_calls(self) -> int:
@@ -79,7 +96,7 @@ class TodayRow:
 
     @property
     def contacted(self) -> bool:
-        return self.contacts_today > 0
+        return self.contact_made
 
     @property
     def loggable(self) -> bool:
@@ -87,7 +104,11 @@ class TodayRow:
 
     @property
     def behind(self) -> bool:
-        return self.contacts_today < self.due
+        """Fewer contacts than due. When the family's report made the daily contact, what
+        staff still owe are the extra calls alone."""
+        if not self.contact_made:
+            return self.due > 0
+        return self.contacts_today < (self.due if self.contacts_today else self.extra_calls)
 
     @property
     def last_contact_today(self) -> bool:
@@ -144,6 +165,7 @@ def _annotated(cases, day: datetime.date):
         )
         .annotate(
             contacts_today=Coalesce(Subquery(today_count, output_field=IntegerField()), Value(0)),
+            contact_made=ExpressionWrapper(daily_contact_made(day), output_field=BooleanField()),
             wellbeing_done=Exists(
                 ContactLog.objects.filter(
                     WELLBEING_CHECK_DONE,
@@ -172,7 +194,8 @@ def _plan_of(case: Case) -> ContactPlan | None:
 
 def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]:
     """Rows for these (annotated) cases: two more queries, the last contacts and the schools'
-    calendar for the day, plus one for the cover given for them today."""
+    calendar for the day, plus one for the cover given for them today and one for what the
+    families reported about the day."""
     last_ids = [case.last_contact_id for case in cases if case.last_contact_id]
     last_contacts = (
         {c.pk: c for c in ContactLog.objects.filter(pk__in=last_ids).select_related("staff")}
@@ -201,6 +224,14 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
         if cases
         else {}
     )
+    reports: dict[int, list[FamilyReport]] = defaultdict(list)
+    if cases:
+        for report in (
+            FamilyReport.objects.filter(pupil_id__in={case.pupil_id for case in cases}, day=day)
+            .select_related("carer")
+            .order_by("created_at", "id")
+        ):
+            reports[report.pupil_id].append(report)
     rows = []
     for case in cases:
         carers = case.pupil.carers_in_order
@@ -217,6 +248,8 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
                 show_carer_contacts=carer_contacts_shown(user, case, via_class=case.via_class),
                 plan=_plan_of(case),
                 cover=covers.get(case.pk),
+                contact_made=case.contact_made,
+                family_reports=reports.get(case.pupil_id, []),
             )
         )
     return rows
@@ -336,7 +369,5 @@ def today_counts(user: object, day: datetime.date) -> dict[str, int]:
     the Today page's count after a contact is logged)."""
     cases = cases_for_today(user, day)
     total = cases.count()
-    contacted = cases.filter(
-        Exists(ContactLog.objects.filter(case=OuterRef("pk"), contact_date=day))
-    ).count()
+    contacted = cases.filter(daily_contact_made(day)).count()
     return {"total": total, "contacted": contacted, "remaining": total - contacted}
