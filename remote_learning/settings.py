@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "itsupport",
     "oversight",
     "setup",
+    "families",
 ]
 
 MIDDLEWARE = [

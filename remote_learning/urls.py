@@ -18,6 +18,7 @@ urlpatterns = [
     path("oversight/", include("oversight.urls")),
     path("tasks/", include("oversight.my_tasks.urls")),
     path("setup/", include("setup.urls")),
+    path("family/", include("families.urls")),
     path("governance/", include("governance.urls")),
     path("data-protection/subject-access/", include("dpo.subject_access.urls")),
     path("data-protection/", include("dpo.urls")),

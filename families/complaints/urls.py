@@ -1,0 +1,8 @@
+from django.urls import path
+
+from families.complaints import views
+
+urlpatterns = [
+    path("staff/complaints/", views.complaint_list, name="complaint_list"),
+    path("staff/complaints/<int:pk>/", views.complaint_detail, name="complaint_detail"),
+]
