@@ -2,9 +2,13 @@
 joins this one. A child is addressed by id, never by name."""
 
 from families.complaints.urls import urlpatterns as complaint_urls
+from families.help.urls import urlpatterns as help_urls
+from families.reports.urls import urlpatterns as report_urls
 
 app_name = "families"
 
 urlpatterns = [
+    *report_urls,
+    *help_urls,
     *complaint_urls,
 ]
