@@ -15,7 +15,6 @@ from django.db.models import (
     ExpressionWrapper,
     IntegerField,
     OuterRef,
-    Prefetch,
     Subquery,
     Value,
 )
@@ -41,8 +40,9 @@ from contacts.permissions import (
     cases_for_today,
     leads_classes,
 )
-from schools.models import Carer, Membership, Role, SchoolDay
+from schools.models import Carer, CarerLink, Membership, Role, SchoolDay
 from schools.permissions import memberships_of
+from schools.selectors import prefetch_carers
 
 
 def week_bounds(day: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -69,7 +69,7 @@ class TodayRow:
     contacts_today: int
     wellbeing_done: bool
     last_contact: ContactLog | None
-    carer: Carer | None
+    carer_link: CarerLink | None
     other_carers: int
     show_carer_contacts: bool
     plan: ContactPlan | None
@@ -113,6 +113,11 @@ class TodayRow:
     @property
     def last_contact_today(self) -> bool:
         return self.last_contact is not None and self.last_contact.contact_date == self.day
+
+    @property
+    def carer(self) -> Carer | None:
+        """The first carer to contact."""
+        return self.carer_link.carer if self.carer_link is not None else None
 
     @property
     def preferred_channel(self) -> str:
@@ -175,13 +180,7 @@ def _annotated(cases, day: datetime.date):
             ),
             last_contact_id=Subquery(last.values("pk")[:1]),
         )
-        .prefetch_related(
-            Prefetch(
-                "pupil__carers",
-                queryset=Carer.objects.order_by("priority", "full_name"),
-                to_attr="carers_in_order",
-            )
-        )
+        .prefetch_related(prefetch_carers("pupil__carer_links"))
     )
 
 
@@ -243,7 +242,7 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
                 contacts_today=case.contacts_today,
                 wellbeing_done=case.wellbeing_done,
                 last_contact=last_contacts.get(case.last_contact_id),
-                carer=carers[0] if carers else None,
+                carer_link=carers[0] if carers else None,
                 other_carers=max(len(carers) - 1, 0),
                 show_carer_contacts=carer_contacts_shown(user, case, via_class=case.via_class),
                 plan=_plan_of(case),

@@ -13,7 +13,7 @@ import datetime
 import random
 import string
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import models, transaction
 
@@ -21,6 +21,7 @@ from accounts.demo import ADMIN_ACCOUNT, DEMO_ACCOUNTS, DEMO_EMAIL_DOMAIN, demo_
 from core.actor import Actor
 from schools.models import (
     Carer,
+    CarerLink,
     CarerRelationship,
     ClosureDay,
     ClosureKind,
@@ -484,6 +485,30 @@ def demo_pupils() -> list[DemoPupil]:
                     carers=families.family(last, looked_after),
                 )
             )
+    return _half_siblings(pupils)
+
+
+def _half_siblings(pupils: list[DemoPupil]) -> list[DemoPupil]:
+    """Two sibling groups who share their mother's record (half-siblings, so their family
+    names differ): one child on each site, and two children in different North classes. The
+    first child's mother takes the place of the others' own. Foster families who look after
+    several pupils share their records too."""
+    site_of = {c.name: c.site for c in CLASSES}
+
+    def mothers_children(site: str) -> list[int]:
+        return [
+            i
+            for i, p in enumerate(pupils)
+            if site_of[p.school_class] == site
+            and p.carers[0].relationship == CarerRelationship.MOTHER
+        ]
+
+    north, south = mothers_children(NORTH), mothers_children(SOUTH)
+    second = next(i for i in north[2:] if pupils[i].school_class != pupils[north[1]].school_class)
+    for first, *others in ((north[0], south[0]), (north[1], second)):
+        mother = pupils[first].carers[0]
+        for i in others:
+            pupils[i] = replace(pupils[i], carers=(mother, *pupils[i].carers[1:]))
     return pupils
 
 
@@ -645,19 +670,36 @@ def demo_load() -> School:
             ],
         ).items()
     }
+    # A carer is one person however many children they care for: a demo carer's phone number
+    # is theirs alone, so it names them.
+    people = {c.phone: c for p in plan for c in p.carers}
+    carers = {
+        phone: carer
+        for (_, phone), carer in _sync(
+            Carer.objects.filter(school=school),
+            ("school", "phone"),
+            [
+                {
+                    "school": school,
+                    "full_name": c.full_name,
+                    "phone": c.phone,
+                    "email": c.email,
+                    "address": c.address,
+                    "preferred_channel": c.preferred_channel,
+                }
+                for c in people.values()
+            ],
+        ).items()
+    }
     _sync(
-        Carer.objects.filter(pupil__school=school),
-        ("pupil", "full_name"),
+        CarerLink.objects.filter(pupil__school=school),
+        ("pupil", "carer"),
         [
             {
                 "pupil": pupils[p.upn],
-                "full_name": c.full_name,
+                "carer": carers[c.phone],
                 "relationship": c.relationship,
                 "has_parental_responsibility": c.has_parental_responsibility,
-                "phone": c.phone,
-                "email": c.email,
-                "address": c.address,
-                "preferred_channel": c.preferred_channel,
                 "priority": c.priority,
             }
             for p in plan

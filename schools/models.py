@@ -221,30 +221,77 @@ class CarerRelationship(models.TextChoices):
 
 
 class Carer(models.Model):
-    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="carers")
+    """A parent or carer, the person: one record however many of the school's pupils they care
+    for. What they are to each child (mother, foster carer, first to call) is on the link."""
+
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="carers")
     full_name = models.CharField(max_length=150)
-    relationship = models.CharField(max_length=20, choices=CarerRelationship.choices)
-    has_parental_responsibility = models.BooleanField(default=True)
     phone = models.CharField(max_length=30, blank=True)
     email = models.EmailField(blank=True)
     address = models.TextField(blank=True)
     preferred_channel = models.CharField(
         max_length=12, choices=ContactChannel.choices, default=ContactChannel.TELEPHONE
     )
+    pupils = models.ManyToManyField(Pupil, through="CarerLink", related_name="carers")
+
+    class Meta:
+        ordering = ["full_name", "id"]
+        indexes = [models.Index(fields=["school", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+
+CROSS_SCHOOL_LINK = (
+    "This carer is recorded at another school: a carer can only be linked to pupils of the "
+    "same school."
+)
+
+
+class CarerLink(models.Model):
+    """One carer's relationship to one pupil. Siblings who share a parent share the carer
+    record, each with a link of their own."""
+
+    pupil = models.ForeignKey(Pupil, on_delete=models.CASCADE, related_name="carer_links")
+    carer = models.ForeignKey(Carer, on_delete=models.CASCADE, related_name="links")
+    relationship = models.CharField(max_length=20, choices=CarerRelationship.choices)
+    has_parental_responsibility = models.BooleanField(default=True)
     priority = models.PositiveSmallIntegerField(
         default=1, help_text="1 is the first person to contact."
     )
+    contact_restricted = models.BooleanField(
+        default=False,
+        help_text="No contact, or contact restricted, by a court order or the DSL's decision.",
+    )
+    restriction_reason = models.TextField(blank=True)
+    restricted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    restricted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["pupil", "priority", "full_name"]
+        ordering = ["pupil", "priority", "id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["pupil", "full_name"], name="schools_carer_unique_name_per_pupil"
-            )
+            models.UniqueConstraint(fields=["pupil", "carer"], name="schools_carerlink_unique"),
+            models.CheckConstraint(
+                condition=Q(contact_restricted=False) | ~Q(restriction_reason=""),
+                name="schools_carerlink_restriction_has_reason",
+                violation_error_message="Give the reason contact is restricted.",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.full_name} ({self.get_relationship_display()})"
+        return f"{self.carer.full_name} ({self.get_relationship_display()})"
+
+    def clean(self) -> None:
+        if self.pupil_id and self.carer_id and self.pupil.school_id != self.carer.school_id:
+            raise ValidationError({"carer": CROSS_SCHOOL_LINK})
+        if self.contact_restricted and not self.restriction_reason.strip():
+            raise ValidationError({"restriction_reason": "Give the reason contact is restricted."})
 
 
 class Role(models.TextChoices):

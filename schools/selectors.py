@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 
-from schools.models import Carer, Membership, Pathway, Pupil, Role, SchoolClass, Site
+from schools.models import CarerLink, Membership, Pathway, Pupil, Role, SchoolClass, Site
 from schools.permissions import (
     SHARE_ONLY_ROLES,
     SHARE_PERMISSION,
@@ -64,8 +64,11 @@ def pupil_for_profile(pk: int) -> Pupil | None:
     )
 
 
-def carers_of(pupil: Pupil) -> list[Carer]:
-    return list(pupil.carers.order_by("priority", "full_name"))
+def carers_of(pupil: Pupil) -> list[CarerLink]:
+    """The pupil's links to their carers, each with its carer, first to contact first."""
+    return list(
+        pupil.carer_links.select_related("carer").order_by("priority", "carer__full_name", "id")
+    )
 
 
 def share_candidates(pupil: Pupil) -> list[dict[str, object]]:
@@ -110,5 +113,13 @@ def my_classes(user: object) -> QuerySet[SchoolClass]:
     )
 
 
-def prefetch_carers() -> Prefetch:
-    return Prefetch("carers", queryset=Carer.objects.order_by("priority", "full_name"))
+def prefetch_carers(lookup: str = "carer_links", to_attr: str = "carers_in_order") -> Prefetch:
+    """Prefetch pupils' carer links (``lookup`` reaches them: "pupil__carer_links" from a
+    case), each with its carer, first to contact first, as a list on ``to_attr``."""
+    return Prefetch(
+        lookup,
+        queryset=CarerLink.objects.select_related("carer").order_by(
+            "priority", "carer__full_name", "id"
+        ),
+        to_attr=to_attr,
+    )

@@ -7,7 +7,7 @@ from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import compute_school_days
-from schools.models import Pupil, School, SchoolDay
+from schools.models import Carer, CarerLink, CarerRelationship, Pupil, School, SchoolDay
 from schools.permissions import SHARE_ONLY_ROLES, SHARE_PERMISSION, memberships_of
 
 
@@ -56,3 +56,35 @@ def pupil_share_revoke(*, actor: Actor, pupil: Pupil, with_user: object) -> None
         pupil_id=pupil.pk,
         detail=f"stopped sharing with user {with_user.pk}",
     )
+
+
+@transaction.atomic
+def carer_link_create(
+    *,
+    actor: Actor,
+    pupil: Pupil,
+    carer: Carer,
+    relationship: CarerRelationship,
+    has_parental_responsibility: bool = True,
+    priority: int = 1,
+) -> CarerLink:
+    """Link a carer already recorded at the school to another of its pupils (a sibling), so
+    the family is one record. A carer of another school is refused at the field, and nothing
+    is written."""
+    link = CarerLink(
+        pupil=pupil,
+        carer=carer,
+        relationship=relationship,
+        has_parental_responsibility=has_parental_responsibility,
+        priority=priority,
+    )
+    link.full_clean()
+    link.save()
+    access_record(
+        action=AccessAction.CREATE,
+        actor=actor,
+        subject=link,
+        pupil_id=pupil.pk,
+        detail=f"linked carer {carer.pk}",
+    )
+    return link

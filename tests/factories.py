@@ -5,6 +5,7 @@ import factory
 from accounts.models import User
 from schools.models import (
     Carer,
+    CarerLink,
     CarerRelationship,
     Membership,
     Pathway,
@@ -83,14 +84,50 @@ class PupilFactory(factory.django.DjangoModelFactory):
 
 
 class CarerFactory(factory.django.DjangoModelFactory):
+    """A carer, the person. Given ``pupil=`` (and optionally ``relationship``, ``priority``,
+    ``has_parental_responsibility``) it is also linked to that pupil, at the pupil's school;
+    link a sibling to the same person with ``CarerLinkFactory(pupil=..., carer=...)``."""
+
     class Meta:
         model = Carer
 
-    pupil = factory.SubFactory(PupilFactory)
-    full_name = factory.Sequence(lambda n: f"Carer {n}")
+    # What the link to ``pupil`` says; taken off before the carer is saved.
+    pupil = None
     relationship = CarerRelationship.PARENT
+    priority = 1
+    has_parental_responsibility = True
+
+    school = factory.Maybe(
+        "pupil",
+        yes_declaration=factory.SelfAttribute("pupil.school"),
+        no_declaration=factory.SubFactory(SchoolFactory),
+    )
+    full_name = factory.Sequence(lambda n: f"Carer {n}")
     phone = "01632 960000"
     email = factory.Sequence(lambda n: f"carer{n}@family.example")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        link = {
+            name: kwargs.pop(name)
+            for name in ("pupil", "relationship", "priority", "has_parental_responsibility")
+        }
+        carer = super()._create(model_class, *args, **kwargs)
+        if link["pupil"] is not None:
+            CarerLink.objects.create(carer=carer, **link)
+        return carer
+
+
+class CarerLinkFactory(factory.django.DjangoModelFactory):
+    """One carer's link to one pupil (a new carer at the pupil's school unless given)."""
+
+    class Meta:
+        model = CarerLink
+
+    pupil = factory.SubFactory(PupilFactory)
+    carer = factory.SubFactory(CarerFactory, school=factory.SelfAttribute("..pupil.school"))
+    relationship = CarerRelationship.PARENT
+    priority = 1
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):

@@ -17,7 +17,7 @@ from core.actor import Actor
 from core.tasks import outbox_nudge
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
-from schools.models import Carer, Pupil
+from schools.models import CarerLink, Pupil
 
 WORD = re.compile(r"\w+")
 
@@ -97,9 +97,11 @@ def family_message_send(
 ) -> FamilyMessage:
     """Record a message to every family in the group and queue one email per family.
 
-    Families are carers with an email address, one message per address (siblings' parents
-    get one copy). A message that names a child in the group is refused: it goes to every
-    family, so it must carry no child's personal information.
+    Families are carers with an email address, one message per address: a carer shared by
+    siblings (one record linked to each) gets one copy, and so do two carer records with the
+    same address. A carer whose contact with the child is restricted gets nothing. A message
+    that names a child in the group is refused: it goes to every family, so it must carry no
+    child's personal information.
     """
     audience = next((a for a in audiences_for(actor.user) if a.key == audience_key), None)
     if audience is None:
@@ -117,17 +119,18 @@ def family_message_send(
         sent_by=actor.user,
     )
     message.full_clean()
-    carers = (
-        Carer.objects.filter(pupil__in=pupils)
-        .exclude(email="")
-        .annotate(email_key=Lower("email"))
-        .order_by("email_key", "priority", "id")
-        .values_list("id", "pupil_id", "email_key")
+    links = (
+        CarerLink.objects.filter(pupil__in=pupils, contact_restricted=False)
+        .exclude(carer__email="")
+        .annotate(email_key=Lower("carer__email"))
+        .order_by("email_key", "priority", "carer_id", "id")
+        .values_list("carer_id", "pupil_id", "email_key")
     )
     first_carer_per_address: dict[str, tuple[int, int]] = {}
-    for carer_id, pupil_id, address in carers:
+    reached_pupils: set[int] = set()
+    for carer_id, pupil_id, address in links:
         first_carer_per_address.setdefault(address, (carer_id, pupil_id))
-    reached_pupils = {pupil_id for _, pupil_id in first_carer_per_address.values()}
+        reached_pupils.add(pupil_id)
     all_pupils = set(pupils.values_list("pk", flat=True))
     message.families_without_email = len(all_pupils - reached_pupils)
     if not first_carer_per_address:

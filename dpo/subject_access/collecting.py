@@ -629,16 +629,18 @@ def subject_access_collect(
         pupil=_pupil(pupil),
         carers=[
             CarerRow(
-                full_name=c.full_name,
-                relationship=c.get_relationship_display(),
-                has_parental_responsibility=c.has_parental_responsibility,
-                phone=c.phone,
-                email=c.email,
-                address=c.address,
-                preferred_channel=c.get_preferred_channel_display(),
-                priority=c.priority,
+                full_name=link.carer.full_name,
+                relationship=link.get_relationship_display(),
+                has_parental_responsibility=link.has_parental_responsibility,
+                phone=link.carer.phone,
+                email=link.carer.email,
+                address=link.carer.address,
+                preferred_channel=link.carer.get_preferred_channel_display(),
+                priority=link.priority,
             )
-            for c in pupil.carers.order_by("priority", "full_name", "id")
+            for link in pupil.carer_links.select_related("carer").order_by(
+                "priority", "carer__full_name", "id"
+            )
         ],
         cases=_cases(pupil),
         virtual_sessions=_sessions(pupil),

@@ -22,7 +22,7 @@ from django.db.models import Q
 from accounts.models import User
 from cases.models import Agreement, Party
 from contacts.models import DirectoryEntry
-from schools.models import Carer, Pupil
+from schools.models import CarerLink, Pupil
 from schools.permissions import STAFF_ROLES
 
 SIBLING = "sibling"
@@ -114,12 +114,16 @@ def _candidates(pupil: Pupil) -> dict[str, tuple[str, str]]:
     """Every name worth looking for, with its role; the first role given to a name wins."""
     by_priority: list[tuple[str, str]] = []
     carers = list(
-        Carer.objects.filter(pupil__school_id=pupil.school_id).values_list("pupil_id", "full_name")
+        CarerLink.objects.filter(carer__school_id=pupil.school_id).values_list(
+            "pupil_id", "carer_id", "carer__full_name"
+        )
     )
-    own_carers = {_key(name) for pupil_id, name in carers if pupil_id == pupil.pk}
-    # Until carers are one record linked to each child, the same carer is known by name.
+    own_carers = {carer_id for pupil_id, carer_id, _ in carers if pupil_id == pupil.pk}
+    # A sibling shares a carer record with this pupil.
     sibling_ids = {
-        pupil_id for pupil_id, name in carers if pupil_id != pupil.pk and _key(name) in own_carers
+        pupil_id
+        for pupil_id, carer_id, _ in carers
+        if pupil_id != pupil.pk and carer_id in own_carers
     }
     others = Pupil.objects.filter(school_id=pupil.school_id).exclude(pk=pupil.pk)
     pupils = list(
@@ -132,7 +136,7 @@ def _candidates(pupil: Pupil) -> dict[str, tuple[str, str]]:
     for pk, first, _, _, _ in pupils:
         # First names alone come after every full name, so "Sam Marsh" keeps its own role.
         by_priority.append((first, SIBLING if pk in sibling_ids else ANOTHER_PUPIL))
-    by_priority += [(name, CARER) for _, name in carers]
+    by_priority += [(name, CARER) for _, _, name in carers]
     social_workers = [pupil.social_worker_name] + [row[4] for row in pupils]
     by_priority += [(name, SOCIAL_WORKER) for name in social_workers]
     for agreed_by, party in Agreement.objects.filter(case__pupil=pupil).values_list(

@@ -6,10 +6,11 @@ from django.db.models.functions import Lower
 
 from accounts.models import User
 from schools.mis_import.layouts import CHANNELS, LAYOUTS, PHASES, RELATIONSHIPS, ROLES
-from schools.mis_import.plan import Plan, assign
+from schools.mis_import.plan import UPDATED, Change, Plan, assign
 from schools.mis_import.reading import Row, read_file
 from schools.models import (
     Carer,
+    CarerLink,
     ContactChannel,
     Membership,
     MisImportKind,
@@ -167,35 +168,71 @@ def _plan_pupils(school: School, rows: list[Row], plan: Plan, progress) -> None:
 
 CARER_COLUMNS = {
     "full_name": "Carer name",
-    "relationship": "Relationship",
-    "has_parental_responsibility": "Parental responsibility",
     "phone": "Phone",
     "email": "Email",
     "address": "Address",
     "preferred_channel": "Preferred channel",
+}
+LINK_COLUMNS = {
+    "relationship": "Relationship",
+    "has_parental_responsibility": "Parental responsibility",
     "priority": "Priority",
 }
 
 
+def _same_person_keys(name: str, email: str | None, phone: str | None) -> list[tuple[str, ...]]:
+    """What makes two rows (or a row and a record) one carer: the same name and the same
+    email, or the same name and the same phone number."""
+    keys = []
+    if email:
+        keys.append(("email", name.casefold(), email.lower()))
+    if phone and (digits := "".join(ch for ch in phone if ch.isdigit())):
+        keys.append(("phone", name.casefold(), digits))
+    return keys
+
+
+def _folded(field: str, value: object) -> object:
+    """A value as two rows for one carer are compared: emails ignoring case, phone numbers
+    by their digits."""
+    if field == "email":
+        return value.lower()
+    if field == "phone":
+        return "".join(ch for ch in value if ch.isdigit())
+    return value
+
+
 def _plan_carers(school: School, rows: list[Row], plan: Plan, progress) -> None:
+    """A carer row is keyed by pupil and carer name. A carer is one person however many of
+    the school's children they care for: a row whose name and email, or name and phone,
+    match a carer of another pupil at this school (recorded already, or earlier in the file)
+    links the pupil to that person instead of recording them twice."""
     pupils = {p.upn: p for p in school.pupils.all()}
-    carers = {
-        (c.pupil_id, c.full_name.casefold()): c
-        for c in Carer.objects.filter(pupil__school=school).select_related("pupil")
-    }
+    # One instance per person, however many children's links reach them.
+    by_pk = {carer.pk: carer for carer in Carer.objects.filter(school=school).order_by("pk")}
+    links = {}
+    for link in CarerLink.objects.filter(pupil__school=school).select_related("pupil"):
+        link.carer = by_pk[link.carer_id]
+        links[(link.pupil_id, link.carer.full_name.casefold())] = link
+    people: dict[tuple[str, ...], Carer] = {}
+    for carer in by_pk.values():
+        for key in _same_person_keys(carer.full_name, carer.email, carer.phone):
+            people.setdefault(key, carer)
+    planned: dict[int, tuple[int, Change]] = {}  # id() of a carer -> its first line, change
     seen: dict[tuple[int, str], int] = {}
     for row in _each(rows, progress):
         upn, name = _upn(row, "Pupil UPN"), row.required("Carer name")
-        values: dict[str, object | None] = {
+        person_values: dict[str, object | None] = {
             "full_name": name,
-            "relationship": row.choice("Relationship", RELATIONSHIPS),
-            "has_parental_responsibility": row.yes_no("Parental responsibility"),
             "phone": row.text("Phone"),
             "email": row.email("Email", required=False),
             "address": row.text("Address"),
             "preferred_channel": row.choice(
                 "Preferred channel", CHANNELS, default=ContactChannel.TELEPHONE
             ),
+        }
+        link_values: dict[str, object | None] = {
+            "relationship": row.choice("Relationship", RELATIONSHIPS),
+            "has_parental_responsibility": row.yes_no("Parental responsibility"),
             "priority": row.number("Priority", default=1),
         }
         pupil = pupils.get(upn)
@@ -208,13 +245,53 @@ def _plan_carers(school: School, rows: list[Row], plan: Plan, progress) -> None:
             row.fail("Carer name", f"the same carer of the same pupil is on line {seen[key]}")
             continue
         seen[key] = row.line
-        carer = carers.get(key) or Carer(pupil=pupil)
-        fields = assign(carer, {k: v for k, v in values.items() if v is not None})
-        row.validate(carer, CARER_COLUMNS, exclude=["pupil", "email"])
-        plan.add("carer", row.line, f"{name} (carer of {pupil.display_name})", carer, fields)
+        link = links.get(key)
+        person_keys = _same_person_keys(name, person_values["email"], person_values["phone"])
+        carer = (
+            link.carer
+            if link is not None
+            else next((people[k] for k in person_keys if k in people), None)
+        ) or Carer(school=school)
+        person_values = {k: v for k, v in person_values.items() if v is not None}
+        if id(carer) in planned:
+            # The same person on an earlier line (a sibling's row): what both rows give must
+            # agree; what only one gives is kept.
+            line, change = planned[id(carer)]
+            differing = [
+                column
+                for field, column in CARER_COLUMNS.items()
+                if person_values.get(field)
+                and getattr(carer, field)
+                and _folded(field, getattr(carer, field)) != _folded(field, person_values[field])
+            ]
+            for column in differing:
+                row.fail(
+                    column,
+                    f"differs from line {line} for the same carer: "
+                    "give one carer the same details on every row",
+                )
+            if differing:
+                continue
+            filled = assign(
+                carer, {k: v for k, v in person_values.items() if v and not getattr(carer, k)}
+            )
+            if filled and carer.pk is not None:
+                change.fields += filled
+                change.action = UPDATED
+        else:
+            fields = assign(carer, person_values)
+            row.validate(carer, CARER_COLUMNS, exclude=["school", "email"])
+            plan.add("carer", row.line, name, carer, fields)
+            planned[id(carer)] = (row.line, plan.changes[-1])
+        for k in _same_person_keys(carer.full_name, carer.email, carer.phone):
+            people.setdefault(k, carer)
+        link = link or CarerLink(pupil=pupil, carer=carer)
+        fields = assign(link, {k: v for k, v in link_values.items() if v is not None})
+        row.validate(link, LINK_COLUMNS, exclude=["pupil", "carer"])
+        plan.add("carer link", row.line, f"{name} (carer of {pupil.display_name})", link, fields)
     plan.not_in_file += [
-        ("carer", f"{c.full_name} (carer of {c.pupil.display_name})")
-        for key, c in carers.items()
+        ("carer link", f"{link.carer.full_name} (carer of {link.pupil.display_name})")
+        for key, link in links.items()
         if key not in seen
     ]
 

@@ -8,6 +8,7 @@ from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
 from django.apps import apps
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from accounts.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from accounts.models import User
@@ -24,6 +25,7 @@ from schools.demo import (
     upn_check_letter,
 )
 from schools.models import (
+    Carer,
     ClosureDay,
     ClosureKind,
     Membership,
@@ -132,6 +134,21 @@ def test_every_pupil_has_an_ehc_plan_or_social_worker_and_a_carer(school):
         for carer in pupil.carers.all():
             assert re.fullmatch(r"07700 900\d{3}", carer.phone)
             assert carer.email == "" or carer.email.endswith("@family.example")
+
+
+def test_at_least_two_sibling_groups_share_their_carer_records(school):
+    shared = (
+        Carer.objects.filter(school=school)
+        .annotate(children=Count("links"))
+        .filter(children__gt=1)
+        .prefetch_related("links")
+    )
+    not_fostered = [
+        c for c in shared if {link.relationship for link in c.links.all()} != {"foster_carer"}
+    ]
+    assert len(not_fostered) >= 2
+    for carer in not_fostered:
+        assert len({link.pupil_id for link in carer.links.all()}) > 1
 
 
 def test_pupils_are_the_right_age_for_their_phase(school):

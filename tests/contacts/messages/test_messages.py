@@ -15,7 +15,7 @@ from core.outbox import OutboxStatus, send_pending
 from core.tasks import send_outbox
 from dataprotection.models import AccessAction, AccessEvent
 from tests.conftest import client_for
-from tests.factories import CarerFactory, PupilFactory
+from tests.factories import CarerFactory, CarerLinkFactory, PupilFactory
 from tests.outbox import assert_links_are_absolute
 
 pytestmark = pytest.mark.django_db
@@ -84,6 +84,25 @@ def test_siblings_parents_get_one_copy(world, mailoutbox, django_capture_on_comm
     with run_nudge_now(), django_capture_on_commit_callbacks(execute=True):
         send(world)
     assert [m.to[0].lower() for m in mailoutbox].count("same@home.example") == 1
+
+
+def test_a_carer_shared_by_siblings_gets_one_message(
+    world, mailoutbox, django_capture_on_commit_callbacks
+):
+    shared = CarerFactory(pupil=PupilFactory(school_class=world.class_a), email="one@home.example")
+    CarerLinkFactory(pupil=PupilFactory(school_class=world.class_a), carer=shared)
+    with run_nudge_now(), django_capture_on_commit_callbacks(execute=True):
+        send(world)
+    assert [m.to[0] for m in mailoutbox].count("one@home.example") == 1
+    assert FamilyMessageDelivery.objects.filter(carer=shared).count() == 1
+
+
+def test_a_carer_whose_contact_is_restricted_gets_no_message(world, mailoutbox):
+    kept_away = CarerFactory(pupil=world.pupil, email="no.contact@home.example", priority=2)
+    kept_away.links.update(contact_restricted=True, restriction_reason="Court order")
+    send(world)
+    assert not FamilyMessageDelivery.objects.filter(carer=kept_away).exists()
+    assert FamilyMessageDelivery.objects.filter(carer=world.carer).exists()
 
 
 def test_a_message_that_names_a_child_in_the_group_is_refused_at_the_field(world):

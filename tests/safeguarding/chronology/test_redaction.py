@@ -10,13 +10,14 @@ from safeguarding.chronology.redaction import (
     STAFF,
     redactor_for,
 )
-from tests.factories import CarerFactory, PupilFactory
+from tests.factories import CarerFactory, CarerLinkFactory, PupilFactory
 
 
 def sibling_of(world, first_name="Sam"):
-    """A pupil in another class who shares the pupil's mother (one carer, recorded for each)."""
+    """A pupil in another class who shares the pupil's mother (one carer record, linked to
+    each)."""
     sibling = PupilFactory(school_class=world.class_b, first_name=first_name, last_name="Marsh")
-    CarerFactory(pupil=sibling, full_name="Dana Marsh", phone="07700 900123")
+    CarerLinkFactory(pupil=sibling, carer=world.carer)
     return sibling
 
 
@@ -59,6 +60,14 @@ def test_a_pupil_who_shares_no_carer_is_another_pupil_and_names_not_in_the_text_
 
     assert redactor.apply(text) == f"{ANOTHER_PUPIL} was nearby."
     assert [r.name for r in redactor.redactions([text])] == ["Jude"]
+
+
+def test_a_pupil_whose_carer_only_has_the_same_name_is_not_a_sibling(world):
+    namesake = PupilFactory(school_class=world.class_b, first_name="Sam", last_name="Marsh")
+    CarerFactory(pupil=namesake, full_name="Dana Marsh", phone="07700 900999")
+    text = "Sam Marsh was nearby."
+
+    assert redactor_for(world.pupil, texts=[text]).apply(text) == f"{ANOTHER_PUPIL} was nearby."
 
 
 def test_extra_words_the_dsl_adds_are_replaced_too(world):

@@ -13,6 +13,7 @@ from schools.mis_import.planning import mis_import_plan
 from schools.mis_import.runs import mis_import_start
 from schools.models import (
     Carer,
+    CarerLink,
     Membership,
     MisImportKind,
     MisImportStatus,
@@ -47,7 +48,10 @@ def snapshot(school) -> dict[str, list[tuple]]:
             SchoolClass.objects.filter(site__school=school).values_list().order_by("pk")
         ),
         "pupils": list(Pupil.objects.filter(school=school).values_list().order_by("pk")),
-        "carers": list(Carer.objects.filter(pupil__school=school).values_list().order_by("pk")),
+        "carers": list(Carer.objects.filter(school=school).values_list().order_by("pk")),
+        "carer links": list(
+            CarerLink.objects.filter(pupil__school=school).values_list().order_by("pk")
+        ),
         "memberships": list(Membership.objects.filter(school=school).values_list().order_by("pk")),
         "users": list(
             User.objects.filter(memberships__school=school)
@@ -83,7 +87,8 @@ class TestSamples:
         assert SchoolClass.objects.filter(site__school=imported).count() == 8
         assert Pathway.objects.filter(school=imported).count() == 3
         assert Pupil.objects.filter(school=imported).count() == 10
-        assert Carer.objects.filter(pupil__school=imported).count() == 12
+        assert Carer.objects.filter(school=imported).count() == 12
+        assert CarerLink.objects.filter(pupil__school=imported).count() == 12
         assert Membership.objects.filter(school=imported).count() == 10
         assert User.objects.filter(memberships__school=imported).distinct().count() == 9
 
