@@ -15,8 +15,8 @@ from core.actor import Actor
 from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record, access_record_many
-from families.complaints import permissions, selectors, services
 from families.boundary import portal_page
+from families.complaints import permissions, selectors, services
 from families.complaints.forms import ComplaintForm, ComplaintResponseForm
 from families.models import Complaint
 from families.permissions import access_child
@@ -109,9 +109,7 @@ def complaint_new(request: HttpRequest, pupil_id: int) -> HttpResponse:
         if written is not None:
             request.session[RECEIVED_KEY] = written.pk
             return HttpResponseRedirect(reverse("families:complaint_received", args=[pupil.pk]))
-    return render(
-        request, "families/complaints/complaint_new.html", {"pupil": pupil, "form": form}
-    )
+    return render(request, "families/complaints/complaint_new.html", {"pupil": pupil, "form": form})
 
 
 @portal_page

@@ -1,9 +1,10 @@
 from django import forms
+from django.db import models
 
 HELP_TEXT_LIMIT = 1000
 
 
-class HelpWith(forms.TextChoices):
+class HelpWith(models.TextChoices):
     WORK = "work", "The work: my child or I need help with it"
     DEVICE = "device", "A laptop, tablet or other device"
     INTERNET = "internet", "Getting online: internet or data"
