@@ -370,3 +370,16 @@ def today_counts(user: object, day: datetime.date) -> dict[str, int]:
     total = cases.count()
     contacted = cases.filter(daily_contact_made(day)).count()
     return {"total": total, "contacted": contacted, "remaining": total - contacted}
+
+
+FAMILY_REPORTS_SHOWN = 20
+
+
+def family_reports_for(case: Case) -> list[FamilyReport]:
+    """What the family reported through the carers' portal about the days since the case
+    started, newest first: the latest FAMILY_REPORTS_SHOWN, one query."""
+    return list(
+        FamilyReport.objects.filter(pupil_id=case.pupil_id, day__gte=case.start_date)
+        .select_related("carer")
+        .order_by("-day", "-created_at", "-id")[:FAMILY_REPORTS_SHOWN]
+    )

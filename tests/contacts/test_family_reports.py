@@ -168,3 +168,11 @@ def test_today_costs_one_query_more_whatever_the_reports(case, world, carer_user
     report(world, carer_user)
     report(world, carer_user, kind=FamilyReportKind.CANNOT_WORK)
     assert _queries(client) == before
+
+
+def test_the_contact_history_lists_what_the_family_reported_as_theirs(case, world, carer_user):
+    report(world, carer_user, note="<i>Sick</i>")
+    url = reverse("contacts:case_contacts", args=[case.pk])
+    body = client_for(world.users["teacher"]).get(url).content.decode()
+    assert "What the family reported" in body
+    assert "reported by Dana Marsh (parent/carer)" in body and "&lt;i&gt;Sick&lt;/i&gt;" in body
