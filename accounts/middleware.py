@@ -37,8 +37,23 @@ def _signed_out_response(request: HttpRequest, reason: str) -> HttpResponse:
     return HttpResponseRedirect(login_url)
 
 
+def session_timeouts(user: object) -> tuple[int, int]:
+    """(idle, absolute) seconds for this account: carers' sessions are shorter than staff's."""
+    if getattr(user, "is_carer", False):
+        return settings.CARER_SESSION_IDLE_TIMEOUT, settings.CARER_SESSION_ABSOLUTE_TIMEOUT
+    return settings.SESSION_IDLE_TIMEOUT, settings.SESSION_ABSOLUTE_TIMEOUT
+
+
+def _duration(seconds: int) -> str:
+    if seconds % 3600 == 0:
+        hours = seconds // 3600
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{seconds // 60} minutes"
+
+
 class SessionLifetimeMiddleware:
-    """End a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all.
+    """End a session after SESSION_IDLE_TIMEOUT idle or SESSION_ABSOLUTE_TIMEOUT in all
+    (for a carer's account, CARER_SESSION_IDLE_TIMEOUT and CARER_SESSION_ABSOLUTE_TIMEOUT).
 
     A shared or unattended device (policy section 5.1) must not stay signed in.
     """
@@ -52,13 +67,15 @@ class SessionLifetimeMiddleware:
             session = request.session
             started = session.get(SESSION_STARTED_KEY)
             last_seen = session.get(SESSION_LAST_SEEN_KEY)
-            if started is not None and now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
-                hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+            idle_timeout, absolute_timeout = session_timeouts(request.user)
+            if started is not None and now - started > absolute_timeout:
                 return _signed_out_response(
-                    request, f"You have been signed out after {hours} hours. Please sign in again."
+                    request,
+                    f"You have been signed out after {_duration(absolute_timeout)}. "
+                    "Please sign in again.",
                 )
-            if last_seen is not None and now - last_seen > settings.SESSION_IDLE_TIMEOUT:
-                minutes = settings.SESSION_IDLE_TIMEOUT // 60
+            if last_seen is not None and now - last_seen > idle_timeout:
+                minutes = idle_timeout // 60
                 return _signed_out_response(
                     request,
                     f"You were signed out after {minutes} minutes without activity, "
@@ -116,7 +133,8 @@ def _reauthentication_redirect(request: HttpRequest) -> HttpResponse:
 
 
 class RequireMfaMiddleware:
-    """Staff without a second factor can only set one up or sign out; and changing sign-in
+    """Staff without a second factor can only set one up or sign out (carers' accounts need
+    none); and changing sign-in
     details needs a recent sign-in or re-authentication (allauth's own pages for a second
     factor already ask for it)."""
 
@@ -130,6 +148,10 @@ class RequireMfaMiddleware:
         self, request: HttpRequest, view_func: Callable[..., HttpResponse], *args: object
     ) -> HttpResponse | None:
         if not request.user.is_authenticated:
+            return None
+        if request.user.is_carer:
+            # Carers sign in with a code sent to their email, or a password, and reach only
+            # the carers' portal (families.middleware keeps them there).
             return None
         match = request.resolver_match
         url_name = match.url_name if match is not None else None

@@ -30,8 +30,16 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email__iexact=username)
 
 
+class UserKind(models.TextChoices):
+    """Who an account is for: staff use the service; carers use only the carers' portal."""
+
+    STAFF = "staff", "Staff"
+    CARER = "carer", "Parent or carer"
+
+
 class User(AbstractBaseUser, PermissionsMixin):
-    """A member of staff. The email address is the login; there are no usernames."""
+    """A member of staff, or a parent or carer signing in to the carers' portal. The email
+    address is the login; there are no usernames."""
 
     email = models.EmailField("email address", max_length=254)
     full_name = models.CharField(max_length=150, help_text="As colleagues know them.")
@@ -43,6 +51,12 @@ class User(AbstractBaseUser, PermissionsMixin):
         "administrator", default=False, help_text="May use the administration pages."
     )
     date_joined = models.DateTimeField(default=timezone.now)
+    kind = models.CharField(
+        max_length=5,
+        choices=UserKind.choices,
+        default=UserKind.STAFF,
+        help_text="A carer's account reaches the carers' portal and nothing else.",
+    )
 
     objects = UserManager()
 
@@ -62,6 +76,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.email.strip().lower()
+
+    @property
+    def is_carer(self) -> bool:
+        return self.kind == UserKind.CARER
 
     def get_full_name(self) -> str:
         return self.full_name

@@ -1,6 +1,9 @@
 """The carers' portal, under /family/, in the "families" namespace: each feature's URL set
 joins this one. A child is addressed by id, never by name."""
 
+from django.urls import path
+
+from families import views
 from families.complaints.urls import urlpatterns as complaint_urls
 from families.help.urls import urlpatterns as help_urls
 from families.reports.urls import urlpatterns as report_urls
@@ -8,6 +11,7 @@ from families.reports.urls import urlpatterns as report_urls
 app_name = "families"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     *report_urls,
     *help_urls,
     *complaint_urls,

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
+from families.permissions import carer_of
 from oversight.my_tasks.permissions import has_tasks_page
 from oversight.my_tasks.selectors import task_count
 from remote_learning.navigation import navigation_for
@@ -11,6 +12,15 @@ from schools.permissions import memberships_of
 def site(request: HttpRequest) -> dict[str, object]:
     """The header's name is the person's school; before sign-in, the service's own name."""
     user = getattr(request, "user", None)
+    if getattr(user, "is_carer", False):
+        # The carers' portal has no staff menu: only the name of the carer's school.
+        carer = carer_of(user)
+        return {
+            "school_name": carer.school.name if carer is not None else settings.SCHOOL_NAME,
+            "navigation": [],
+            "my_tasks": None,
+            "device_declaration_due": None,
+        }
     memberships = memberships_of(user) if user is not None else []
     schools = {m.school_id: m.school.name for m in memberships}
     return {

@@ -92,6 +92,8 @@ MIDDLEWARE = [
     "accounts.middleware.SessionLifetimeMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    # Carers' accounts reach the carers' portal alone, and staff never reach it.
+    "families.middleware.FamilyBoundaryMiddleware",
     "accounts.middleware.RequireMfaMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     # After sign-in and the second factor: staff without a current device declaration.
@@ -392,6 +394,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 20 * 60)
 SESSION_ABSOLUTE_TIMEOUT = env_int("SESSION_ABSOLUTE_TIMEOUT", 9 * 60 * 60)
+# A carer's account (the carers' portal) signs out sooner: family phones are often shared.
+CARER_SESSION_IDLE_TIMEOUT = env_int("CARER_SESSION_IDLE_TIMEOUT", 15 * 60)
+CARER_SESSION_ABSOLUTE_TIMEOUT = env_int("CARER_SESSION_ABSOLUTE_TIMEOUT", 2 * 60 * 60)
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True

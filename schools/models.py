@@ -233,6 +233,14 @@ class Carer(models.Model):
         max_length=12, choices=ContactChannel.choices, default=ContactChannel.TELEPHONE
     )
     pupils = models.ManyToManyField(Pupil, through="CarerLink", related_name="carers")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="carer",
+        help_text="Their account on the carers' portal, once they accept an invitation.",
+    )
 
     class Meta:
         ordering = ["full_name", "id"]

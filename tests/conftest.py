@@ -108,6 +108,14 @@ def world(db):
     return build_world()
 
 
+@pytest.fixture
+def world_with_carers(world):
+    """The world, with carers' portal accounts for each of tests.world.CARER_PERSONAS."""
+    from tests.world import add_carer_personas
+
+    return add_carer_personas(world)
+
+
 def client_for(user) -> Client:
     client = Client()
     if user is not None:

@@ -4,8 +4,9 @@ Rule each URL row states. Each app's tests add their rows in tests/<app>/matrix.
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from tests.world import PERSONAS, World
+from tests.world import CARER_PERSONAS, PERSONAS, World
 
+# Every staff persona (carers' portal accounts are CARERS, below).
 EVERYONE = frozenset(PERSONAS)
 SEES_THE_PUPIL = frozenset(
     {
@@ -38,6 +39,10 @@ LISTS_PUPILS = frozenset(
 )
 MANAGES_SHARES = frozenset({"dsl", "headteacher"})
 READS_ACCESS_LOG = frozenset({"dpo", "headteacher", "other_school_head"})
+# Carers' portal accounts; those who may see the world's pupil (parental responsibility, not
+# restricted, on roll).
+CARERS = frozenset(CARER_PERSONAS)
+CARES_FOR_THE_PUPIL = frozenset({"carer", "carer_siblings"})
 
 
 @dataclass(frozen=True)
@@ -50,6 +55,9 @@ class Rule:
     allowed_status: int = 200
     anonymous_status: int = 302
     query: str = ""
+    # What a carer's account not in ``allowed`` gets: 404 (staff pages and other families'
+    # pages) unless a row says otherwise (the service's home sends a carer to the portal).
+    carer_status: int = 404
     hidden: frozenset[str] = field(init=False)
 
     def __post_init__(self) -> None:

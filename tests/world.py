@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from allauth.mfa.totp.internal.auth import TOTP
 from guardian.shortcuts import assign_perm
 
-from schools.models import Role
+from schools.models import CarerLink, Role
 from tests.conftest import TEST_TOTP_SECRET
 from tests.factories import (
     CarerFactory,
+    CarerLinkFactory,
     MembershipFactory,
     PathwayFactory,
     PupilFactory,
@@ -43,6 +44,15 @@ PERSONAS = (
     "administrator",  # is_staff, no membership
 )
 
+# Carers' portal accounts, added by add_carer_personas (the permission matrix's world).
+CARER_PERSONAS = (
+    "carer",  # Dana Marsh: the pupil's parent, with parental responsibility
+    "carer_classmate",  # parent of another child in class A
+    "carer_restricted",  # the pupil's parent, with parental responsibility, contact restricted
+    "carer_leaver",  # parent of a child of class A who has left
+    "carer_siblings",  # parent of the pupil and of a sibling in class B
+)
+
 
 @dataclass
 class World:
@@ -57,6 +67,10 @@ class World:
     south_pupil: object
     carer: object
     users: dict[str, object] = field(default_factory=dict)
+    # Set by add_carer_personas.
+    classmate: object = None
+    leaver: object = None
+    sibling: object = None
 
 
 def build_world() -> World:
@@ -104,4 +118,35 @@ def build_world() -> World:
     person("administrator", is_staff=True, is_superuser=True)
     assign_perm("schools.view_pupil", world.users["family_support_shared"], pupil)
     assign_perm("schools.view_pupil", world.users["nurse_shared"], pupil)
+    return world
+
+
+def add_carer_personas(world: World) -> World:
+    """Give the world's families portal accounts: one carer for each of CARER_PERSONAS, with
+    the children they stand for (a classmate of the pupil, a leaver, a sibling)."""
+    from accounts.models import UserKind
+
+    world.classmate = PupilFactory(school_class=world.class_a, first_name="Kit", last_name="Hale")
+    world.leaver = PupilFactory(
+        school_class=world.class_a, first_name="Noor", last_name="Fenn", on_roll=False
+    )
+    world.sibling = PupilFactory(school_class=world.class_b, first_name="Robin", last_name="Marsh")
+
+    def account(key: str, carer: object) -> None:
+        user = UserFactory(email=carer.email, full_name=carer.full_name, kind=UserKind.CARER)
+        carer.user = user
+        carer.save(update_fields=["user"])
+        world.users[key] = user
+
+    account("carer", world.carer)
+    account("carer_classmate", CarerFactory(pupil=world.classmate, full_name="Sky Hale"))
+    restricted = CarerFactory(pupil=world.pupil, full_name="Lee Marsh", priority=2)
+    CarerLink.objects.filter(carer=restricted).update(
+        contact_restricted=True, restriction_reason="Court order: no contact."
+    )
+    account("carer_restricted", restricted)
+    account("carer_leaver", CarerFactory(pupil=world.leaver, full_name="Ash Fenn"))
+    parent = CarerFactory(pupil=world.pupil, full_name="Jo Marsh", priority=3)
+    CarerLinkFactory(pupil=world.sibling, carer=parent)
+    account("carer_siblings", parent)
     return world

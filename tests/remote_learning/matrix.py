@@ -20,8 +20,9 @@ def _import_run(world):
 
 
 ROWS: dict[str, Rule] = {
-    "home": Rule(allowed=EVERYONE),
-    "healthz": Rule(allowed=EVERYONE, anonymous_status=200),
+    # A carer's account is sent on to the carers' portal.
+    "home": Rule(allowed=EVERYONE, carer_status=302),
+    "healthz": Rule(allowed=EVERYONE, anonymous_status=200, carer_status=200),
     "schools:pupil_list": Rule(allowed=LISTS_PUPILS),
     "schools:pupil_detail": Rule(allowed=SEES_THE_PUPIL, args=lambda world: [world.pupil.pk]),
     "schools:pupil_carer_contacts": Rule(

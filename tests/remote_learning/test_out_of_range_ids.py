@@ -22,7 +22,7 @@ from django.urls import reverse
 from tests.conftest import client_for
 from tests.matrix import Rule
 from tests.remote_learning.test_permission_matrix import MATRIX
-from tests.world import PERSONAS, World
+from tests.world import CARER_PERSONAS, PERSONAS, World
 
 TOO_BIG = "9" * 25
 BAD_IDS = (TOO_BIG, f"-{TOO_BIG}", "-1")
@@ -52,7 +52,7 @@ def record_fields(form: BaseForm) -> list[tuple[str, bool]]:
 
 
 def first_allowed(rule: Rule) -> str | None:
-    return next((persona for persona in PERSONAS if persona in rule.allowed), None)
+    return next((p for p in PERSONAS + CARER_PERSONAS if p in rule.allowed), None)
 
 
 def request(
@@ -92,7 +92,8 @@ def received(built: list[BaseForm], field: str, key: str, value: str) -> list[Ba
     return found
 
 
-def test_out_of_range_ids_get_a_field_error_and_never_a_server_error(world):
+def test_out_of_range_ids_get_a_field_error_and_never_a_server_error(world_with_carers):
+    world = world_with_carers
     problems: list[str] = []
     checked: set[tuple[str, str]] = set()
     for name, rule in sorted(MATRIX.items()):

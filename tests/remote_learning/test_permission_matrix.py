@@ -17,7 +17,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from dataprotection.models import AccessAction, AccessEvent
 from tests.conftest import client_for
 from tests.matrix import Rule
-from tests.world import PERSONAS, World
+from tests.world import CARER_PERSONAS, PERSONAS, World
 
 # Third-party URL sets with their own tests: allauth's sign-in and MFA pages, and Django's
 # admin, which only administrators reach, through allauth's sign-in.
@@ -85,15 +85,18 @@ def _denials() -> int:
 
 
 @pytest.mark.parametrize("name", sorted(MATRIX))
-def test_each_persona_gets_the_answer_the_matrix_expects(world, name):
+def test_each_persona_gets_the_answer_the_matrix_expects(world_with_carers, name):
+    world = world_with_carers
     rule = MATRIX[name]
     wrong = []
-    for persona in PERSONAS:
+    for persona in PERSONAS + CARER_PERSONAS:
         expected = (
             rule.allowed_status
             if persona in rule.allowed
             else 403
             if persona in rule.forbidden
+            else rule.carer_status
+            if persona in CARER_PERSONAS
             else 404
         )
         denials_before = _denials()
