@@ -834,6 +834,6 @@ def work_feedback_give(
         action=AccessAction.CREATE,
         subject=feedback,
         pupil_id=case.pupil_id,
-        detail=f"carer feedback: {period}, {rating}",
+        detail=f"carer feedback: {period}",
     )
     return feedback

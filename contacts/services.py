@@ -283,6 +283,6 @@ def family_report_record(
         actor=actor,
         subject=report,
         pupil_id=pupil.pk,
-        detail=f"carer report: {kind}",
+        detail="carer report",
     )
     return report

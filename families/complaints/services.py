@@ -106,7 +106,7 @@ def complaint_make(
         actor=actor,
         subject=complaint,
         pupil_id=complaint.pupil_id,
-        detail="carer complaint: safety" if about_safety else "carer complaint",
+        detail="carer complaint",
     )
     outbox_nudge(ComplaintNotice)
     outbox_nudge(ComplaintAcknowledgement)
