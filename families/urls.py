@@ -4,6 +4,7 @@ joins this one. A child is addressed by id, never by name."""
 from django.urls import path
 
 from families import views
+from families.accounts.urls import urlpatterns as account_urls
 from families.complaints.urls import urlpatterns as complaint_urls
 from families.help.urls import urlpatterns as help_urls
 from families.reports.urls import urlpatterns as report_urls
@@ -12,6 +13,7 @@ app_name = "families"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    *account_urls,
     *report_urls,
     *help_urls,
     *complaint_urls,

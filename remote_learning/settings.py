@@ -349,7 +349,15 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "reauthenticate": "10/m/user",
     "change_password": "5/m/user",
+    # Sign-in codes by email (the carers' portal): per address and per account.
+    "request_login_code": "20/m/ip,3/m/key",
 }
+# A one-time code sent to the account's email, instead of a password: how carers sign in.
+# Staff who use it still give their authenticator code next (allauth's MFA stage), and staff
+# without a second factor are still held at setting one up (RequireMfaMiddleware).
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+ACCOUNT_LOGIN_BY_CODE_TIMEOUT = 10 * 60
+ACCOUNT_LOGIN_BY_CODE_MAX_ATTEMPTS = 3
 MFA_ADAPTER = "accounts.adapters.StaffMfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = SCHOOL_NAME

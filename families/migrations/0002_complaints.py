@@ -11,7 +11,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('schools', '0005_calendar'),
+        ('families', '0001_portal_accounts'),
+        ('schools', '0009_carer_portal_account'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
