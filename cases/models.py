@@ -7,6 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from core.documents import StoredDocument
 from core.links import web_links, web_links_validator
@@ -491,6 +492,60 @@ class Provision(models.Model):
     def links(self) -> list[str]:
         """The links to the work that are web addresses (http or https), nothing else."""
         return web_links(self.work_links)
+
+
+class FeedbackPeriod(models.TextChoices):
+    DAY = "day", "One day"
+    WEEK = "week", "The week"
+
+
+class FeedbackRating(models.TextChoices):
+    WENT_WELL = "went_well", "It went well"
+    SOME_DIFFICULTY = "some_difficulty", "Some difficulty"
+    COULD_NOT = "could_not", "We could not do it"
+
+
+WORK_FEEDBACK_NOTE_LIMIT = 1000
+
+
+class WorkFeedback(models.Model):
+    """How a parent or carer found the work (policy section 3.2, "feedback from home"), given
+    through the carers' portal for one school day or one school week, shown beside the
+    provision. Written by the carer and kept as written: a second word on the same day or
+    week is a new record."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="work_feedback")
+    period = models.CharField(max_length=4, choices=FeedbackPeriod.choices)
+    # The day, or the Monday of the week.
+    starts_on = models.DateField()
+    rating = models.CharField(max_length=16, choices=FeedbackRating.choices)
+    note = models.TextField(blank=True, max_length=WORK_FEEDBACK_NOTE_LIMIT)
+    carer = models.ForeignKey("schools.Carer", on_delete=models.PROTECT, related_name="+")
+    given_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The carer's own sign-in.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["starts_on", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(period__in=["day", "week"]),
+                name="cases_work_feedback_period_known",
+            )
+        ]
+        indexes = [models.Index(fields=["case", "starts_on"])]
+
+    def __str__(self) -> str:
+        return f"Feedback on {self.get_period_display().lower()} from {self.starts_on:%d/%m/%Y}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A family's feedback is kept as it was given.")
+        super().save(*args, **kwargs)
 
 
 class Wellbeing(models.TextChoices):

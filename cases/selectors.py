@@ -28,6 +28,7 @@ from cases.models import (
     CaseDocument,
     CaseSettings,
     Closure,
+    FeedbackPeriod,
     Flag,
     Party,
     Provision,
@@ -37,6 +38,7 @@ from cases.models import (
     Review,
     Status,
     StatusChange,
+    WorkFeedback,
 )
 from cases.permissions import CASE_READ_ROLES, CASE_WORK_ROLES, cases_visible_to
 from cases.services import missing_parties, required_parties
@@ -251,6 +253,18 @@ class CasePage:
     chronology: list[ChronologyEntry] = field(default_factory=list)
     # Documents on the case and its agreements, oldest first (those retention deleted too).
     documents: list[CaseDocument] = field(default_factory=list)
+    # How the family found the work (carers' portal), oldest first.
+    work_feedback: list[WorkFeedback] = field(default_factory=list)
+
+    @property
+    def days_without_provision_feedback(self) -> list[WorkFeedback]:
+        """A family's word about a day with no provision recorded, or about a week."""
+        recorded = {provision.date for provision in self.provisions}
+        return [
+            word
+            for word in self.work_feedback
+            if word.period != FeedbackPeriod.DAY or word.starts_on not in recorded
+        ]
 
     @property
     def open_flags(self) -> list[Flag]:
@@ -519,6 +533,15 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
     )
     reviews = list(case.reviews.select_related("recorded_by").order_by("held_on", "pk"))
     provisions = list(case.provisions.select_related("recorded_by").order_by("date"))
+    # What the family said through the carers' portal: a day's word beside that day's
+    # provision, a week's word in the week list (one query).
+    feedback = list(case.work_feedback.select_related("carer"))
+    by_day: dict[datetime.date, list[WorkFeedback]] = {}
+    for word in feedback:
+        if word.period == FeedbackPeriod.DAY:
+            by_day.setdefault(word.starts_on, []).append(word)
+    for provision in provisions:
+        provision.family_feedback = by_day.get(provision.date, [])
     plan = ReintegrationPlan.objects.select_related("updated_by").filter(case=case).first()
     steps = (
         list(ReintegrationStep.objects.filter(plan=plan).order_by("target_date", "pk"))
@@ -566,6 +589,7 @@ def case_page(case: Case, *, today: datetime.date) -> CasePage:
         documents=list(
             case.documents.select_related("attached_by", "agreement").order_by("attached_at", "pk")
         ),
+        work_feedback=feedback,
     )
     page.chronology = _chronology(page, _step_events(case, steps))
     return page

@@ -22,6 +22,7 @@ from cases.models import (
     INDIVIDUAL_REASONS,
     MEDICAL_REASONS,
     OPEN_STATUSES,
+    WORK_FEEDBACK_NOTE_LIMIT,
     Agreement,
     AgreementMethod,
     AttendanceCodeChoice,
@@ -31,6 +32,7 @@ from cases.models import (
     Closure,
     ClosureCheck,
     Decision,
+    FeedbackPeriod,
     Flag,
     FlagKind,
     PaperDelivery,
@@ -42,6 +44,7 @@ from cases.models import (
     Review,
     Status,
     StatusChange,
+    WorkFeedback,
 )
 from core.actor import Actor
 from dataprotection.models import AccessAction
@@ -51,6 +54,7 @@ from schools.calendar import (
     check_within_calendar,
     is_school_day,
     last_school_day,
+    school_days_between,
     term_agreed_for,
     today,
 )
@@ -848,3 +852,66 @@ def paper_delivery_record(
         detail="paper delivery",
     )
     return delivery
+
+
+# --- Feedback on the work from the carers' portal ------------------------------------------
+
+
+@transaction.atomic
+def work_feedback_give(
+    *,
+    actor: Actor,
+    case: Case,
+    carer: object,
+    period: str,
+    starts_on: datetime.date,
+    rating: str,
+    note: str = "",
+) -> WorkFeedback:
+    """A parent or carer says how they found the work of one school day or one school week.
+    The carers' portal's gate has checked the carer may act for the case's pupil; the actor
+    is the carer's own sign-in. Kept beside the provision, as written."""
+    case = Case.objects.select_for_update().select_related("pupil__school").get(pk=case.pk)
+    if case.status not in (Status.ACTIVE, Status.REINTEGRATING):
+        raise ValidationError("Feedback is given while remote education runs.")
+    note = note.strip()
+    if len(note) > WORK_FEEDBACK_NOTE_LIMIT:
+        raise ValidationError(
+            {"note": f"Keep the note to {WORK_FEEDBACK_NOTE_LIMIT} characters or fewer."}
+        )
+    if period == FeedbackPeriod.WEEK:
+        starts_on -= datetime.timedelta(days=starts_on.weekday())
+        last = starts_on + datetime.timedelta(days=6)
+        if not school_days_between(case.pupil.school, starts_on, last):
+            raise ValidationError({"starts_on": "The school was not open that week."})
+    elif period == FeedbackPeriod.DAY:
+        if not is_school_day(case.pupil.school, starts_on):
+            raise ValidationError({"starts_on": "This is not a school day."})
+        last = starts_on
+    else:
+        raise ValidationError({"period": "Choose a day or the week."})
+    if starts_on > today():
+        raise ValidationError({"starts_on": "Choose a day that has already started."})
+    if last < case.start_date:
+        raise ValidationError(
+            {"starts_on": f"Remote education started on {case.start_date:%d/%m/%Y}."}
+        )
+    feedback = WorkFeedback(
+        case=case,
+        period=period,
+        starts_on=starts_on,
+        rating=rating,
+        note=note,
+        carer=carer,
+        given_by=actor.user,
+    )
+    feedback.full_clean()
+    feedback.save()
+    access_record(
+        actor=actor,
+        action=AccessAction.CREATE,
+        subject=feedback,
+        pupil_id=case.pupil_id,
+        detail=f"carer feedback: {period}",
+    )
+    return feedback

@@ -6,7 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from cases.models import Case
@@ -32,6 +32,19 @@ class ContactSettings(models.Model):
     no_response_attempts = models.PositiveSmallIntegerField(
         default=3,
         help_text="Failed attempts in a row before a home visit is flagged.",
+    )
+    family_report_counts_as_contact = models.BooleanField(
+        default=False,
+        help_text="Whether a parent or carer telling the school through the carers' portal "
+        "that their child is unwell, cannot do the day's work or needs help counts as that "
+        "day's daily contact. Extra calls the DSL team decided are still made by staff.",
+    )
+    complaint_response_school_days = models.PositiveSmallIntegerField(
+        default=10,
+        help_text="School days the school has to respond to a complaint or worry from a "
+        "family, counted from the day after it is received. School days, not working days: "
+        "the staff who answer are in school on school days only, as the school's complaints "
+        "procedure counts them.",
     )
 
     class Meta:
@@ -428,3 +441,95 @@ class FamilyMessageDelivery(OutboxMessage):
 
     def email_body(self) -> str:
         return family_body(self.message.body, school_name=self.message.school.name)
+
+
+class FamilyReportKind(models.TextChoices):
+    UNWELL = "unwell", "Unwell"
+    CANNOT_WORK = "cannot_work", "Cannot do today's work"
+    NEEDS_HELP = "needs_help", "Asked for help with the work"
+
+
+FAMILY_REPORT_NOTE_LIMIT = 500
+
+
+class FamilyReport(models.Model):
+    """What a parent or carer told the school through the carers' portal about one school day:
+    the child is unwell, cannot do the day's work, or the family needs help with it.
+
+    Written by the carer, never by staff: staff pages show it as reported by the carer. One
+    per pupil, day and kind; kept as it was written (a further report is a new record).
+    """
+
+    pupil = models.ForeignKey(
+        "schools.Pupil", on_delete=models.PROTECT, related_name="family_reports"
+    )
+    day = models.DateField(help_text="The school day the report is about.")
+    kind = models.CharField(max_length=12, choices=FamilyReportKind.choices)
+    note = models.TextField(blank=True, max_length=FAMILY_REPORT_NOTE_LIMIT)
+    carer = models.ForeignKey("schools.Carer", on_delete=models.PROTECT, related_name="+")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="The carer's own sign-in.",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-day", "-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["pupil", "day", "kind"],
+                name="contacts_family_report_once_per_day_and_kind",
+                violation_error_message="This has already been reported for this day.",
+            )
+        ]
+        indexes = [models.Index(fields=["pupil", "day"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} on {self.day:%d/%m/%Y}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("A family's report is kept as it was made.")
+        super().save(*args, **kwargs)
+
+
+# The one definition of "the daily contact was made" on a day, used by Today, the missed
+# contact flag and the oversight reports: a contact logged on that day, or, where the
+# school's contact settings say so, a report the family made through the carers' portal about
+# that day. A family report is never a staff attempt: it is not a ContactLog, so it never
+# counts as "no response", as a call, or towards the extra calls the DSL team decided.
+def daily_contact_made(day: datetime.date, *, case: str = "pk", pupil: str = "pupil") -> Q:
+    """DAILY_CONTACT_MADE as a filter over cases (``case`` and ``pupil`` name the case's id
+    and its pupil from the outer query)."""
+    return Q(Exists(ContactLog.objects.filter(case=OuterRef(case), contact_date=day))) | Q(
+        Exists(family_reports_counted(day).filter(pupil=OuterRef(pupil)))
+    )
+
+
+def family_reports_counted(day: datetime.date):
+    """The family reports about ``day`` that count as its daily contact."""
+    return FamilyReport.objects.filter(
+        day=day, pupil__school__contact_settings__family_report_counts_as_contact=True
+    )
+
+
+_DAILY_CONTACT_MADE = """(EXISTS (
+    SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND l.contact_date = {day}
+) OR EXISTS (
+    SELECT 1 FROM {family_report} fr
+    JOIN {contact_settings} fs ON fs.school_id = p.school_id
+    WHERE fr.pupil_id = c.pupil_id AND fr.day = {day} AND fs.family_report_counts_as_contact
+))"""
+
+
+def daily_contact_made_sql(day: str) -> str:
+    """The same test in SQL over ``c`` (the case) and ``p`` (its pupil), for the day ``day``
+    (an SQL expression; each ``%s`` in it is a parameter the caller gives once per
+    occurrence: DAILY_CONTACT_MADE_DAY_USES times). Names the tables {contact},
+    {family_report} and {contact_settings}."""
+    return _DAILY_CONTACT_MADE.replace("{day}", day)
+
+
+DAILY_CONTACT_MADE_DAY_USES = 2

@@ -35,10 +35,13 @@ from cases.flags.engine import FlagRule, all_of, rule_run, rules_run, running, s
 from cases.models import FlagKind
 from contacts.models import (
     CALL_CHANNELS,
+    DAILY_CONTACT_MADE_DAY_USES,
     SUCCESSFUL_OUTCOMES,
     ContactLog,
     ContactPlan,
     ContactSettings,
+    FamilyReport,
+    daily_contact_made_sql,
     wellbeing_check_done_sql,
 )
 from contacts.services import week_start
@@ -53,19 +56,26 @@ def _with_successful(fragment: str) -> str:
 
 
 # The contact tables the statements name, beside the engine's own.
-_TABLES = {"contact": ContactLog, "contact_settings": ContactSettings, "plan": ContactPlan}
+_TABLES = {
+    "contact": ContactLog,
+    "contact_settings": ContactSettings,
+    "plan": ContactPlan,
+    "family_report": FamilyReport,
+}
 
 # --- Daily contact missed (period: the day) --------------------------------------------------
 # ``{day}`` is today when raising, and the flag's own period when tidying up: a flag stands
 # while its day is still a school day inside the running case with no contact logged on it.
 # Contacts stay due after the time limit while the case runs: the time-limit flag asks for a
 # review, but a pupil still at home must still be contacted every school day.
+# "Contact made" is the one definition in contacts.models (daily_contact_made_sql): a contact
+# logged that day, or the family's own report where the school counts it.
 _DAILY_MISSED = """c.start_date <= {day}
 AND EXISTS (
     SELECT 1 FROM {school_day} d WHERE d.school_id = p.school_id AND d.date = {day}
-) AND NOT EXISTS (
-    SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND l.contact_date = {day}
-)"""
+) AND NOT {contact_made}""".replace("{contact_made}", daily_contact_made_sql("{day}"))
+# How many times the day is named in _DAILY_MISSED.
+_DAILY_MISSED_DAY_USES = 2 + DAILY_CONTACT_MADE_DAY_USES
 
 # --- Weekly wellbeing check overdue (period: the Monday of the week) ---------------------------
 # Raised only when today is a school day of the pupil's school with no later school day in the
@@ -146,14 +156,19 @@ def flag_missed_daily_contacts(today: datetime.date) -> int:
     still at home, and the time-limit flag is what asks for a review).
 
     Run after the school day has ended (the task runs at 16:30 Europe/London): any contact
-    logged with today's London date answers it, and contacts.services resolves the flag when
-    one is logged later. Period: the day, so each missed school day is flagged once.
+    logged with today's London date answers it (or the family's own report about the day,
+    where the school's contact settings count it: contacts.models.daily_contact_made_sql),
+    and contacts.services resolves the flag when one is logged later. Period: the day, so
+    each missed school day is flagged once.
     """
     day = date_param(today)
     rule = FlagRule(
         kind=FlagKind.DAILY_CONTACT_MISSED,
         period=sql("%s", day),
-        condition=all_of(running(), sql(_DAILY_MISSED.replace("{day}", "%s"), day, day, day)),
+        condition=all_of(
+            running(),
+            sql(_DAILY_MISSED.replace("{day}", "%s"), *[day] * _DAILY_MISSED_DAY_USES),
+        ),
         stands=all_of(running(), sql(_DAILY_MISSED.replace("{day}", "{flag}.period"))),
         tables=_TABLES,
     )

@@ -9,7 +9,16 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    IntegerField,
+    OuterRef,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
 from cases.models import Case
@@ -22,6 +31,8 @@ from contacts.models import (
     ContactPlan,
     ContactPlanVersion,
     CoverAssignment,
+    FamilyReport,
+    daily_contact_made,
     weekday_numbers,
 )
 from contacts.permissions import (
@@ -79,6 +90,11 @@ class TodayRow:
     cover: CoverAssignment | None = None
     form: object = None
     markers: list[str] = field(default_factory=list)
+    # The daily contact is made (contacts.models.daily_contact_made): a contact logged today,
+    # or the family's own report where the school counts it.
+    contact_made: bool = False
+    # What the family reported through the carers' portal about today.
+    family_reports: list[FamilyReport] = field(default_factory=list)
 
     @property
     def extra_calls(self) -> int:
@@ -95,7 +111,7 @@ class TodayRow:
 
     @property
     def contacted(self) -> bool:
-        return self.contacts_today > 0
+        return self.contact_made
 
     @property
     def loggable(self) -> bool:
@@ -103,7 +119,11 @@ class TodayRow:
 
     @property
     def behind(self) -> bool:
-        return self.contacts_today < self.due
+        """Fewer contacts than due. When the family's report made the daily contact, what
+        staff still owe are the extra calls alone."""
+        if not self.contact_made:
+            return self.due > 0
+        return self.contacts_today < (self.due if self.contacts_today else self.extra_calls)
 
     @property
     def last_contact_today(self) -> bool:
@@ -165,6 +185,7 @@ def _annotated(cases, day: datetime.date):
         )
         .annotate(
             contacts_today=Coalesce(Subquery(today_count, output_field=IntegerField()), Value(0)),
+            contact_made=ExpressionWrapper(daily_contact_made(day), output_field=BooleanField()),
             wellbeing_done=Exists(
                 ContactLog.objects.filter(
                     WELLBEING_CHECK_DONE,
@@ -187,7 +208,8 @@ def _plan_of(case: Case) -> ContactPlan | None:
 
 def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]:
     """Rows for these (annotated) cases: two more queries, the last contacts and the schools'
-    calendar for the day, plus one for the cover given for them today."""
+    calendar for the day, plus one for the cover given for them today and one for what the
+    families reported about the day."""
     last_ids = [case.last_contact_id for case in cases if case.last_contact_id]
     last_contacts = (
         {c.pk: c for c in ContactLog.objects.filter(pk__in=last_ids).select_related("staff")}
@@ -218,6 +240,14 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
     )
     pupil_ids = [case.pupil_id for case in cases]
     marks = [marker(pupil_ids, day) for marker in _today_markers] if cases else []
+    reports: dict[int, list[FamilyReport]] = defaultdict(list)
+    if cases:
+        for report in (
+            FamilyReport.objects.filter(pupil_id__in={case.pupil_id for case in cases}, day=day)
+            .select_related("carer")
+            .order_by("created_at", "id")
+        ):
+            reports[report.pupil_id].append(report)
     rows = []
     for case in cases:
         carers = case.pupil.carers_in_order
@@ -235,6 +265,8 @@ def _rows(user: object, cases: list[Case], day: datetime.date) -> list[TodayRow]
                 plan=_plan_of(case),
                 cover=covers.get(case.pk),
                 markers=[found[case.pupil_id] for found in marks if case.pupil_id in found],
+                contact_made=case.contact_made,
+                family_reports=reports.get(case.pupil_id, []),
             )
         )
     return rows
@@ -354,7 +386,18 @@ def today_counts(user: object, day: datetime.date) -> dict[str, int]:
     the Today page's count after a contact is logged)."""
     cases = cases_for_today(user, day)
     total = cases.count()
-    contacted = cases.filter(
-        Exists(ContactLog.objects.filter(case=OuterRef("pk"), contact_date=day))
-    ).count()
+    contacted = cases.filter(daily_contact_made(day)).count()
     return {"total": total, "contacted": contacted, "remaining": total - contacted}
+
+
+FAMILY_REPORTS_SHOWN = 20
+
+
+def family_reports_for(case: Case) -> list[FamilyReport]:
+    """What the family reported through the carers' portal about the days since the case
+    started, newest first: the latest FAMILY_REPORTS_SHOWN, one query."""
+    return list(
+        FamilyReport.objects.filter(pupil_id=case.pupil_id, day__gte=case.start_date)
+        .select_related("carer")
+        .order_by("-day", "-created_at", "-id")[:FAMILY_REPORTS_SHOWN]
+    )

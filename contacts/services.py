@@ -10,19 +10,23 @@ from django.utils import timezone
 from cases.models import Case, Flag, FlagKind, Status
 from cases.services import flags_resolve
 from contacts.models import (
+    FAMILY_REPORT_NOTE_LIMIT,
     SUCCESSFUL_OUTCOMES,
     ContactKind,
     ContactLog,
     ContactPlan,
     ContactPlanVersion,
     ContactSettings,
+    FamilyReport,
+    FamilyReportKind,
+    family_reports_counted,
 )
 from contacts.permissions import staff_for_wellbeing_check
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
-from schools.calendar import school_days_between, today
-from schools.models import School
+from schools.calendar import is_school_day, school_days_between, today
+from schools.models import Carer, Pupil, School
 
 CONTACTABLE_STATUSES = (Status.ACTIVE, Status.REINTEGRATING)
 MORE_CALLS_NEED_A_REASON = "Say why the DSL team decided on more frequent calls."
@@ -216,3 +220,69 @@ def contact_plan_save(
         detail=f"contact plan: version {version.pk}",
     )
     return plan
+
+
+# --- What families report through the carers' portal ---------------------------------------
+
+NOT_A_SCHOOL_DAY = "This is not a school day: choose a day the school is open."
+ALREADY_REPORTED = "You have already told the school this for that day."
+NOTE_TOO_LONG = f"Keep the note to {FAMILY_REPORT_NOTE_LIMIT} characters or fewer."
+
+
+@transaction.atomic
+def family_report_record(
+    *,
+    actor: Actor,
+    carer: Carer,
+    pupil: Pupil,
+    day: datetime.date,
+    kind: str,
+    note: str = "",
+) -> FamilyReport:
+    """A parent or carer tells the school their child is unwell, cannot do the day's work, or
+    needs help with it. The carers' portal's gate has checked the carer may act for the
+    pupil; the actor is the carer's own sign-in.
+
+    Only for a school day of the pupil's school, today or later in the school week ahead (no
+    earlier day: the teacher has acted on it already); once per pupil, day and kind. Where the
+    school counts a family's report as the daily contact, it answers that day's
+    missed-contact flag.
+    """
+    note = note.strip()
+    if len(note) > FAMILY_REPORT_NOTE_LIMIT:
+        raise ValidationError({"note": NOTE_TOO_LONG})
+    if kind not in FamilyReportKind.values:
+        raise ValidationError({"kind": "Choose what you are telling the school."})
+    if day < today():
+        raise ValidationError({"day": "Choose today or a later day."})
+    if day > today() + datetime.timedelta(days=14):
+        raise ValidationError({"day": "Choose a day in the next two weeks."})
+    pupil = Pupil.objects.select_for_update().select_related("school").get(pk=pupil.pk)
+    if not is_school_day(pupil.school, day):
+        raise ValidationError({"day": NOT_A_SCHOOL_DAY})
+    if FamilyReport.objects.filter(pupil=pupil, day=day, kind=kind).exists():
+        raise ValidationError({"kind": ALREADY_REPORTED})
+    report = FamilyReport(
+        pupil=pupil, day=day, kind=kind, note=note, carer=carer, reported_by=actor.user
+    )
+    report.full_clean()
+    report.save()
+    if family_reports_counted(day).filter(pk=report.pk).exists():
+        Flag.objects.filter(
+            case__pupil=pupil,
+            kind=FlagKind.DAILY_CONTACT_MISSED,
+            period=day,
+            resolved_at__isnull=True,
+        ).update(
+            # No member of staff resolved it: the family's own report answered it.
+            resolved_at=timezone.now(),
+            resolution="The family reported through the carers' portal.",
+        )
+    access_record(
+        action=AccessAction.CREATE,
+        actor=actor,
+        subject=report,
+        pupil_id=pupil.pk,
+        detail="carer report",
+    )
+    return report

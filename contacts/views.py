@@ -28,6 +28,7 @@ from contacts.permissions import (
 )
 from contacts.selectors import (
     case_contacts,
+    family_reports_for,
     plan_of,
     plan_versions,
     plan_weekday_names,
@@ -222,6 +223,7 @@ def _history_response(
             "plan_versions": plan_versions(plan),
             "plan_form": plan_form if may_decide else None,
             "may_log": can_log_contact(request.user, case, today()),
+            "family_reports": family_reports_for(case),
         },
     )
 

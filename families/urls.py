@@ -6,6 +6,9 @@ from django.urls import path
 from families import views
 from families.accounts.urls import urlpatterns as account_urls
 from families.agreements.urls import urlpatterns as agreements_urls
+from families.complaints.urls import urlpatterns as complaint_urls
+from families.help.urls import urlpatterns as help_urls
+from families.reports.urls import urlpatterns as report_urls
 from families.week.urls import urlpatterns as week_urls
 
 app_name = "families"
@@ -15,4 +18,7 @@ urlpatterns = [
     *account_urls,
     *week_urls,
     *agreements_urls,
+    *report_urls,
+    *help_urls,
+    *complaint_urls,
 ]

@@ -58,6 +58,16 @@ class SupportRequest(models.Model):
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+    # Set when a parent or carer asked for the help themselves through the carers' portal:
+    # raised_by is then the carer's own sign-in, and pages name the carer, not staff.
+    raised_by_carer = models.ForeignKey(
+        "schools.Carer",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="raised by parent or carer",
+    )
     raised_at = models.DateTimeField(auto_now_add=True)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -85,6 +95,13 @@ class SupportRequest(models.Model):
 
     def __str__(self) -> str:
         return f"IT request {self.pk}: {self.get_system_display()}"
+
+    @property
+    def raised_by_name(self) -> str:
+        """Who raised it, as staff pages show it: a carer is never shown as staff."""
+        if self.raised_by_carer_id is not None:
+            return f"{self.raised_by_carer.full_name} (parent/carer)"
+        return self.raised_by.get_full_name() or self.raised_by.email
 
     @property
     def is_open(self) -> bool:

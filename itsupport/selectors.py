@@ -40,7 +40,7 @@ def request_list_for(user: object, *, show: str = RequestFilter.OPEN) -> QuerySe
     elif show == RequestFilter.RESOLVED:
         requests = requests.filter(resolved_at__isnull=False)
     return (
-        requests.select_related("raised_by", "assigned_to", "pupil", "site")
+        requests.select_related("raised_by", "raised_by_carer", "assigned_to", "pupil", "site")
         .annotate(note_count=Count("notes"))
         .order_by("resolved_at", "-raised_at", "-id")
     )
@@ -68,7 +68,13 @@ def demand_by_system(user: object, *, since: datetime.datetime) -> list[dict[str
 def request_for_page(pk: int) -> SupportRequest | None:
     return (
         SupportRequest.objects.select_related(
-            "school", "site", "raised_by", "assigned_to", "resolved_by", "pupil__school_class"
+            "school",
+            "site",
+            "raised_by",
+            "raised_by_carer",
+            "assigned_to",
+            "resolved_by",
+            "pupil__school_class",
         )
         .prefetch_related("notes__written_by")
         .filter(pk=pk)

@@ -22,7 +22,7 @@ from itsupport.models import (
     SupportRequest,
 )
 from schools.calendar import today
-from schools.models import Pupil, School
+from schools.models import Carer, Pupil, School
 from schools.permissions import memberships_of
 
 ALREADY_OUT = "This device is already out on loan: record its return before lending it again."
@@ -71,11 +71,17 @@ def request_raise(
     urgency: str,
     pupil: Pupil | None = None,
     help_given: str = "",
+    carer: Carer | None = None,
 ) -> SupportRequest:
     """Raise a technical issue, or record help given to a parent or carer. Help already given
-    is recorded as resolved at once, so it counts as demand without waiting in the queue."""
+    is recorded as resolved at once, so it counts as demand without waiting in the queue.
+
+    ``carer``: a parent or carer asked for the help themselves (the carers' portal, whose gate
+    has checked they may act for ``pupil``); the actor is their own sign-in."""
     if pupil is not None and pupil.school_id != school.pk:
         raise ValidationError({"pupil": "This pupil is at another school."})
+    if carer is not None and (pupil is None or kind != RequestKind.FAMILY_HELP):
+        raise ValidationError("A parent or carer asks for help for their own child only.")
     help_given = help_given.strip()
     if help_given and kind != RequestKind.FAMILY_HELP:
         raise ValidationError(
@@ -90,8 +96,9 @@ def request_raise(
         urgency=urgency,
         pupil=pupil,
         raised_by=actor.user,
+        raised_by_carer=carer,
     )
-    if help_given:
+    if help_given and carer is None:
         support_request.resolved_at = timezone.now()
         support_request.resolved_by = actor.user
         support_request.resolution = help_given

@@ -20,6 +20,7 @@ from contacts.permissions import works_on_cases
 from declarations.compliance.permissions import can_view_declarations
 from dpo.permissions import can_use_breach_register, can_view_retention
 from dpo.subject_access.permissions import can_handle_subject_access
+from families.complaints.permissions import can_use_complaints_log
 from governance.permissions import (
     can_answer_pulse,
     can_list_monitoring,
@@ -72,6 +73,12 @@ NAV_ITEMS: tuple[NavItem, ...] = (
     NavItem("Session checks", "safeguarding:session_gaps", can_oversee_sessions, SAFEGUARDING),
     NavItem("Concern categories", "setup:categories_home", can_read_some_categories, SAFEGUARDING),
     NavItem("Oversight reports", "oversight:report_list", can_request_reports, LEADERSHIP),
+    NavItem(
+        "Complaints from families",
+        "families:complaint_list",
+        can_use_complaints_log,
+        LEADERSHIP,
+    ),
     NavItem("Monitoring", "governance:monitoring_list", can_list_monitoring, LEADERSHIP),
     NavItem(
         "Governors' summary",

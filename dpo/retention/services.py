@@ -32,8 +32,9 @@ from cases.models import (
     ReintegrationStep,
     Review,
     StatusChange,
+    WorkFeedback,
 )
-from contacts.models import ContactLog, ContactPlan, ContactPlanVersion
+from contacts.models import ContactLog, ContactPlan, ContactPlanVersion, FamilyReport
 from core.actor import Actor
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
@@ -229,6 +230,8 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
     - contact plan: the reason for its current decision and for every earlier decision
       becomes "[anonymised]" (a decision must keep a reason);
     - provision feedback, paper-delivery notes, status-change notes, flag resolutions emptied;
+    - what the family wrote through the carers' portal: the notes of their feedback on the
+      work and of their reports about the days the case ran emptied;
     - contact logs: wellbeing notes, what the family said and why it was logged late emptied,
       EXCEPT a contact that a safeguarding concern was raised from, which stays as it is, part
       of that concern;
@@ -276,6 +279,12 @@ def retention_item_anonymise(*, actor: Actor, item: RetentionReviewItem) -> Rete
             reason=ANONYMISED
         ),
         "provision": Provision.objects.filter(case=case).update(feedback=""),
+        "family feedback": WorkFeedback.objects.filter(case=case).update(note=""),
+        "family reports": FamilyReport.objects.filter(
+            pupil_id=case.pupil_id,
+            day__gte=case.start_date,
+            day__lte=case.actual_return_date or case.end_date,
+        ).update(note=""),
         "deliveries": PaperDelivery.objects.filter(case=case).update(notes=""),
         "status changes": StatusChange.objects.filter(case=case).update(note=""),
         "flags": Flag.objects.filter(case=case).update(resolution=""),

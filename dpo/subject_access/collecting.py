@@ -24,8 +24,9 @@ from cases.models import (
     Review,
     Status,
     StatusChange,
+    WorkFeedback,
 )
-from contacts.models import ContactLog, ContactPlanVersion
+from contacts.models import ContactLog, ContactPlanVersion, FamilyReport
 from dataprotection.models import AccessEvent
 from dpo.subject_access.deadline import respond_by
 from dpo.subject_access.structure import (
@@ -47,6 +48,7 @@ from dpo.subject_access.structure import (
     ContactRow,
     DecisionRow,
     DocumentRow,
+    FamilyWordRow,
     FileTransferRow,
     HomeVisitRow,
     InvolvementRow,
@@ -775,6 +777,31 @@ def _access_events(pupil: Pupil) -> list[AccessRow]:
     ]
 
 
+def _family_words(pupil: Pupil) -> list[FamilyWordRow]:
+    """What the family told the school through the carers' portal: two queries."""
+    rows = [
+        FamilyWordRow(
+            on=r.day,
+            what=r.get_kind_display(),
+            note=r.note,
+            carer=r.carer.full_name,
+            given_at=r.created_at,
+        )
+        for r in FamilyReport.objects.filter(pupil=pupil).select_related("carer")
+    ]
+    rows += [
+        FamilyWordRow(
+            on=f.starts_on,
+            what=f"How the work went ({f.get_period_display().lower()}): {f.get_rating_display()}",
+            note=f.note,
+            carer=f.carer.full_name,
+            given_at=f.created_at,
+        )
+        for f in WorkFeedback.objects.filter(case__pupil=pupil).select_related("carer")
+    ]
+    return sorted(rows, key=lambda row: (row.on, row.given_at))
+
+
 def pupil_for_subject_access(pk: int) -> Pupil | None:
     return (
         Pupil.objects.select_related("school", "school_class__site", "school_class__pathway")
@@ -823,4 +850,5 @@ def subject_access_collect(
         session_agreements=_session_agreements(pupil),
         safeguarding=_safeguarding(pupil, options),
         access_events=_access_events(pupil),
+        family_words=_family_words(pupil),
     )

@@ -489,6 +489,17 @@ class AccessRow:
 
 
 @dataclass(frozen=True, slots=True)
+class FamilyWordRow:
+    """What a parent or carer told the school through the carers' portal."""
+
+    on: datetime.date
+    what: str
+    note: str
+    carer: str
+    given_at: datetime.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class SubjectAccessRecord:
     format: str
     produced_at: datetime.datetime
@@ -501,6 +512,8 @@ class SubjectAccessRecord:
     session_agreements: list[SessionAgreementRow]
     safeguarding: Safeguarding
     access_events: list[AccessRow]
+    # Reports (unwell, cannot work, asking for help) and feedback on the work, oldest first.
+    family_words: list[FamilyWordRow] = field(default_factory=list)
 
     @property
     def contact_count(self) -> int:

@@ -8,7 +8,13 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from cases.models import STARTED_STATUSES, Case, Flag, FlagKind, PaperDelivery, Provision, Status
-from contacts.models import ContactLog, wellbeing_check_done_sql
+from contacts.models import (
+    ContactLog,
+    ContactSettings,
+    FamilyReport,
+    daily_contact_made_sql,
+    wellbeing_check_done_sql,
+)
 from oversight.measures.scope import Scope, percent, period_moments
 from safeguarding.models import (
     ChecklistItem,
@@ -28,11 +34,10 @@ _SCOPE_SQL = {
     "class": " AND p.school_class_id = %s",
 }
 
+# A daily contact is made as contacts.models.daily_contact_made_sql defines it.
 _DAILY_SQL = """
 SELECT p.school_class_id, d.date, COUNT(*),
-    SUM(CASE WHEN EXISTS (
-        SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND l.contact_date = d.date
-    ) THEN 1 ELSE 0 END)
+    SUM(CASE WHEN {contact_made} THEN 1 ELSE 0 END)
 FROM {case} c
 JOIN {pupil} p ON p.id = c.pupil_id
 JOIN {school_class} k ON k.id = p.school_class_id
@@ -41,7 +46,7 @@ WHERE p.school_id = %s{scope} AND d.date >= %s AND d.date <= %s
     AND c.status IN (%s, %s, %s) AND d.date >= c.start_date
     AND (c.status <> %s OR d.date < c.actual_return_date)
 GROUP BY p.school_class_id, d.date
-"""
+""".replace("{contact_made}", daily_contact_made_sql("d.date"))
 
 _WELLBEING_SQL = """
 SELECT p.school_class_id, d.date, COUNT(*),
@@ -76,6 +81,8 @@ def _as_date(value: object) -> datetime.date:
 def _tables() -> dict[str, str]:
     return {
         "contact": ContactLog._meta.db_table,
+        "family_report": FamilyReport._meta.db_table,
+        "contact_settings": ContactSettings._meta.db_table,
         "case": Case._meta.db_table,
         "pupil": Pupil._meta.db_table,
         "school_class": SchoolClass._meta.db_table,

@@ -27,7 +27,7 @@ from contacts.models import ContactSettings
 from dpo.models import DEFAULT_RETENTION_YEARS, RetentionKind, RetentionRule
 from safeguarding.models import SafeguardingSettings
 
-type Value = int | datetime.time | str
+type Value = bool | int | datetime.time | str
 
 CASES = "Cases"
 CONTACT = "Contact with families"
@@ -73,6 +73,10 @@ class Setting:
         return isinstance(self.model_field, models.TimeField)
 
     @property
+    def is_bool(self) -> bool:
+        return isinstance(self.model_field, models.BooleanField)
+
+    @property
     def choices(self) -> list[tuple[str, str]]:
         return list(self.model_field.choices or [])
 
@@ -80,11 +84,15 @@ class Setting:
         """The value as the history keeps it."""
         if isinstance(value, datetime.time):
             return value.strftime("%H:%M")
+        if isinstance(value, bool):
+            return "yes" if value else "no"
         return str(value)
 
     def display(self, value: Value | str) -> str:
         """The value with its unit, for people: "30 school days", "08:45", "Y6"."""
         text = self.to_text(value) if not isinstance(value, str) else value
+        if self.is_bool:
+            return text.capitalize()
         if not self.unit:
             return text
         unit = self.unit.removesuffix("s") if text == "1" else self.unit
@@ -95,12 +103,18 @@ class Setting:
         return self.display(self.default)
 
     def allowed(self) -> str:
+        if self.is_bool:
+            return "Yes or no"
         if self.choices:
             return "One of the 2024 attendance codes listed"
         return f"{self.to_text(self.minimum)} to {self.display(self.maximum)}"
 
     def check(self, value: Value) -> None:
         """Refuse, at the value field, anything outside the allowed range."""
+        if self.is_bool:
+            if not isinstance(value, bool):
+                raise ValidationError({"value": "Choose yes or no."})
+            return
         if self.choices:
             if value not in {code for code, _ in self.choices}:
                 raise ValidationError({"value": "Choose one of the codes listed."})
@@ -113,6 +127,13 @@ class Setting:
         """The field for a new value. It parses the value; the service checks the range, so
         its message is the one shown whoever calls it."""
         common = {"label": "New value", "help_text": f"Allowed: {self.allowed().lower()}."}
+        if self.is_bool:
+            return forms.TypedChoiceField(
+                choices=[(True, "Yes"), (False, "No")],
+                coerce=lambda text: text in (True, "True"),
+                widget=forms.RadioSelect,
+                **common,
+            )
         if self.choices:
             return forms.ChoiceField(
                 choices=[
@@ -246,6 +267,16 @@ REGISTRY: tuple[Setting, ...] = (
         ContactSettings, "no_response_attempts", group=CONTACT,
         label="Failed attempts to reach the family", policy="§3.2 home visits", minimum=1,
         maximum=10, unit="attempts",
+    ),
+    _field(
+        ContactSettings, "family_report_counts_as_contact", group=CONTACT,
+        label="A family’s own report counts as the daily contact",  # noqa: RUF001
+        policy="§3.6 parents",
+    ),
+    _field(
+        ContactSettings, "complaint_response_school_days", group=CONTACT,
+        label="Respond to a family’s complaint within",  # noqa: RUF001
+        policy="§3.6 parents", minimum=1, maximum=40, unit=DAYS,
     ),
     _field(
         SafeguardingSettings, "acknowledge_within_minutes", group=SAFEGUARDING,

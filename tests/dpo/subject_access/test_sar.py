@@ -416,6 +416,7 @@ def test_the_json_file_parses_with_the_expected_keys_and_counts(world, dpo):
         "session_agreements",
         "safeguarding",
         "access_events",
+        "family_words",
     ]
     assert data["format"] == "subject-access/1"
     assert data["produced_by"] == "Dpo"
@@ -781,8 +782,9 @@ def test_collecting_costs_the_same_queries_for_few_or_many_records(
     options = Options(include_safeguarding=include, safeguarding_reason=REASON if include else "")
     dpo_user = world.users["dpo"]
     # Naming the pupil in concerns about another pupil: one query, and one more for the
-    # other pupils named in them, whose names are replaced in why the pupil was named.
-    expected = 34 if include else 24
+    # other pupils named in them, whose names are replaced in why the pupil was named; two
+    # more for what the family told the school through the carers' portal.
+    expected = 36 if include else 26
 
     fill_records(world, 1)
     named_in_concerns_about_jude(world, 1)
@@ -953,3 +955,37 @@ def test_the_pdf_holds_what_is_now_recorded_about_the_pupil(world, dpo):
         "2 extra calls a day on every school day",
     ):
         assert part in text, part
+
+
+def test_what_the_family_told_the_school_through_the_portal_is_included(world):
+    from cases.models import WorkFeedback
+    from contacts.models import FamilyReport, FamilyReportKind
+    from tests.factories import UserFactory
+
+    fill_records(world, 1)
+    carer_user = UserFactory()
+    FamilyReport.objects.create(
+        pupil=world.pupil,
+        day=dt.date(2026, 12, 3),
+        kind=FamilyReportKind.UNWELL,
+        note="A cold.",
+        carer=world.carer,
+        reported_by=carer_user,
+    )
+    WorkFeedback.objects.create(
+        case=world.pupil.cases.first(),
+        period="week",
+        starts_on=dt.date(2026, 11, 30),
+        rating="went_well",
+        carer=world.carer,
+        given_by=carer_user,
+    )
+    record = subject_access_collect(
+        pupil=pupil_for_subject_access(world.pupil.pk),
+        options=Options(include_safeguarding=False, safeguarding_reason=""),
+        produced_by=world.users["dpo"],
+    )
+    assert [(w.what, w.note, w.carer) for w in record.family_words] == [
+        ("How the work went (the week): It went well", "", "Dana Marsh"),
+        ("Unwell", "A cold.", "Dana Marsh"),
+    ]

@@ -198,3 +198,16 @@ def test_the_page_offers_no_code_for_a_closure_for_safety_and_says_why(world):
         _page(world, "headteacher", "setup:setting_change", "attendance_code_unsafe").status_code
         == 404
     )
+
+
+def test_a_yes_or_no_setting_is_chosen_on_the_form(world):
+    from contacts.models import ContactSettings
+
+    client = client_for(world.users["headteacher"])
+    url = reverse("setup:setting_change", args=[world.school.pk, "family_report_counts_as_contact"])
+    assert 'type="radio"' in client.get(url).content.decode()
+    response = client.post(url, {"value": "True", "reason": "Agreed with the class teams."})
+    assert response.status_code == 302
+    assert ContactSettings.objects.get(school=world.school).family_report_counts_as_contact
+    page = client.get(response.url).content.decode()
+    assert "now Yes (was No)" in page

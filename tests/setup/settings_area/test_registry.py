@@ -64,7 +64,7 @@ def test_each_setting_has_a_policy_reference_help_a_group_and_a_default_it_allow
         assert setting.group in GROUPS
         assert setting.policy and setting.help_text and setting.label
         setting.check(setting.default)  # the default is always allowed
-        if not setting.choices:
+        if not setting.choices and not setting.is_bool:
             assert setting.minimum <= setting.maximum
         assert setting.model._meta.get_field(setting.field)
 
@@ -78,4 +78,11 @@ def test_values_are_shown_with_their_unit_and_kept_as_text():
     assert available.to_text(datetime.time(8, 45)) == "08:45"
     assert available.display_default == "08:45"
     assert SETTINGS["attendance_code_send_mh"].display_default == "Y7"
+    counts = SETTINGS["family_report_counts_as_contact"]
+    assert (counts.display_default, counts.to_text(True), counts.display("yes")) == (
+        "No",
+        "yes",
+        "Yes",
+    )
+    assert counts.allowed() == "Yes or no"
     assert SETTINGS["retention_child_protection"].display_default == "25 years"

@@ -145,3 +145,11 @@ def test_no_code_can_be_chosen_for_a_closure_for_safety(school, head):
         "value": ["There is no such setting."]
     }
     _nothing_written()
+
+
+def test_a_yes_or_no_setting_is_changed_and_kept_as_yes_or_no(school, head):
+    written = change(school, head, "family_report_counts_as_contact", True)
+    assert (written.old_value, written.new_value) == ("no", "yes")
+    assert ContactSettings.objects.get(school=school).family_report_counts_as_contact is True
+    assert "value" in _refusal(school, head, "family_report_counts_as_contact", True)
+    assert "value" in _refusal(school, head, "family_report_counts_as_contact", 1)
