@@ -30,3 +30,20 @@ def styled_widget(field: BoundField) -> SafeString:
 @register.filter
 def is_checkbox(field: BoundField) -> bool:
     return isinstance(field.field.widget, CheckboxInput)
+
+
+@register.filter
+def is_choice_list(field: BoundField) -> bool:
+    """Radio buttons or a list of checkboxes: a group with a legend, not a single control."""
+    return isinstance(field.field.widget, CheckboxSelectMultiple | RadioSelect)
+
+
+@register.filter
+def check_options(field: BoundField) -> list:
+    """The field's radio buttons or checkboxes, each with Bootstrap's class for a check."""
+    invalid = " is-invalid" if field.errors else ""
+    options = list(field.subwidgets)
+    for option in options:
+        attrs = option.data["attrs"]
+        attrs["class"] = f"{attrs.get('class', '')} form-check-input{invalid}".strip()
+    return options

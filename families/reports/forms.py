@@ -20,7 +20,7 @@ class FamilyReportForm(forms.Form):
     )
     day = UkDateField(label="Which day?", help_text="A school day: today or a day ahead.")
     note = forms.CharField(
-        label="Anything the class team should know (optional)",
+        label="Anything the class team should know",
         required=False,
         max_length=FAMILY_REPORT_NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -45,7 +45,7 @@ class WorkFeedbackForm(forms.Form):
         error_messages={"required": "Choose how the work went."},
     )
     note = forms.CharField(
-        label="Tell the class team more (optional)",
+        label="Tell the class team more",
         required=False,
         max_length=WORK_FEEDBACK_NOTE_LIMIT,
         widget=forms.Textarea(attrs={"rows": 3}),
