@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test install check lint format migrate demo totp lock clean
+.PHONY: run test install check lint format migrate demo totp lock clean screenshots
 
 $(INSTALLED): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else "Python 3.12 or newer is needed; found " + sys.version.split()[0])'
@@ -31,6 +31,10 @@ run: demo
 # Current second-step codes for the demo logins.
 totp: install
 	@$(MANAGE) demo_totp
+
+# Each role's home page at 390 px and 1280 px, from the demo data, into var/screenshots/.
+screenshots: demo
+	$(MANAGE) screenshots
 
 lint: install
 	$(BIN)/ruff check .

@@ -307,9 +307,18 @@ class CaseFilterForm(forms.Form):
     )
     reason = forms.ChoiceField(required=False, choices=[("", "All"), *Reason.choices])
     review_due = forms.BooleanField(label="Review due", required=False)
+    review_this_week = forms.BooleanField(label="Review due this week", required=False)
     time_limit_near = forms.BooleanField(label="Time limit near", required=False)
 
-    FILTERS = ("status", "site", "school_class", "reason", "review_due", "time_limit_near")
+    FILTERS = (
+        "status",
+        "site",
+        "school_class",
+        "reason",
+        "review_due",
+        "review_this_week",
+        "time_limit_near",
+    )
     is_filter = True  # every field is optional: the field template leaves out "(optional)"
 
     def __init__(self, *args, sites, classes, **kwargs) -> None:

@@ -93,6 +93,11 @@ STATUS_OPEN = ""
 STATUS_ANY = "all"
 
 
+def end_of_week(day: datetime.date) -> datetime.date:
+    """The Sunday of the Monday-to-Sunday week that holds ``day``."""
+    return day + datetime.timedelta(days=6 - day.weekday())
+
+
 def case_list_for(
     user: object,
     *,
@@ -102,6 +107,7 @@ def case_list_for(
     school_class: SchoolClass | None = None,
     reason: str = "",
     review_due: bool = False,
+    review_this_week: bool = False,
     time_limit_near: bool = False,
 ) -> QuerySet[Case]:
     """The cases this person may see, filtered, with what each row of the list shows.
@@ -126,6 +132,8 @@ def case_list_for(
         cases = cases.filter(reason=reason)
     if review_due:
         cases = cases.filter(status__in=OPEN_STATUSES, next_review_date__lte=today)
+    if review_this_week:
+        cases = cases.filter(status__in=OPEN_STATUSES, next_review_date__lte=end_of_week(today))
     if time_limit_near:
         cases = cases.filter(status__in=OPEN_STATUSES, school_days_left__lte=F("warning_days"))
     closed_last = SqlCase(When(status__in=ENDED_STATUSES, then=Value(1)), default=Value(0))

@@ -58,7 +58,7 @@ from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
-from schools.permissions import access_pupil
+from schools.permissions import access_pupil, can_view_pupil
 
 CASES_PER_PAGE = 25
 
@@ -146,6 +146,8 @@ def _render_case(
             "show_review_form": page.takes_provision or "review_form" in bound,
             "show_step_form": page.plan is not None or "step_form" in bound,
             "statuses": Status,
+            # Raising a concern is for anyone who sees the pupil (safeguarding's rule).
+            "may_raise_concern": can_view_pupil(request.user, case.pupil),
             **forms,
         },
     )

@@ -42,7 +42,7 @@ from contacts.permissions import (
     leads_classes,
 )
 from schools.models import Carer, CarerLink, Membership, Role, SchoolDay
-from schools.permissions import memberships_of
+from schools.permissions import memberships_of, pupils_visible_to
 from schools.selectors import prefetch_carers
 
 
@@ -199,6 +199,14 @@ def _annotated(cases, day: datetime.date):
     )
 
 
+def _may_raise_concern(cases, user: object):
+    """Whether the person may raise a concern about each pupil: anyone who sees the pupil
+    (safeguarding's rule, schools.permissions.can_view_pupil), in the same statement."""
+    return cases.annotate(
+        may_raise_concern=Exists(pupils_visible_to(user).filter(pk=OuterRef("pupil_id")))
+    )
+
+
 def _plan_of(case: Case) -> ContactPlan | None:
     try:
         return case.contact_plan
@@ -283,7 +291,9 @@ ORDER = (
 
 def today_page(user: object, day: datetime.date) -> TodayPage:
     """Everything the Today page shows, in a fixed number of queries."""
-    cases = list(_annotated(cases_for_today(user, day), day).order_by(*ORDER))
+    cases = list(
+        _may_raise_concern(_annotated(cases_for_today(user, day), day), user).order_by(*ORDER)
+    )
     rows = _rows(user, cases, day)
     page = TodayPage(
         day=day, rows=rows, school_day=any(row.school_day for row in rows), leads=False
@@ -333,7 +343,7 @@ def _behind(rows: list[TodayRow]) -> tuple[list[BehindCount], list[BehindCount]]
 
 def today_row(user: object, case_pk: int, day: datetime.date) -> TodayRow | None:
     """One pupil's row of the Today page (for the htmx partial)."""
-    case = _annotated(Case.objects.filter(pk=case_pk), day).first()
+    case = _may_raise_concern(_annotated(Case.objects.filter(pk=case_pk), day), user).first()
     if case is None:
         return None
     # Whether the person reaches the case through a class role decides the carer details.

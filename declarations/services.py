@@ -156,8 +156,9 @@ def declaration_gate_state(
 def declaration_sign_in_reminder(
     sender: object, request: object, user: object, **kwargs: object
 ) -> None:
-    """At sign-in (the user_logged_in signal): remind a person who must declare and has no
-    current declaration, and note when they were first seen without one.
+    """At sign-in (the user_logged_in signal): note when a person who must declare and has no
+    current declaration was first seen without one, and tell them to declare now once the
+    grace period is over (before that, the banner on every page reminds them, once).
 
     Only for a sign-in through the pages, which can show a message: a sign-in without the
     messages middleware (a test's force_login, a script) is left alone, at no cost.
@@ -167,7 +168,8 @@ def declaration_sign_in_reminder(
     if not settings.DEVICE_DECLARATION_REQUIRED or not must_declare(user):
         return
     state = declaration_gate_state(user=user)
-    if state.current:
+    if state.current or not state.overdue:
+        # While the grace period runs, every page carries the reminder banner: a message as
+        # well would say it twice on the first page.
         return
-    when = "now" if state.overdue else f"by {timezone.localtime(state.grace_ends):%d/%m/%Y}"
-    messages.warning(request, f"Please make your device security declaration {when}.")
+    messages.warning(request, "Please make your device security declaration now.")

@@ -21,6 +21,7 @@ from oversight.my_tasks.permissions import has_tasks_page
 from oversight.my_tasks.selectors import task_counts
 from oversight.reports.permissions import can_request_reports, can_view_governors_summary
 from remote_learning.celery import app as celery_app
+from remote_learning.home import home_work_for
 from schools.calendar import today
 from schools.models import Role
 from schools.permissions import DSL_ROLES, can_list_pupils, can_view_access_log, memberships_of
@@ -54,6 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "home.html",
         {
             "greeting": greeting_for(timezone.now()),
+            "work": home_work_for(user, today()),
             "memberships": memberships,
             "classes": my_classes(user),
             "dsl_sites": [m.site for m in memberships if m.role in DSL_ROLES and m.site],

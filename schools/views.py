@@ -89,6 +89,8 @@ def pupil_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "carers": carers,
             "share_candidates": share_candidates(pupil) if access.can_manage_shares else [],
             "sees_access_log": can_view_access_log(request.user),
+            # Raising a concern is for anyone who sees the pupil (safeguarding's rule).
+            "may_raise_concern": access.can_view,
         },
     )
 

@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Window
 from django.urls import NoReverseMatch
 
 from cases.models import Case, Flag
@@ -40,17 +40,20 @@ def open_flags_for(user: object) -> QuerySet[Flag]:
 def flags_needing_action(user: object, *, limit: int = HOME_FLAG_LIMIT) -> FlagsNeedingAction:
     """The longest-standing open flags on cases this person may see (cases.permissions scope).
 
-    At most two queries whatever the number of flags: the first ``limit`` flags with their
-    case, pupil and class, and a count only when there are more. None for people without a
-    role on cases. Each flag gets ``url``: its case page, when that page exists.
+    One query whatever the number of flags: the first ``limit`` flags with their case, pupil
+    and class, each carrying the number of them all (a window), so the home page costs the
+    same however many there are. None for people without a role on cases. Each flag gets
+    ``url``: its case page, when that page exists.
     """
     if not can_list_cases(user):
         return FlagsNeedingAction(flags=[], total=0)
-    open_flags = open_flags_for(user)
     flags = list(
-        open_flags.select_related("case__pupil__school_class").order_by("period", "id")[:limit]
+        open_flags_for(user)
+        .select_related("case__pupil__school_class")
+        .annotate(total=Window(Count("pk")))
+        .order_by("period", "id")[:limit]
     )
-    total = len(flags) if len(flags) < limit else open_flags.count()
+    total = flags[0].total if flags else 0
     for flag in flags:
         flag.url = case_url(flag.case)
     return FlagsNeedingAction(flags=flags, total=total)

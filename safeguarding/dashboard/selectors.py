@@ -152,6 +152,72 @@ def transfers_to_send(
     )
 
 
+def open_concerns_in_view(user: object) -> QuerySet[Concern]:
+    """The dashboard's concerns: those the person reads, not yet closed."""
+    return concerns_visible_to(user).exclude(status=ConcernStatus.CLOSED)
+
+
+# The dashboard's "not yet acknowledged": raised and not yet taken up by the DSL team.
+AWAITING_ACKNOWLEDGEMENT = Q(status=ConcernStatus.RAISED)
+
+
+def waiting_for_acknowledgement(concerns: QuerySet[Concern]) -> QuerySet[Concern]:
+    return concerns.filter(AWAITING_ACKNOWLEDGEMENT)
+
+
+def urgency_rank() -> When_:
+    return When_(
+        *[When(urgency=u.value, then=Value(n)) for n, u in enumerate(URGENCY_ORDER)],
+        default=Value(len(URGENCY_ORDER)),
+        output_field=IntegerField(),
+    )
+
+
+def dashboard_flags(cases: QuerySet[Case]) -> QuerySet[Flag]:
+    """The dashboard's open flags on these cases."""
+    return Flag.objects.filter(
+        resolved_at__isnull=True, kind__in=DASHBOARD_FLAG_KINDS, case__in=cases
+    )
+
+
+def visits_to_arrange(cases: QuerySet[Case]) -> QuerySet[HomeVisit]:
+    """The dashboard's home visits to arrange on these cases: requested, not yet made."""
+    return HomeVisit.objects.filter(visited_on__isnull=True, case__in=cases)
+
+
+@dataclass
+class SafeguardingHome:
+    """What the home page shows the DSL team: the dashboard's own counts, and the concerns
+    waiting for acknowledgement, immediate ones first, each with its page."""
+
+    waiting_count: int
+    waiting: list[Concern]
+    flag_count: int
+    visit_count: int
+
+
+HOME_WAITING_LIMIT = 5
+
+
+def safeguarding_home_for(user: object) -> SafeguardingHome:
+    """Four statements, whatever the numbers: the dashboard's definitions, unfiltered."""
+    waiting = waiting_for_acknowledgement(open_concerns_in_view(user))
+    cases = dashboard_cases(user)
+    waiting_list = list(
+        waiting.annotate(urgency_rank=urgency_rank())
+        .select_related("pupil__school_class")
+        .order_by("urgency_rank", "raised_at", "pk")[:HOME_WAITING_LIMIT]
+    )
+    for concern in waiting_list:
+        concern.page_url = concern_path(concern.pk)
+    return SafeguardingHome(
+        waiting_count=waiting.count(),
+        waiting=waiting_list,
+        flag_count=dashboard_flags(cases).count(),
+        visit_count=visits_to_arrange(cases).count(),
+    )
+
+
 def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = "") -> Dashboard:
     """Eleven statements (plus the person's memberships): counts, then capped lists."""
     # Concerns in view, closed ones included (a closed concern's referral may still await a
@@ -163,11 +229,11 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
         cases = cases.filter(pupil__school_class__site_id=site_id)
     if urgency:
         in_view = in_view.filter(urgency=urgency)
-    concerns = in_view.exclude(status=ConcernStatus.CLOSED)
+    concerns = in_view.exclude(status=ConcernStatus.CLOSED)  # as open_concerns_in_view
 
     counts = concerns.aggregate(
         total=Count("pk"),
-        unacknowledged=Count("pk", filter=Q(status=ConcernStatus.RAISED)),
+        unacknowledged=Count("pk", filter=AWAITING_ACKNOWLEDGEMENT),
         **{u.value: Count("pk", filter=Q(urgency=u.value)) for u in URGENCY_ORDER},
     )
     ordered = concerns.annotate(
@@ -176,11 +242,7 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
             default=Value(1),
             output_field=IntegerField(),
         ),
-        urgency_rank=When_(
-            *[When(urgency=u.value, then=Value(n)) for n, u in enumerate(URGENCY_ORDER)],
-            default=Value(len(URGENCY_ORDER)),
-            output_field=IntegerField(),
-        ),
+        urgency_rank=urgency_rank(),
     ).order_by("unacknowledged_first", "urgency_rank", "raised_at", "pk")
     # The other pupils each names, with whether this person may open their page: one query.
     named = ConcernPupil.objects.select_related("pupil").annotate(
@@ -194,9 +256,7 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
     for concern in concern_list:
         concern.page_url = concern_path(concern.pk)
 
-    flags = Flag.objects.filter(
-        resolved_at__isnull=True, kind__in=DASHBOARD_FLAG_KINDS, case__in=cases
-    )
+    flags = dashboard_flags(cases)
     flag_count = flags.count()
     flag_list = list(
         flags.select_related("case", "case__pupil", "case__pupil__school_class").order_by(
@@ -204,7 +264,7 @@ def dashboard_for(user: object, *, site_id: int | None = None, urgency: str = ""
         )[:LIST_LIMIT]
     )
 
-    visits = HomeVisit.objects.filter(visited_on__isnull=True, case__in=cases)
+    visits = visits_to_arrange(cases)
     visit_count = visits.count()
     visit_list = list(
         visits.select_related(

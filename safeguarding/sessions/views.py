@@ -161,6 +161,12 @@ def _render_detail(request: HttpRequest, session: VirtualSession, **bound) -> Ht
         "checklist": list(session.checklist.all()),
         "attendance": list(session.attendance.all()),
         "concerns_count": session.concerns.filter(concerns_known_to(request.user)).count(),
+        # Anyone who sees a pupil may raise a concern about them, not only when stopping.
+        "raisable": [
+            pupil
+            for pupil in session.pupils.select_related("school_class")
+            if permissions.can_raise_concern_for(request.user, pupil)
+        ],
     }
     if can_run:
         context["checklist_form"] = bound.get("checklist_form") or ChecklistForm(

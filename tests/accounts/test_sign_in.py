@@ -358,3 +358,12 @@ def test_a_used_reset_link_cannot_be_used_again(client, staff_user):
     response = Client().get(link, follow=True)
 
     assert "Bad Token" in response.content.decode()
+
+
+def test_the_sign_in_page_offers_no_sign_up(client):
+    page = client.get(reverse("account_login"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert reverse("account_signup") not in body
+    assert "sign up" not in body.lower()
+    assert 'name="login"' in body and 'name="password"' in body

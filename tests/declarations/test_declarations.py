@@ -116,7 +116,9 @@ def test_staff_are_reminded_as_they_sign_in(world):
         signed_in = sign_in(client, teacher)
         page = client.get(signed_in["Location"]).content.decode()
 
-    assert "Please make your device security declaration by 07/03/2026." in page
+    # Said once: the banner, not a message repeating it.
+    assert "Please make it by <strong>07/03/2026</strong>" in page
+    assert page.count("device security declaration") == 1
     assert DeclarationDue.objects.get(user=teacher).first_seen_at == at(0)
 
 
