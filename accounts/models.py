@@ -55,6 +55,9 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=5,
         choices=UserKind.choices,
         default=UserKind.STAFF,
+        # Also in the database: an account made by anything that does not know this field
+        # (an older migration's model, a raw insert) is a member of staff, never a carer.
+        db_default=UserKind.STAFF,
         help_text="A carer's account reaches the carers' portal and nothing else.",
     )
 

@@ -201,6 +201,8 @@ SUCCESSFUL_OUTCOMES = frozenset({Outcome.SPOKE_WITH_PUPIL, Outcome.SPOKE_WITH_CA
 # as a query (WELLBEING_CHECK_DONE) or as SQL (wellbeing_check_done_sql), built from the same
 # two constants.
 WELLBEING_CHECK_OUTCOMES = tuple(sorted(SUCCESSFUL_OUTCOMES))
+# The same outcomes make the daily contact (daily_contact_made below).
+REACHED_OUTCOMES = WELLBEING_CHECK_OUTCOMES
 WELLBEING_CHECK_DONE = Q(kind=ContactKind.WELLBEING, outcome__in=WELLBEING_CHECK_OUTCOMES)
 
 
@@ -496,16 +498,18 @@ class FamilyReport(models.Model):
 
 
 # The one definition of "the daily contact was made" on a day, used by Today, the missed
-# contact flag and the oversight reports: a contact logged on that day, or, where the
+# contact flag and the oversight reports: a contact on that day in which someone spoke with
+# the pupil or a carer (a message left or no answer is an attempt, not a contact), or, where the
 # school's contact settings say so, a report the family made through the carers' portal about
 # that day. A family report is never a staff attempt: it is not a ContactLog, so it never
 # counts as "no response", as a call, or towards the extra calls the DSL team decided.
 def daily_contact_made(day: datetime.date, *, case: str = "pk", pupil: str = "pupil") -> Q:
     """DAILY_CONTACT_MADE as a filter over cases (``case`` and ``pupil`` name the case's id
     and its pupil from the outer query)."""
-    return Q(Exists(ContactLog.objects.filter(case=OuterRef(case), contact_date=day))) | Q(
-        Exists(family_reports_counted(day).filter(pupil=OuterRef(pupil)))
+    reached = ContactLog.objects.filter(
+        case=OuterRef(case), contact_date=day, outcome__in=REACHED_OUTCOMES
     )
+    return Q(Exists(reached)) | Q(Exists(family_reports_counted(day).filter(pupil=OuterRef(pupil))))
 
 
 def family_reports_counted(day: datetime.date):
@@ -517,6 +521,7 @@ def family_reports_counted(day: datetime.date):
 
 _DAILY_CONTACT_MADE = """(EXISTS (
     SELECT 1 FROM {contact} l WHERE l.case_id = c.id AND l.contact_date = {day}
+    AND l.outcome IN ({reached})
 ) OR EXISTS (
     SELECT 1 FROM {family_report} fr
     JOIN {contact_settings} fs ON fs.school_id = p.school_id
@@ -529,7 +534,9 @@ def daily_contact_made_sql(day: str) -> str:
     (an SQL expression; each ``%s`` in it is a parameter the caller gives once per
     occurrence: DAILY_CONTACT_MADE_DAY_USES times). Names the tables {contact},
     {family_report} and {contact_settings}."""
-    return _DAILY_CONTACT_MADE.replace("{day}", day)
+    # The outcomes are this module's own constants, never input, so they are written in.
+    reached = ", ".join(f"'{outcome}'" for outcome in REACHED_OUTCOMES)
+    return _DAILY_CONTACT_MADE.replace("{day}", day).replace("{reached}", reached)
 
 
 DAILY_CONTACT_MADE_DAY_USES = 2

@@ -143,10 +143,12 @@ def contact_log_record(
 
 def _resolve_answered_flags(*, case: Case, contact: ContactLog, actor: Actor) -> None:
     open_flags = Flag.objects.filter(case=case, resolved_at__isnull=True)
-    # Any contact on a day answers that day's missed daily contact.
-    open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
-        resolved_at=timezone.now(), resolved_by=actor.user, resolution="Contact logged."
-    )
+    # Reaching the pupil or a carer on a day answers that day's missed daily contact; a
+    # message left or no answer is an attempt, and the day's contact is still not made.
+    if contact.outcome in SUCCESSFUL_OUTCOMES:
+        open_flags.filter(kind=FlagKind.DAILY_CONTACT_MISSED, period=contact.contact_date).update(
+            resolved_at=timezone.now(), resolved_by=actor.user, resolution="Contact logged."
+        )
     if contact.counts_as_wellbeing_check:
         open_flags.filter(kind=FlagKind.WELLBEING_CHECK_OVERDUE).update(
             resolved_at=timezone.now(), resolved_by=actor.user, resolution="Wellbeing check logged."

@@ -13,6 +13,6 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='user',
             name='kind',
-            field=models.CharField(choices=[('staff', 'Staff'), ('carer', 'Parent or carer')], default='staff', help_text="A carer's account reaches the carers' portal and nothing else.", max_length=5),
+            field=models.CharField(choices=[('staff', 'Staff'), ('carer', 'Parent or carer')], db_default='staff', default='staff', help_text="A carer's account reaches the carers' portal and nothing else.", max_length=5),
         ),
     ]

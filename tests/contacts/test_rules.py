@@ -140,19 +140,25 @@ def test_a_missed_daily_contact_is_flagged_on_school_days_only(calendar, day):
     assert periods(FlagKind.DAILY_CONTACT_MISSED, case) == ([day] if day in SCHOOL_DAYS else [])
 
 
-def test_a_day_with_any_contact_is_not_flagged_and_running_twice_raises_nothing_new(calendar):
+def test_a_day_when_someone_was_reached_is_not_flagged_and_running_twice_raises_nothing_new(
+    calendar,
+):
     reached = running_case(calendar)
     tried = running_case(calendar)
     silent = running_case(calendar)
     log(calendar, reached, at(MONDAY, 10))
+    # "No response" is an attempt, not a contact: the day still had no daily contact.
     log(calendar, tried, at(MONDAY, 11), outcome=Outcome.NO_RESPONSE)
 
-    assert flag_missed_daily_contacts(MONDAY) == 1
+    assert flag_missed_daily_contacts(MONDAY) == 2
     before = list(flags().values_list("pk", "case", "period", "raised_at"))
     assert flag_missed_daily_contacts(MONDAY) == 0
 
     assert list(flags().values_list("pk", "case", "period", "raised_at")) == before
-    assert [(case, period) for _, case, period, _ in before] == [(silent.pk, MONDAY)]
+    assert sorted((case, period) for _, case, period, _ in before) == [
+        (tried.pk, MONDAY),
+        (silent.pk, MONDAY),
+    ]
 
 
 def test_running_cases_from_their_start_are_flagged_even_past_their_time_limit(calendar):
@@ -211,7 +217,7 @@ def test_a_contact_logged_without_the_service_tidies_the_flag_up(calendar):
         contact_date=MONDAY,
         staff=calendar.users["teacher"],
         channel=Channel.EMAIL,
-        outcome=Outcome.MESSAGE_LEFT,
+        outcome=Outcome.SPOKE_WITH_CARER,
     )
 
     assert flag_missed_daily_contacts(d(3, 31)) == 1

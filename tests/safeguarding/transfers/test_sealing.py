@@ -13,7 +13,6 @@ from django.urls import reverse
 from core.actor import Actor
 from core.outbox import send_pending
 from core.tasks import send_outbox
-from remote_learning.celery import app as celery_app
 from safeguarding.models import FileTransfer, PrintStatus, TransferLinkEmail
 from safeguarding.transfers import services
 from tests.conftest import client_for
@@ -97,16 +96,22 @@ def test_a_link_of_a_file_still_being_prepared_does_not_open(world):
     assert response.status_code == 410 and "being prepared" in response.content.decode()
 
 
-def test_celery_runs_it_eagerly_from_the_page(world, django_capture_on_commit_callbacks):
+def test_the_page_hands_the_sealing_to_its_task(world, django_capture_on_commit_callbacks):
+    from safeguarding.tasks import seal_file_transfer
+
     leaving_for(world)
-    celery_app.conf.task_always_eager = True
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            client_for(world.users["dsl"]).post(
-                reverse("safeguarding:transfer_send", args=[world.pupil.pk])
-            )
-    finally:
-        celery_app.conf.task_always_eager = False
+    worker = mock.Mock(name="the worker")
+    # The worker's part, run here as the worker would: the named task with the ids it was sent.
+    worker.apply_async.side_effect = lambda args=(), kwargs=None: seal_file_transfer.run(*args)
+    with (
+        mock.patch("core.queue.task_named", return_value=worker) as looked_up,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        client_for(world.users["dsl"]).post(
+            reverse("safeguarding:transfer_send", args=[world.pupil.pk])
+        )
+    assert looked_up.call_args.args == ("safeguarding.seal_file_transfer",)
+    assert worker.apply_async.call_count == 1
     assert FileTransfer.objects.get().status == PrintStatus.READY
     assert TransferLinkEmail.objects.get().next_attempt_at is not None
 
