@@ -58,7 +58,7 @@ from core.forms import attempt
 from dataprotection.models import AccessAction
 from dataprotection.services import access_record
 from schools.calendar import today
-from schools.permissions import access_pupil, can_view_pupil
+from schools.permissions import access_pupil, can_view_pupil, pupil_access
 
 CASES_PER_PAGE = 25
 
@@ -148,6 +148,9 @@ def _render_case(
             "statuses": Status,
             # Raising a concern is for anyone who sees the pupil (safeguarding's rule).
             "may_raise_concern": can_view_pupil(request.user, case.pupil),
+            # The family's portal accounts (invited, last sign-in, ended), loaded by htmx, for
+            # those who contact families (the page's own gate).
+            "may_see_family_pages": pupil_access(request.user, case.pupil).can_view_carer_contacts,
             **forms,
         },
     )

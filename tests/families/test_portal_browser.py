@@ -1,7 +1,7 @@
 """A carer on a 390 px phone: opens their account from the invitation the school emailed,
 signs in again with a code sent by email (no second factor), goes from the portal's home to
-their child's week, agrees the arrangement and the virtual-session ground rules; the teacher
-then sees the agreement on Today."""
+their child's week, agrees the arrangement and the virtual-session ground rules, reports the
+child unwell; the teacher then sees the agreement and the report on Today."""
 
 import re
 from pathlib import Path
@@ -136,6 +136,15 @@ def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_
         phone_page.get_by_role("link", name="Join the session").wait_for()
         assert fits_the_screen(phone_page)
         shot(phone_page, "week_after")
+
+        phone_page.goto("/family/")
+        phone_page.get_by_role("link", name="Tell the school about Ellis Marsh").click()
+        phone_page.get_by_role("link", name="My child is unwell or cannot do today's work").click()
+        phone_page.get_by_label("My child is unwell").check()
+        phone_page.get_by_label("Anything the class team should know").fill("A temperature.")
+        assert fits_the_screen(phone_page)
+        phone_page.get_by_role("button", name="Tell the school").click()
+        phone_page.get_by_text("class team has been told").wait_for()
         assert Agreement.objects.get().given_by_carer == world.carer
         assert phone_page.goto("/contacts/today/").status == 404  # no staff page for a carer
 
@@ -145,4 +154,6 @@ def test_a_carer_agrees_on_a_phone_and_the_teacher_sees_it_on_today(page, phone_
             "Session ground rules agreed for Autumn 2026 by Dana Marsh (parent/carer) on the "
             "family portal"
         ).wait_for()
+        page.get_by_text("Family reported: unwell").wait_for()
+        assert page.get_by_text("A temperature.").is_visible()
         shot(page, "teacher_today")

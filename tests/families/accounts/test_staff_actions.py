@@ -134,3 +134,12 @@ def test_the_status_costs_the_same_queries_whatever_the_carers(families, django_
     many = reverse("families:pupil_portal", args=[world.pupil.pk])
     with django_assert_num_queries(len(few)):
         teacher.get(many)
+
+
+def test_the_case_page_loads_the_family_pages(world):
+    from tests.cases.matrix import open_case_for
+
+    case = open_case_for(world)
+    response = client_for(world.users["teacher"]).get(reverse("cases:case_detail", args=[case.pk]))
+
+    assert reverse("families:pupil_portal", args=[case.pupil_id]) in response.content.decode()
