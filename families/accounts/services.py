@@ -75,7 +75,11 @@ def carer_invitation_send(*, actor: Actor, pupil: Pupil, carer: Carer) -> CarerI
     """Invite ``carer`` (a carer of ``pupil``) to open their account: a one-time link, valid
     INVITATION_VALID_DAYS, emailed to the address on record. An earlier open invitation stops
     working."""
-    carer = Carer.objects.select_for_update().select_related("user", "school").get(pk=carer.pk)
+    carer = (
+        Carer.objects.select_for_update(of=("self",))
+        .select_related("user", "school")
+        .get(pk=carer.pk)
+    )
     link = CarerLink.objects.filter(carer=carer, pupil=pupil).first()
     if (refusal := invitation_refusal(carer=carer, pupil=pupil, link=link)) is not None:
         raise ValidationError(refusal)
@@ -141,7 +145,7 @@ def carer_invitation_accept(*, actor: Actor, token: str, password: str | None) -
     validators), or with none, to sign in by a code sent to their email. Nothing is written
     when the invitation is used, expired or revoked."""
     invitation = (
-        CarerInvitation.objects.select_for_update()
+        CarerInvitation.objects.select_for_update(of=("self",))
         .select_related("carer", "carer__user")
         .filter(token_hash=token_digest(token))
         .first()
@@ -185,7 +189,7 @@ def carer_account_end(
 ) -> CarerAccountEnding:
     """End the carer's account at once: it can no longer sign in and its sessions end at their
     next request; any open invitation stops working."""
-    carer = Carer.objects.select_for_update().select_related("user").get(pk=carer.pk)
+    carer = Carer.objects.select_for_update(of=("self",)).select_related("user").get(pk=carer.pk)
     now = timezone.now()
     ending = CarerAccountEnding(
         carer=carer, ended_by=actor.user, ended_at=now, reason=reason.strip()

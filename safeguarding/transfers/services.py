@@ -286,7 +286,10 @@ TOO_MANY_CODES = (
 def _address_key(actor: Actor) -> str:
     # The address only as a digest: nothing about a person is kept in the cache's keys.
     address = hashlib.sha256((actor.ip_address or "unknown").encode()).hexdigest()
-    return f"file-transfer-wrong-codes:{address}"
+    # One count per address and clock hour, so the window follows the service's clock
+    # whatever the cache (Redis expires keys by its own clock); the timeout only tidies up.
+    window = int(timezone.now().timestamp()) // ADDRESS_WINDOW_SECONDS
+    return f"file-transfer-wrong-codes:{address}:{window}"
 
 
 def _address_limited(actor: Actor) -> bool:
