@@ -153,15 +153,24 @@ def test_a_schools_own_time_limit_is_used(world, deputy, django_capture_on_commi
 def unreachable_broker():
     """Point Celery at a port where no broker listens (as when Redis is stopped), with a
     fresh connection pool, and put everything back afterwards."""
+    from kombu import pools
+
     from remote_learning.celery import app
 
+    def fresh_pools() -> None:
+        # The app's connection pool, its producer pool and kombu's shared pools (a closed
+        # pool left behind makes every later send fail with "Acquire on closed pool").
+        app.pool.force_close_all()
+        app._pool = None
+        app.amqp._producer_pool = None
+        pools.reset()
+
     original = app.conf.broker_url
-    app.pool.force_close_all()
-    app._pool = None
+    fresh_pools()
     app.conf.broker_url = "redis://127.0.0.1:1/0"
     yield
+    fresh_pools()
     app.conf.broker_url = original
-    app._pool = None
 
 
 def test_with_the_broker_really_down_raising_a_concern_is_quick_and_the_email_follows(
