@@ -7,7 +7,7 @@ at the carer's school. Each rule lives once, in ``children_of``; ``access_child`
 door every portal page about a child goes through.
 """
 
-from django.db.models import F, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from accounts.models import UserKind
 from core.actor import Actor
@@ -39,16 +39,17 @@ def carer_of(user: object) -> Carer | None:
     return getattr(user, _CARER_CACHE)
 
 
+# A link through which a carer sees the child: parental responsibility, and no restriction.
+SEEING_LINK = Q(has_parental_responsibility=True, contact_restricted=False)
+
+
 def children_of(user: object) -> QuerySet[Pupil]:
     """The children this account's carer may see, in one SQL statement (see the module's
     rules). Empty for anyone but an active carer."""
     if not is_carer_account(user):
         return Pupil.objects.none()
     links = CarerLink.objects.filter(
-        carer__user=user,
-        has_parental_responsibility=True,
-        contact_restricted=False,
-        pupil__school_id=F("carer__school_id"),
+        SEEING_LINK, carer__user=user, pupil__school_id=F("carer__school_id")
     ).values("pupil_id")
     return Pupil.objects.filter(pk__in=links, on_roll=True)
 
@@ -58,12 +59,7 @@ def can_see_child(user: object, pupil: Pupil) -> bool:
     carer = carer_of(user)
     if carer is None or not pupil.on_roll or pupil.school_id != carer.school_id:
         return False
-    return CarerLink.objects.filter(
-        carer=carer,
-        pupil=pupil,
-        has_parental_responsibility=True,
-        contact_restricted=False,
-    ).exists()
+    return CarerLink.objects.filter(SEEING_LINK, carer=carer, pupil=pupil).exists()
 
 
 def access_child(actor: Actor, pupil_id: int) -> tuple[Carer, Pupil]:
